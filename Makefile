@@ -1,0 +1,136 @@
+# igdkit: one non-recursive Makefile.
+#   make            build/igdkit (the tool) and build/igdkit.img (the bootable stick)
+#   make test       unit tests (plain, ASan+UBSan), fuzz seed corpora, QEMU boot tests
+#   make fuzz       run every fuzz target for FUZZ_SECONDS each
+#   make bench      image size, build time, boot time, parser speed
+# Nothing here runs as root; when a build tool is missing, image/deps.sh says
+# which apt-get command installs it (or runs it, when make itself runs as root).
+
+VERSION  := $(shell cat VERSION)
+B        := build
+FIXTURES ?= ../shared/fixtures
+CC       ?= cc
+CLANG    ?= clang
+
+WARN     := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wshadow -Wformat=2 -Wvla
+CPPFLAGS := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -DIGDKIT_VERSION='"$(VERSION)"' -Itools
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 $(WARN)
+LDLIBS   := -Wl,--as-needed -lpci -lefivar -lefiboot -llzma -lbrotlidec -lsqlite3 -ldialog -lncursesw -lm
+
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+TOOL_SRC := $(sort $(shell find tools -name '*.c'))
+LIB_SRC  := $(filter-out tools/main.c,$(TOOL_SRC))
+OBJ      := $(TOOL_SRC:%.c=$(B)/obj/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
+ASAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzzobj/%.o)
+
+UNIT_SRC := $(sort $(shell find tests/unit -name '*.c' ! -name 'helpers.c'))
+UNIT_HELP:= tests/unit/helpers.c
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+ASAN_BIN := $(patsubst tests/unit/%.c,$(B)/tests-asan/%,$(UNIT_SRC))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
+
+.PHONY: all tools image deps test-deps test test-unit test-asan test-fuzz-seeds test-boot fuzz bench clean distclean man
+.DELETE_ON_ERROR:
+
+all: tools image
+
+tools: $(B)/igdkit $(B)/igdkit.1
+
+deps: $(B)/.deps-build
+$(B)/.deps-build: image/deps.sh
+	@mkdir -p $(B)
+	@image/deps.sh build
+	@touch $@
+
+test-deps: $(B)/.deps-test
+$(B)/.deps-test: image/deps.sh
+	@mkdir -p $(B)
+	@image/deps.sh test
+	@touch $@
+
+# ---- the tool -------------------------------------------------------------
+$(B)/obj/%.o: %.c | $(B)/.deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/asan/%.o: %.c | $(B)/.deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -MMD -MP -c -o $@ $<
+
+$(B)/fuzzobj/%.o: %.c | $(B)/.deps-test
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CPPFLAGS) -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
+
+$(B)/igdkit: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
+
+$(B)/igdkit.1: man/igdkit.1.in VERSION
+	@mkdir -p $(B)
+	sed -e 's/@VERSION@/$(VERSION)/g' $< > $@
+
+man: $(B)/igdkit.1
+
+# ---- the image ------------------------------------------------------------
+# Boot chain: Debian's signed shim/grub/kernel, fetched with apt-get download.
+$(B)/chain/.stamp: image/fetch-chain.sh | $(B)/.deps-build
+	image/fetch-chain.sh $(B)
+
+$(B)/initrd.img: $(B)/chain/.stamp $(B)/igdkit initramfs/mkinitramfs.sh initramfs/init initramfs/modules.list $(wildcard initramfs/rootfs/*) $(wildcard configs/*)
+	initramfs/mkinitramfs.sh $(B)
+
+$(B)/igdkit.img: $(B)/initrd.img $(B)/chain/.stamp image/mkimage.sh $(wildcard image/*.cfg)
+	image/mkimage.sh $(B)
+
+image: $(B)/igdkit.img
+
+# ---- tests ----------------------------------------------------------------
+$(B)/tests/%: tests/unit/%.c $(UNIT_HELP) $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -o $@ $< $(UNIT_HELP) $(LIB_OBJ) $(LDLIBS) -lcmocka
+
+$(B)/tests-asan/%: tests/unit/%.c $(UNIT_HELP) $(ASAN_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(SAN) -o $@ $< $(UNIT_HELP) $(ASAN_LIB_OBJ) $(LDLIBS) -lcmocka
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(LDLIBS)
+
+test-unit: $(B)/igdkit $(UNIT_BIN) | $(B)/.deps-test
+	@tests/run-unit.sh unit $(FIXTURES) $(UNIT_BIN)
+
+test-asan: $(B)/igdkit $(ASAN_BIN) | $(B)/.deps-test
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		tests/run-unit.sh asan $(FIXTURES) $(ASAN_BIN)
+
+test-fuzz-seeds: $(FUZZ_BIN)
+	@tests/fuzz/run.sh seeds $(FIXTURES) $(FUZZ_BIN)
+
+test-boot: $(B)/igdkit.img | $(B)/.deps-test
+	@tests/boot/run-all.sh $(B) $(FIXTURES)
+
+test: $(B)/.deps-test
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory test-unit test-asan test-fuzz-seeds test-boot
+
+FUZZ_SECONDS ?= 60
+fuzz: $(FUZZ_BIN)
+	@tests/fuzz/run.sh fuzz $(FIXTURES) $(FUZZ_BIN)
+
+bench: $(B)/.deps-test
+	@tests/bench/run.sh $(B) $(FIXTURES)
+
+clean:
+	rm -rf $(B)/obj $(B)/asan $(B)/fuzzobj $(B)/tests $(B)/tests-asan $(B)/fuzz $(B)/igdkit $(B)/igdkit.1 \
+		$(B)/initrd.img $(B)/igdkit.img $(B)/initramfs $(B)/image $(B)/boot
+
+# distclean also drops the package cache (build/debs) and the unpacked boot chain.
+distclean:
+	rm -rf $(B)
+
+-include $(shell find $(B)/obj $(B)/asan $(B)/fuzzobj -name '*.d' 2>/dev/null)

@@ -1,0 +1,131 @@
+/* helpers.c - test-side utilities; nothing here is used by igdkit itself */
+#include "helpers.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *fixture_path(const char *rel)
+{
+	static char buf[4][4096];
+	static int k;
+	const char *root = getenv("FIXTURES");
+	if (!root)
+		root = "../shared/fixtures";
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", root, rel);
+	return buf[k];
+}
+
+struct file_buf fixture_read(const char *rel)
+{
+	struct file_buf fb;
+	char err[512];
+	if (file_read(fixture_path(rel), FILE_MAX_FIRMWARE, &fb, err, sizeof(err)) < 0)
+		fail_msg("fixture: %s", err);
+	return fb;
+}
+
+static char *slurp_fd(int fd)
+{
+	size_t cap = 4096, len = 0;
+	char *b = malloc(cap);
+	for (;;) {
+		if (len + 1 >= cap)
+			b = realloc(b, cap *= 2);
+		ssize_t n = read(fd, b + len, cap - len - 1);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	b[len] = 0;
+	return b;
+}
+
+void sha256_hex_ext(const void *data, size_t len, char out[65])
+{
+	char tmpl[] = "/tmp/igdkit-sha-XXXXXX";
+	int fd = mkstemp(tmpl);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "sha256sum %s", tmpl);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(out, 65, p));
+	pclose(p);
+	unlink(tmpl);
+	out[64] = 0;
+}
+
+int run_igdkit(char **out, char **err, const char *const *argv)
+{
+	const char *bin = getenv("IGDKIT_BIN");
+	if (!bin)
+		bin = "build/igdkit";
+	int po[2], pe[2];
+	assert_int_equal(pipe(po), 0);
+	assert_int_equal(pipe(pe), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close(po[0]);
+		close(pe[0]);
+		int n = 0;
+		while (argv[n])
+			n++;
+		char **v = calloc((size_t)n + 2, sizeof(char *));
+		v[0] = (char *)bin;
+		for (int i = 0; i < n; i++)
+			v[i + 1] = (char *)argv[i];
+		execv(bin, v);
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	/* stderr is small; read stdout first, then stderr (no deadlock for our sizes). */
+	char *o = slurp_fd(po[0]);
+	char *e = slurp_fd(pe[0]);
+	close(po[0]);
+	close(pe[0]);
+	int st;
+	waitpid(pid, &st, 0);
+	if (out)
+		*out = o;
+	else
+		free(o);
+	if (err)
+		*err = e;
+	else
+		free(e);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+char *make_tmpdir(void)
+{
+	char *t = strdup("/tmp/igdkit-test-XXXXXX");
+	assert_non_null(mkdtemp(t));
+	return t;
+}
+
+void rm_rf(const char *dir)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+void write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}

@@ -1,0 +1,26 @@
+/* helpers.h - shared by unit tests: fixture paths, file slurping, running igdkit */
+#ifndef IGDKIT_TEST_HELPERS_H
+#define IGDKIT_TEST_HELPERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "lib/file.h"
+
+/* $FIXTURES/rel (FIXTURES is set by tests/run-unit.sh; default ../shared/fixtures). */
+const char *fixture_path(const char *rel);
+/* Reads a fixture or fails the test. */
+struct file_buf fixture_read(const char *rel);
+/* Lowercase hex sha256 of a buffer, via sha256sum(1) so the expected values never come from igdkit. */
+void sha256_hex_ext(const void *data, size_t len, char out[65]);
+/* Runs build/igdkit (or $IGDKIT_BIN) with argv; captures stdout and stderr; returns the exit status. */
+int run_igdkit(char **out, char **err, const char *const *argv);
+/* A fresh temporary directory (removed by the caller with rm_rf). */
+char *make_tmpdir(void);
+void rm_rf(const char *dir);
+void write_file(const char *path, const void *data, size_t len);
+
+#endif
