@@ -36,6 +36,7 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 
 .PHONY: all tools image deps test-deps test test-unit test-asan test-fuzz-seeds test-boot fuzz bench clean distclean man
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: tools image
 
