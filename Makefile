@@ -16,7 +16,7 @@ WARN     := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wsha
 CPPFLAGS := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -DIGDKIT_VERSION='"$(VERSION)"' -Itools
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN)
-LDLIBS   := -Wl,--as-needed -lpci -lefivar -lefiboot -llzma -lbrotlidec -lsqlite3 -ldialog -lncursesw -lm
+LDLIBS   := -Wl,--as-needed -lpci -lefivar -lefiboot -llzma -lbrotlidec -lsqlite3 -lcrypto -ldialog -lncursesw -lm
 
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -70,9 +70,13 @@ $(B)/fuzzobj/%.o: %.c | $(B)/.deps-test
 $(B)/igdkit: $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
-$(B)/igdkit.1: man/igdkit.1.in VERSION
+# The page is igdkit.1.in with each command's section (man/sections/*.man) spliced in at @SECTIONS@.
+$(B)/igdkit.1: man/igdkit.1.in VERSION $(wildcard man/sections/*.man)
 	@mkdir -p $(B)
-	sed -e 's/@VERSION@/$(VERSION)/g' $< > $@
+	sed -e '/^@SECTIONS@$$/,$$d' -e 's/@VERSION@/$(VERSION)/g' $< > $@.tmp
+	cat /dev/null $(sort $(wildcard man/sections/*.man)) >> $@.tmp
+	sed -e '1,/^@SECTIONS@$$/d' $< >> $@.tmp
+	mv $@.tmp $@
 
 man: $(B)/igdkit.1
 
