@@ -119,13 +119,11 @@ test-fuzz-seeds: $(FUZZ_BIN)
 test-boot: $(B)/igdkit.img | $(B)/.deps-test
 	@tests/boot/run-all.sh $(B) $(FIXTURES)
 
-# Every stage runs even when an earlier one fails; the last line sums them up.
+# Every stage runs even when an earlier one fails; the last line sums up the
+# "N passed, M failed" lines of all stages.
 test: $(B)/.deps-test
 	@$(MAKE) --no-print-directory all
-	@rc=0; for t in test-unit test-asan test-fuzz-seeds test-boot; do \
-		$(MAKE) --no-print-directory $$t || { rc=1; failed="$$failed $$t"; }; done; \
-	if [ $$rc = 0 ]; then echo "make test: all stages passed"; else echo "make test: failed:$$failed"; fi; \
-	exit $$rc
+	@tests/run-stages.sh $(B) test-unit test-asan test-fuzz-seeds test-boot
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_BIN)
