@@ -119,9 +119,11 @@ test-fuzz-seeds: $(FUZZ_BIN)
 test-boot: $(B)/igdkit.img | $(B)/.deps-test
 	@tests/boot/run-all.sh $(B) $(FIXTURES)
 
+# Every stage runs even when an earlier one fails; the last line sums up the
+# "N passed, M failed" lines of all stages.
 test: $(B)/.deps-test
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory test-unit test-asan test-fuzz-seeds test-boot
+	@tests/run-stages.sh $(B) test-unit test-asan test-fuzz-seeds test-boot
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_BIN)

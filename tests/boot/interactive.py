@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""interactive.py IMG OUT ACCEL CPU - boot the stick without autorun (SeaBIOS)
+and talk to it over the serial port like a user at a serial console: the
+greeting must appear, the shell must run commands, and igdkit must be there."""
+import os, shutil, socket, subprocess, sys, time
+
+img, out, accel, cpu = sys.argv[1:5]
+copy = os.path.join(out, "interactive.img")
+shutil.copyfile(img, copy)
+sock_path = os.path.join(out, "interactive.sock")
+if os.path.exists(sock_path):
+    os.unlink(sock_path)
+log = open(os.path.join(out, "interactive-bios.serial"), "wb")
+q = subprocess.Popen([
+    "qemu-system-x86_64", "-accel", accel, "-cpu", cpu, "-m", "1024", "-smp", "2",
+    "-machine", "pc", "-display", "none", "-monitor", "none", "-no-reboot",
+    "-chardev", f"socket,id=ser,path={sock_path},server=on,wait=on",
+    "-serial", "chardev:ser",
+    "-device", "qemu-xhci,id=usb",
+    "-drive", f"if=none,id=stick,format=raw,file={copy}",
+    "-device", "usb-storage,bus=usb.0,drive=stick,bootindex=0"],
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+deadline = time.time() + float(os.environ.get("BOOT_TIMEOUT", "300"))
+s = None
+while time.time() < deadline and s is None:
+    try:
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(sock_path)
+    except OSError:
+        s = None
+        time.sleep(0.2)
+s.settimeout(1.0)
+buf = b""
+
+def wait_for(needle):
+    global buf
+    while time.time() < deadline:
+        if needle in buf:
+            return True
+        try:
+            data = s.recv(4096)
+        except socket.timeout:
+            continue
+        if not data:
+            return needle in buf
+        log.write(data)
+        log.flush()
+        buf += data
+    return False
+
+def fail(msg):
+    print("interactive:", msg)
+    print("interactive: last output:", buf[-600:].decode(errors="replace"))
+    q.kill()
+    sys.exit(1)
+
+if not wait_for(b"igdkit check       prove the BIOS"):
+    fail("no greeting on ttyS0")
+if not wait_for(b"IGDKIT partition /dev/sd"):
+    fail("greeting does not say where the IGDKIT partition is")
+time.sleep(0.5)
+s.sendall(b"\r")
+if not wait_for(b"igdkit# "):
+    fail("no shell prompt")
+buf = b""
+s.sendall(b"echo sum=$((40+2)); igdkit --version; ls /mnt/stick/EFI\r")
+if not wait_for(b"sum=42"):
+    fail("shell does not run commands")
+if not wait_for(b"igdkit " + open("VERSION", "rb").read().strip()):
+    fail("igdkit --version did not answer")
+if not wait_for(b"BOOT"):
+    fail("the stick is not mounted at /mnt/stick")
+s.sendall(b"poweroff -f\r")
+try:
+    q.wait(timeout=60)
+except subprocess.TimeoutExpired:
+    q.kill()
+    fail("poweroff -f did not stop the machine")
+print("interactive: greeting, shell, igdkit and the mounted stick all seen")

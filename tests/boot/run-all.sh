@@ -1,0 +1,101 @@
+#!/bin/sh
+# run-all.sh BUILD FIXTURES - boot tests of the real stick image under QEMU
+set -u
+B=$1
+FIXTURES=$2
+here=$(cd "$(dirname "$0")" && pwd)
+IMG=$B/igdkit.img
+OUT=$B/boot
+rm -rf "$OUT"
+mkdir -p "$OUT"
+. "$here/lib.sh"
+detect_accel
+
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "boot: ok   $1"; }
+bad() {
+	failed=$((failed + 1))
+	echo "boot: FAIL $1: $2"
+	[ -f "$OUT/$1.serial" ] && tail -25 "$OUT/$1.serial" | tr -d '\r' | sed 's/^/    | /'
+}
+# expect NAME PATTERN FILE: an extended regex that must match a line of FILE
+expect() {
+	grep -qE -- "$2" "$3" && return 0
+	bad "$1" "no /$2/ in ${3##*/}"
+	return 1
+}
+serial_text() { tr -d '\r' < "$OUT/$1.serial" > "$OUT/$1.serial.txt"; }
+
+version=$(cat VERSION)
+for fw in bios uefi uefi-sb; do
+	name=version-$fw
+	if ! boot_stick "$name" "$fw" "--version" "$here/setup-probe.sh"; then
+		bad "$name" "no autorun end marker"
+		continue
+	fi
+	serial_block "$name" > "$OUT/$name.block"
+	serial_text "$name"
+	t=$OUT/$name.serial.txt
+	expect "$name" "^igdkit $version\$" "$OUT/$name.block" || continue
+	expect "$name" '^=== igdkit autorun end \(rc=0\) ===$' "$OUT/$name.block" || continue
+	# the log on the FAT partition holds the same text as the serial port
+	if ! cmp -s "$OUT/$name.block" "$OUT/$name.autorun.log"; then
+		bad "$name" "autorun.log on the IGDKIT partition differs from the serial output"
+		continue
+	fi
+	expect "$name" 'igdkit-init: IGDKIT partition /dev/sd[a-z]1 mounted at /mnt/stick' "$t" || continue
+	expect "$name" '^=== igdkit setup end \(rc=0\) ===$' "$t" || continue
+	expect "$name" '^probe: msr=loaded$' "$t" || continue
+	case $fw in
+	bios)
+		expect "$name" '^probe: efi=no$' "$t" || continue ;;
+	uefi)
+		expect "$name" '^probe: efi=yes$' "$t" || continue
+		expect "$name" '^probe: secureboot=06 00 00 00 00$' "$t" || continue ;;
+	uefi-sb)
+		# Secure Boot really enforced inside the guest: the efivar, and the
+		# lockdown Debian's kernel turns on only under Secure Boot.
+		expect "$name" '^probe: efi=yes$' "$t" || continue
+		expect "$name" '^probe: secureboot=06 00 00 00 01$' "$t" || continue
+		expect "$name" '^probe: lockdown=none \[integrity\] confidentiality$' "$t" || continue ;;
+	esac
+	ok "$name"
+done
+
+# A failing command's exit status reaches the end marker and the log.
+name=rc-uefi
+if boot_stick "$name" uefi "rom frobnicate"; then
+	serial_block "$name" > "$OUT/$name.block"
+	expect "$name" "is not a rom subcommand" "$OUT/$name.block" &&
+	expect "$name" '^=== igdkit autorun end \(rc=2\) ===$' "$OUT/$name.block" &&
+	expect "$name" '^=== igdkit autorun end \(rc=2\) ===$' "$OUT/$name.autorun.log" &&
+	ok "$name"
+else
+	bad "$name" "no autorun end marker"
+fi
+
+# q35 with an emulated VT-d unit: the live kernel shows DMAR units and IOMMU groups.
+name=iommu-q35
+if boot_stick "$name" uefi "--version" "$here/setup-probe.sh" -- -device intel-iommu; then
+	serial_text "$name"
+	t=$OUT/$name.serial.txt
+	expect "$name" '^probe: dmar_table=yes$' "$t" &&
+	expect "$name" '^probe: iommu=dmar0' "$t" &&
+	expect "$name" '^probe: iommu_groups=[1-9][0-9]*$' "$t" &&
+	expect "$name" '^probe: cmdline=.*intel_iommu=on' "$t" &&
+	ok "$name"
+else
+	bad "$name" "no autorun end marker"
+fi
+
+# Interactive boot (no autorun): greeting and a working root shell on ttyS0.
+name=interactive-bios
+if python3 "$here/interactive.py" "$IMG" "$OUT" "$ACCEL" "$CPU" > "$OUT/$name.out" 2>&1; then
+	ok "$name"
+else
+	bad "$name" "$(tail -3 "$OUT/$name.out" | tr '\n' ' ')"
+fi
+
+echo "boot: times:"; sed 's/^/    /' "$OUT/times" 2>/dev/null
+echo "boot: $passed passed, $failed failed"
+[ "$failed" = 0 ]

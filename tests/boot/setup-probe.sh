@@ -1,0 +1,11 @@
+# setup-probe.sh - runs inside the booted stick (opt/igdkit/setup) and prints
+# facts the boot tests assert, one "probe: key=value" line each.
+if [ -d /sys/firmware/efi ]; then echo "probe: efi=yes"; else echo "probe: efi=no"; fi
+sb=/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c
+[ -r $sb ] && echo "probe: secureboot=$(od -An -tx1 $sb | tr -s ' ' | sed 's/^ //;s/ $//')"
+[ -r /sys/kernel/security/lockdown ] && echo "probe: lockdown=$(cat /sys/kernel/security/lockdown)"
+[ -e /dev/cpu/0/msr ] && echo "probe: msr=loaded"
+if [ -e /sys/firmware/acpi/tables/DMAR ]; then echo "probe: dmar_table=yes"; else echo "probe: dmar_table=no"; fi
+echo "probe: iommu=$(ls /sys/class/iommu 2>/dev/null | tr '\n' ' ')"
+echo "probe: iommu_groups=$(ls /sys/kernel/iommu_groups 2>/dev/null | wc -l)"
+echo "probe: cmdline=$(cat /proc/cmdline)"
