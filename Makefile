@@ -34,7 +34,7 @@ ASAN_BIN := $(patsubst tests/unit/%.c,$(B)/tests-asan/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all tools image deps test-deps test test-unit test-asan test-fuzz-seeds test-boot fuzz bench clean distclean man
+.PHONY: all tools image deps test-deps test test-nonroot test-unit test-asan test-fuzz-seeds test-boot fuzz bench clean distclean man
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -116,6 +116,10 @@ test-asan: $(B)/igdkit $(ASAN_BIN) | $(B)/.deps-test
 test-fuzz-seeds: $(FUZZ_BIN)
 	@tests/fuzz/run.sh seeds $(FIXTURES) $(FUZZ_BIN)
 
+# The stick must build without root: as root, rebuild it as an unprivileged user.
+test-nonroot: | $(B)/.deps-test
+	@tests/build/nonroot.sh $(B)
+
 test-boot: $(B)/igdkit.img | $(B)/.deps-test
 	@tests/boot/run-all.sh $(B) $(FIXTURES)
 
@@ -123,7 +127,7 @@ test-boot: $(B)/igdkit.img | $(B)/.deps-test
 # "N passed, M failed" lines of all stages.
 test: $(B)/.deps-test
 	@$(MAKE) --no-print-directory all
-	@tests/run-stages.sh $(B) test-unit test-asan test-fuzz-seeds test-boot
+	@tests/run-stages.sh $(B) test-unit test-asan test-fuzz-seeds test-nonroot test-boot
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_BIN)
