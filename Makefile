@@ -85,7 +85,7 @@ man: $(B)/igdkit.1
 $(B)/chain/.stamp: image/fetch-chain.sh | $(B)/.deps-build
 	image/fetch-chain.sh $(B)
 
-$(B)/initrd.img: $(B)/chain/.stamp $(B)/igdkit initramfs/mkinitramfs.sh initramfs/init initramfs/modules.list $(wildcard initramfs/rootfs/*) $(wildcard configs/*)
+$(B)/initrd.img: $(B)/chain/.stamp $(B)/igdkit initramfs/mkinitramfs.sh initramfs/init initramfs/modules.list $(shell find initramfs/rootfs configs -type f)
 	initramfs/mkinitramfs.sh $(B)
 
 $(B)/igdkit.img: $(B)/initrd.img $(B)/chain/.stamp image/mkimage.sh $(wildcard image/*.cfg)
