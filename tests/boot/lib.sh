@@ -6,6 +6,8 @@
 #   Leaves $OUT/NAME.serial (the serial console), $OUT/NAME.img (the stick after
 #   the run) and $OUT/NAME.autorun.log (read back from the FAT with mtools).
 #   Returns 0 when the autorun end marker appeared.
+#   STICK_PUT="HOSTFILE:NAME ..." copies files onto the IGDKIT partition first,
+#   the way a user drops a vendor BIOS file onto the stick from another computer.
 
 OVMF_DIR=${OVMF_DIR:-/usr/share/OVMF}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
@@ -39,6 +41,9 @@ boot_stick() {
 	[ "${1:-}" = -- ] && shift
 	img=$OUT/$name.img
 	cp --sparse=always "$IMG" "$img"
+	for put in ${STICK_PUT:-}; do
+		mcopy -o -i "$img@@1048576" "${put%%:*}" "::${put#*:}" || return 1
+	done
 	printf '%s' "$args" > "$OUT/$name.args"
 	set -- -fw_cfg "name=opt/igdkit/autorun,file=$OUT/$name.args" "$@"
 	[ -n "$setup" ] && set -- -fw_cfg "name=opt/igdkit/setup,file=$setup" "$@"
