@@ -71,10 +71,15 @@ if not wait_for(b"igdkit " + open("VERSION", "rb").read().strip()):
     fail("igdkit --version did not answer")
 if not wait_for(b"BOOT"):
     fail("the stick is not mounted at /mnt/stick")
+# tty1 (the VGA console) got the same greeting: read its screen through /dev/vcs1.
+buf = b""
+s.sendall(b"grep -q 'igdkit check       prove the BIOS' /dev/vcs1 && echo tty1-greeting-$((6*7))\r")
+if not wait_for(b"tty1-greeting-42"):
+    fail("no greeting on tty1")
 s.sendall(b"poweroff -f\r")
 try:
     q.wait(timeout=60)
 except subprocess.TimeoutExpired:
     q.kill()
     fail("poweroff -f did not stop the machine")
-print("interactive: greeting, shell, igdkit and the mounted stick all seen")
+print("interactive: greeting on ttyS0 and tty1, shell, igdkit and the mounted stick all seen")
