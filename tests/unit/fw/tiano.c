@@ -42,6 +42,14 @@ static const struct comp_section fsp_sections[] = {
 	{ "fsp-fv/tgl-Fsp.fd", 0x446a4, 5106, 2570 },
 };
 
+static const char *const gop_efi[] = {
+	"gop-efi/adl-n.efi", "gop-efi/adl-p.efi", "gop-efi/adl-s-rpl.efi", "gop-efi/apl.efi",
+	"gop-efi/byt.efi", "gop-efi/cml.efi", "gop-efi/ehl.efi", "gop-efi/glk.efi",
+	"gop-efi/hsw-bdw.efi", "gop-efi/jsl.efi", "gop-efi/rkl.efi", "gop-efi/rpl-h.efi",
+	"gop-efi/skl-cfl.efi", "gop-efi/tgl.efi",
+	"gop-n150-adln/IgdAssignmentDxe.efi", "gop-n150-adln/PlatformGOPPolicy.efi",
+	"gop-n150-adln/IntelGopDriver.efi", "ovmf-gop-cml/IntelGopDriver.efi",
+};
 
 /*
  * The inflated body of a compression section is itself a section stream. Walk it: the sections
@@ -312,6 +320,57 @@ static void test_truncations(void **state)
 	file_buf_free(&fb);
 }
 
+static void test_compress_roundtrip_gop(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(gop_efi) / sizeof(gop_efi[0]); i++) {
+		struct file_buf fb = fixture_read(gop_efi[i]);
+		uint8_t *c, *back;
+		size_t clen, blen;
+		struct diag d;
+		diag_init(&d);
+		assert_int_equal(efi_compress(fb.data, fb.len, &c, &clen), 0);
+		assert_true(clen < fb.len);
+		assert_int_equal(le32(c), clen - 8);
+		assert_int_equal(le32(c + 4), fb.len);
+		if (inflate_buf(c, clen, TIANO_ALGO_EFI, fb.len, &back, &blen, &d, 0) < 0)
+			fail_msg("%s: %s", gop_efi[i], diag_last(&d));
+		assert_int_equal(blen, fb.len);
+		assert_memory_equal(back, fb.data, fb.len);
+		free(back);
+		free(c);
+		diag_free(&d);
+		file_buf_free(&fb);
+	}
+}
+
+static void test_compress_edge_inputs(void **state)
+{
+	(void)state;
+	static const size_t sizes[] = { 0, 1, 2, 3, 4, 255, 256, 257, 8192, 70000 };
+	uint8_t *src = malloc(70000);
+	for (int kind = 0; kind < 3; kind++) {
+		for (size_t i = 0; i < 70000; i++)
+			src[i] = kind == 0 ? 0 : kind == 1 ? (uint8_t)(i * 2654435761u >> 13) : (uint8_t)(i % 7);
+		for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			uint8_t *c, *back;
+			size_t clen, blen;
+			struct diag d;
+			diag_init(&d);
+			assert_int_equal(efi_compress(src, sizes[k], &c, &clen), 0);
+			if (inflate_buf(c, clen, TIANO_ALGO_EFI, sizes[k], &back, &blen, &d, 0) < 0)
+				fail_msg("kind %d size %zu: %s", kind, sizes[k], diag_last(&d));
+			assert_int_equal(blen, sizes[k]);
+			if (blen)
+				assert_memory_equal(back, src, blen);
+			free(back);
+			free(c);
+			diag_free(&d);
+		}
+	}
+	free(src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +380,8 @@ int main(void)
 		cmocka_unit_test(test_single_symbol_tables),
 		cmocka_unit_test(test_bad_code_length_sets),
 		cmocka_unit_test(test_truncations),
+		cmocka_unit_test(test_compress_roundtrip_gop),
+		cmocka_unit_test(test_compress_edge_inputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
