@@ -1,9 +1,95 @@
-/* check.c - igdkit check */
+/* check.c - igdkit check: prove every IGD passthrough prerequisite of this machine */
 #include "../igdkit.h"
 
-static const char synopsis[] = "usage: igdkit check [OPTIONS]";
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check/check.h"
+#include "check/plan.h"
+#include "check/report.h"
+
+static const char synopsis[] =
+	"usage: igdkit check [--root DIR] [--pci-dump FILE] [--qemu X.Y] [--json]\n"
+	"\n"
+	"Gives a verdict (ok / fix / unknown) with evidence and advice for VT-x, VT-d (ACPI DMAR),\n"
+	"the IOMMU and 00:02.0's group, the iGPU (present, primary, generation, passthrough mode),\n"
+	"boot mode and Secure Boot, stolen memory (GGC) and OpRegion, the host kernel and known\n"
+	"breakages, then prints the settings igdkit install would write. With IGDKIT_STICK set\n"
+	"the text report is also saved to $IGDKIT_STICK/logs/check-<UTC time>.txt.\n"
+	"Exit status: 0 all ok, 1 something to fix, 2 usage, 3 cannot read the machine.";
 
 int cmd_check(struct ctx *ctx, int argc, char **argv)
 {
-	return cmd_not_implemented(ctx, synopsis, argc, argv);
+	const char *qemu = NULL;
+	const struct opt own[] = {
+		{ "qemu", 0, OPT_STR, &qemu, "X.Y", "plan for this pve-qemu-kvm version (default: 10.0 or newer)" },
+		{ 0 },
+	};
+	struct opts_result res;
+	int rc = cmd_parse(ctx, synopsis, own, argc, argv, &res);
+	bool help = res.help;
+	int npos = res.npos;
+	opts_result_free(&res);
+	if (rc < 0)
+		return EXIT_USAGE;
+	if (help)
+		return EXIT_OK;
+	if (npos)
+		return cmd_fail(ctx, EXIT_USAGE, "check takes no arguments (see igdkit check --help)");
+	struct plan_opts po = { 0, 0 };
+	if (qemu && (sscanf(qemu, "%d.%d", &po.qemu_major, &po.qemu_minor) != 2 || po.qemu_major < 1))
+		return cmd_fail(ctx, EXIT_USAGE, "--qemu wants a version like 9.2, not '%s'", qemu);
+	struct stat st;
+	if (ctx->root && strcmp(ctx->root, "/") && (stat(ctx->root, &st) < 0 || !S_ISDIR(st.st_mode)))
+		return cmd_fail(ctx, EXIT_INPUT, "--root %s: not a directory", ctx->root);
+	if (ctx->pci_dump && access(ctx->pci_dump, R_OK) < 0)
+		return cmd_fail(ctx, EXIT_INPUT, "--pci-dump %s: cannot read it", ctx->pci_dump);
+	/* libefivar reads its fixture path only at process start: come back with it set. */
+	efivars_reexec_for_root(ctx->root);
+
+	struct check_data *c = calloc(1, sizeof(*c));
+	struct verdict_list *l = calloc(1, sizeof(*l));
+	struct igd_plan *p = calloc(1, sizeof(*p));
+	if (!c || !l || !p) {
+		free(c);
+		free(l);
+		free(p);
+		return cmd_fail(ctx, EXIT_INTERNAL, "out of memory");
+	}
+	struct diag d;
+	diag_init(&d);
+	int crc = check_collect(ctx, c, &d);
+	if (ctx->verbose)
+		cmd_print_diag(ctx, "check", &d);
+	int code;
+	if (crc < 0 && ctx->pci_dump) {
+		code = cmd_fail(ctx, EXIT_INPUT, "--pci-dump %s: %s", ctx->pci_dump, c->pci_err);
+		goto out;
+	}
+	check_all(c, l);
+	plan_compute(&c->f, &po, p);
+	code = verdicts_need_fix(l) ? EXIT_FINDINGS : EXIT_OK;
+	if (crc < 0 && !verdicts_need_fix(l))
+		code = EXIT_INPUT;
+	if (ctx->json)
+		report_json(ctx->out, c, l, p, code);
+	else
+		report_text(ctx->out, c, l, p, isatty(fileno(ctx->out)) && !getenv("NO_COLOR"));
+	const char *stick = getenv("IGDKIT_STICK");
+	if (stick && *stick) {
+		char path[4300], err[512];
+		if (report_write_stick(stick, c, l, p, path, sizeof(path), err, sizeof(err)) < 0)
+			cmd_warn(ctx, "report not saved on the stick: %s", err);
+		else
+			cmd_progress(ctx, "report saved to %s", path);
+	}
+out:
+	diag_free(&d);
+	check_data_free(c);
+	free(c);
+	free(l);
+	free(p);
+	return code;
 }

@@ -47,6 +47,18 @@ struct machine_facts {
 	char cmdline[1024];		/* /proc/cmdline */
 	enum tristate vfio_bound;	/* vfio-pci driver bound to 00:02.0 */
 	enum tristate i915_loaded;
+
+	/* Added by check (additive only). */
+	bool igd_ivd;			/* GGC bit 1: IGD VGA disabled (not the primary display) */
+	bool igd_legacy_vbios;		/* generation has a legacy VBIOS (gen 6-9): legacy-igd + SeaBIOS route */
+	uint32_t ggms_mib;		/* GTT stolen memory */
+	enum tristate setup_mode;	/* SetupMode efivar (no platform key enrolled) */
+	enum tristate igd_rmrr;		/* an RMRR names 00:02.0 (stolen memory) */
+	enum tristate fb_owns_bar2;	/* a firmware framebuffer sits in 00:02.0's BAR2 (/proc/iomem) */
+	enum tristate igd_reset;	/* 00:02.0 has a reset method */
+	enum tristate i915_blacklisted;	/* "blacklist i915" in /etc/modprobe.d */
+	char igd_group_members[256];	/* "0000:00:02.0 0000:00:1f.0" (space-separated) */
+	char igd_driver[64];		/* driver bound to 00:02.0 now, "" if none/unknown */
 };
 
 /*

@@ -1,0 +1,353 @@
+/* report.c - text table, JSON document and the report file on the stick */
+#include "check/report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/json.h"
+
+static const char *colour_of(enum verdict_status s)
+{
+	return s == V_OK ? "\033[32m" : s == V_FIX ? "\033[1;31m" : "\033[33m";
+}
+
+void report_text(FILE *f, const struct check_data *c, const struct verdict_list *l, const struct igd_plan *p,
+		 bool colour)
+{
+	size_t n[3] = { 0, 0, 0 };
+	for (size_t i = 0; i < l->n; i++)
+		n[l->v[i].status]++;
+	fprintf(f, "igdkit %s check: %zu ok, %zu to fix, %zu unknown\n", IGDKIT_VERSION, n[V_OK], n[V_FIX],
+		n[V_UNKNOWN]);
+	if (c->cpu_model[0])
+		fprintf(f, "CPU: %s\n", c->cpu_model);
+	fprintf(f, "PCI: %s\n\n", c->pci_ok ? c->pci.source : c->pci_err);
+	fprintf(f, "%-8s %-17s %s\n", "STATUS", "CHECK", "EVIDENCE / WHAT TO DO");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct verdict *v = &l->v[i];
+		if (colour)
+			fprintf(f, "%s%-8s\033[0m", colour_of(v->status), verdict_status_name(v->status));
+		else
+			fprintf(f, "%-8s", verdict_status_name(v->status));
+		fprintf(f, " %-17s %s\n", v->id, v->evidence);
+		fprintf(f, "%-8s %-17s -> %s\n", "", "", v->advice);
+	}
+	fprintf(f, "\nWhat igdkit install would write (%s):\n", p->route_name);
+	fprintf(f, "  why:                 %s\n", p->why);
+	if (p->route == ROUTE_NONE)
+		return;
+	fprintf(f, "  kernel cmdline add:  ");
+	for (size_t i = 0; i < p->nadd; i++)
+		fprintf(f, "%s%s", i ? " " : "", p->cmdline_add[i]);
+	fprintf(f, "%s\n", p->nadd ? "" : "(nothing)");
+	fprintf(f, "  cmdline remove:      ");
+	for (size_t i = 0; i < p->nremove; i++)
+		fprintf(f, "%s%s", i ? " " : "", p->cmdline_remove[i]);
+	fprintf(f, "%s\n", p->nremove ? "" : "(nothing)");
+	fprintf(f, "  vfio-pci ids:        %s\n", p->vfio_ids);
+	fprintf(f, "  /etc/modprobe.d/igdkit-vfio.conf:\n");
+	for (const char *s = p->modprobe_conf; *s;) {
+		const char *e = strchr(s, '\n');
+		int len = e ? (int)(e - s) : (int)strlen(s);
+		fprintf(f, "    %.*s\n", len, s);
+		s += len + (e != NULL);
+	}
+	fprintf(f, "  VM config:\n    machine: %s\n    bios: %s\n    vga: %s\n    hostpci0: %s\n", p->vm_machine,
+		p->vm_bios, p->vm_vga, p->hostpci0);
+	if (p->args[0])
+		fprintf(f, "    args: %s\n", p->args);
+}
+
+static void json_tri(struct json *j, const char *key, enum tristate t)
+{
+	if (t == TRI_UNKNOWN)
+		json_null(j, key);
+	else
+		json_bool(j, key, t == TRI_YES);
+}
+
+static void json_scopes(struct json *j, const struct dmar_table *t, const struct dmar_unit *u)
+{
+	json_arr(j, "scopes");
+	for (size_t i = 0; i < u->nscope; i++) {
+		const struct dmar_scope *s = dmar_unit_scope(t, u, i);
+		if (!s)
+			break;
+		json_obj(j, NULL);
+		json_uint(j, "type", s->type);
+		json_str(j, "type_name", dmar_scope_type_name(s->type));
+		json_uint(j, "enumeration_id", s->enum_id);
+		json_uint(j, "flags", s->flags);
+		json_uint(j, "bus", s->bus);
+		json_arr(j, "path");
+		for (size_t k = 0; k < s->npath; k++) {
+			const uint8_t *h = dmar_scope_hop(t, s, k);
+			json_arr(j, NULL);
+			json_uint(j, NULL, h[0]);
+			json_uint(j, NULL, h[1]);
+			json_arr_end(j);
+		}
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void json_dmar(struct json *j, const struct check_data *c)
+{
+	const struct dmar_table *t = &c->dmar;
+	json_obj(j, "dmar");
+	json_tri(j, "present", c->f.dmar_present);
+	if (!c->dmar_parsed) {
+		json_str(j, "error", c->dmar_err[0] ? c->dmar_err : NULL);
+		json_obj_end(j);
+		return;
+	}
+	json_uint(j, "length", t->length);
+	json_uint(j, "revision", t->revision);
+	json_bool(j, "checksum_ok", t->checksum_ok);
+	json_str(j, "oem_id", t->oem_id);
+	json_str(j, "oem_table_id", t->oem_table_id);
+	json_uint(j, "host_address_width", t->haw_raw + 1u);
+	json_obj(j, "flags");
+	json_uint(j, "raw", t->flags);
+	json_bool(j, "intr_remap", t->flags & DMAR_FLAG_INTR_REMAP);
+	json_bool(j, "x2apic_opt_out", t->flags & DMAR_FLAG_X2APIC_OPT_OUT);
+	json_bool(j, "dma_ctrl_platform_opt_in", t->flags & DMAR_FLAG_DMA_CTRL_PLATFORM_OPT_IN);
+	json_obj_end(j);
+	json_uint(j, "decode_errors", c->dmar_errors);
+	if (c->dmar_errors)
+		json_str(j, "error", c->dmar_err);
+	for (unsigned type = 0; type <= 7; type++) {
+		json_arr(j, type < 7 ? dmar_type_key(type) : "unknown");
+		for (size_t i = 0; i < t->nunits; i++) {
+			const struct dmar_unit *u = &t->units[i];
+			if (type < 7 ? u->type != type : u->type < 7)
+				continue;
+			json_obj(j, NULL);
+			json_hex(j, "offset", u->off);
+			switch (u->type) {
+			case DMAR_DRHD:
+				json_hex(j, "base", u->base);
+				json_bool(j, "include_pci_all", u->flags & 1);
+				json_uint(j, "segment", u->segment);
+				json_uint(j, "size", u->size);
+				json_scopes(j, t, u);
+				break;
+			case DMAR_RMRR:
+				json_hex(j, "base", u->base);
+				json_hex(j, "end", u->limit);
+				json_uint(j, "segment", u->segment);
+				json_scopes(j, t, u);
+				break;
+			case DMAR_ATSR:
+				json_bool(j, "all_ports", u->flags & 1);
+				json_uint(j, "segment", u->segment);
+				json_scopes(j, t, u);
+				break;
+			case DMAR_RHSA:
+				json_hex(j, "base", u->base);
+				json_uint(j, "proximity_domain", u->proximity);
+				break;
+			case DMAR_ANDD:
+				json_uint(j, "device_number", u->acpi_dev);
+				json_str(j, "name", u->name);
+				break;
+			case DMAR_SATC:
+				json_bool(j, "atc_required", u->flags & 1);
+				json_uint(j, "segment", u->segment);
+				json_scopes(j, t, u);
+				break;
+			case DMAR_SIDP:
+				json_uint(j, "segment", u->segment);
+				json_scopes(j, t, u);
+				break;
+			default:
+				json_uint(j, "type", u->type);
+				json_uint(j, "length", u->length);
+				break;
+			}
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+	}
+	const struct dmar_unit *g = dmar_graphics_drhd(t), *r = dmar_rmrr_for(t, 0, 2, 0);
+	if (g)
+		json_hex(j, "graphics_drhd", g->base);
+	else
+		json_null(j, "graphics_drhd");
+	json_bool(j, "igd_rmrr", r != NULL);
+	json_obj_end(j);
+}
+
+static void json_igd(struct json *j, const struct check_data *c)
+{
+	const struct machine_facts *f = &c->f;
+	json_obj(j, "igd");
+	json_bool(j, "present", f->igd_present);
+	if (!f->igd_present) {
+		json_null(j, "device_id");
+		json_null(j, "generation");
+		json_null(j, "ggc");
+		json_null(j, "gms_mib");
+		json_null(j, "asls");
+		json_obj_end(j);
+		return;
+	}
+	bool regs = c->igd->cfg_len >= 256;
+	json_hex(j, "device_id", f->igd_device_id);
+	json_hex(j, "class", c->igd->class_code);
+	json_str(j, "platform", f->igd_platform);
+	if (f->igd_gen)
+		json_int(j, "generation", f->igd_gen);
+	else
+		json_null(j, "generation");
+	if (regs)
+		json_hex(j, "ggc", f->ggc);
+	else
+		json_null(j, "ggc");
+	if (regs && c->ggc.valid) {
+		json_uint(j, "gms_mib", f->gms_mib);
+		json_uint(j, "ggms_mib", f->ggms_mib);
+	} else {
+		json_null(j, "gms_mib");
+		json_null(j, "ggms_mib");
+	}
+	if (f->gms_value > 0)
+		json_hex(j, "x_igd_gms", (uint64_t)f->gms_value);
+	else
+		json_null(j, "x_igd_gms");
+	json_bool(j, "ivd", f->igd_ivd);
+	if (regs) {
+		json_hex(j, "bdsm", f->bdsm);
+		json_hex(j, "asls", f->asls);
+	} else {
+		json_null(j, "bdsm");
+		json_null(j, "asls");
+	}
+	json_tri(j, "boot_vga", f->boot_vga);
+	if (f->igd_iommu_group >= 0)
+		json_int(j, "iommu_group", f->igd_iommu_group);
+	else
+		json_null(j, "iommu_group");
+	json_str(j, "driver", f->igd_driver[0] ? f->igd_driver : NULL);
+	json_obj_end(j);
+}
+
+static void json_plan(struct json *j, const struct igd_plan *p)
+{
+	json_obj(j, "plan");
+	json_str(j, "route", p->route == ROUTE_LEGACY_SEABIOS ? "legacy-seabios"
+			     : p->route == ROUTE_OVMF_EFIROM ? "ovmf-efirom"
+							      : "none");
+	json_str(j, "why", p->why);
+	json_arr(j, "cmdline_add");
+	for (size_t i = 0; i < p->nadd; i++)
+		json_str(j, NULL, p->cmdline_add[i]);
+	json_arr_end(j);
+	json_arr(j, "cmdline_remove");
+	for (size_t i = 0; i < p->nremove; i++)
+		json_str(j, NULL, p->cmdline_remove[i]);
+	json_arr_end(j);
+	if (p->route != ROUTE_NONE) {
+		json_str(j, "vfio_ids", p->vfio_ids);
+		json_str(j, "modprobe_conf", p->modprobe_conf);
+		json_str(j, "modules_load", p->modules_load);
+		json_obj(j, "vm");
+		json_str(j, "machine", p->vm_machine);
+		json_str(j, "bios", p->vm_bios);
+		json_str(j, "vga", p->vm_vga);
+		json_str(j, "hostpci0", p->hostpci0);
+		json_str(j, "args", p->args[0] ? p->args : NULL);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
+void report_json(FILE *f, const struct check_data *c, const struct verdict_list *l, const struct igd_plan *p,
+		 int exit_code)
+{
+	struct json j;
+	json_init(&j, f, true);
+	json_obj(&j, NULL);
+	json_str(&j, "igdkit", IGDKIT_VERSION);
+	json_str(&j, "command", "check");
+	json_int(&j, "exit_code", exit_code);
+	json_str(&j, "pci_source", c->pci_ok ? c->pci.source : NULL);
+	json_arr(&j, "verdicts");
+	for (size_t i = 0; i < l->n; i++) {
+		json_obj(&j, NULL);
+		json_str(&j, "id", l->v[i].id);
+		json_str(&j, "status", verdict_status_name(l->v[i].status));
+		json_str(&j, "evidence", l->v[i].evidence);
+		json_str(&j, "advice", l->v[i].advice);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_dmar(&j, c);
+	json_igd(&j, c);
+	json_obj(&j, "cpu");
+	json_str(&j, "model", c->cpu_model[0] ? c->cpu_model : NULL);
+	json_tri(&j, "vmx_capable", c->f.vmx_capable);
+	json_tri(&j, "vmx_enabled", c->f.vmx_enabled);
+	if (c->msr_ok == TRI_YES)
+		json_hex(&j, "msr_feature_control", c->msr_feature_control);
+	else
+		json_null(&j, "msr_feature_control");
+	json_obj_end(&j);
+	json_obj(&j, "firmware");
+	json_tri(&j, "uefi_boot", c->f.uefi_boot);
+	json_tri(&j, "secure_boot", c->f.secure_boot);
+	json_tri(&j, "setup_mode", c->f.setup_mode);
+	json_obj_end(&j);
+	json_plan(&j, p);
+	json_obj_end(&j);
+	json_end(&j);
+}
+
+int report_write_stick(const char *dir, const struct check_data *c, const struct verdict_list *l,
+		       const struct igd_plan *p, char *path, size_t pathlen, char *err, size_t errlen)
+{
+	char logs[4096], tmp[4200];
+	snprintf(logs, sizeof(logs), "%s/logs", dir);
+	if (mkdir(logs, 0755) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", logs, strerror(errno));
+		return -1;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(path, pathlen, "%s/check-%s.txt", logs, stamp);
+	snprintf(tmp, sizeof(tmp), "%s/.check-%s.txt.tmp", logs, stamp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	report_text(f, c, l, p, false);
+	/* The stick is FAT and may be pulled: data on disk, then rename, then the directory. */
+	bool bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+	if (fclose(f) != 0)
+		bad = true;
+	if (bad || rename(tmp, path) < 0) {
+		snprintf(err, errlen, "%s: %s", bad ? tmp : path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	int dfd = open(logs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
