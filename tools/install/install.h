@@ -1,0 +1,259 @@
+/* install.h - igdkit install: find the PVE target, plan, show, write, undo
+ *
+ * One concern per file: target.c (what the installed system is), plan.c (what
+ * to change), diff.c (show it), apply.c + manifest.c (write it, with backup),
+ * undo.c (take it back), rebuild.c (initramfs/bootloader in a chroot),
+ * target_dev.c (block devices: LVM, mount). Libraries record diags and return;
+ * install.c is the only part that prints.
+ */
+#ifndef IGDKIT_INSTALL_H
+#define IGDKIT_INSTALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../check/facts.h"
+#include "../lib/diag.h"
+
+#define INST_PATH 4096
+#define INST_MAX_KERNELS 32
+#define INST_MAX_CHANGES 16
+#define INST_BACKUP_DIR "/var/lib/igdkit/backup"
+#define INST_CONFIGDB "/var/lib/pve-cluster/config.db"
+
+/* ---- target.c ---------------------------------------------------------- */
+
+enum boot_layout {
+	BOOT_UNKNOWN,
+	BOOT_GRUB,			/* plain GRUB: cmdline from /etc/default/grub(.d) */
+	BOOT_PROXMOX_BOOT_TOOL,		/* ESPs in /etc/kernel/proxmox-boot-uuids: systemd-boot and/or GRUB */
+};
+
+struct pve_kernel {
+	char release[64];		/* "6.8.12-4-pve" */
+	int major, minor;
+};
+
+struct pve_guest {
+	unsigned vmid;
+	char node[64];
+	char kind[16];			/* qemu-server, lxc, openvz */
+	char name[64];
+	char machine[64];
+	char bios[16];
+	char hostpci0[160];
+	bool locked;			/* a "lock:" line (backup, migrate, snapshot, ...) */
+};
+
+struct pve_target {
+	char root[INST_PATH];		/* "/" or a mounted tree, no trailing slash (except "/") */
+	char hostname[64];		/* short name: the pmxcfs node directory */
+	char debian_version[32];
+	int pve_major;			/* 7, 8, 9; 0 unknown */
+	char pve_manager[48];		/* dpkg version of pve-manager (or pvecfg.pm) */
+	char qemu_pkg[48];		/* dpkg version of pve-qemu-kvm, "9.2.0-5" */
+	int qemu_major, qemu_minor;	/* -1 when pve-qemu-kvm is not installed */
+	struct pve_kernel kernels[INST_MAX_KERNELS];
+	size_t nkernels;
+	enum boot_layout boot;
+	bool kernel_cmdline_present;
+	char kernel_cmdline[2048];	/* first line of /etc/kernel/cmdline */
+	int nesps;			/* lines in /etc/kernel/proxmox-boot-uuids */
+	bool root_on_zfs, root_on_btrfs;
+	enum tristate host_uefi;	/* from the boot packages: grub-pc -> no; grub-efi-amd64/systemd-boot -> yes */
+	bool systemd_boot;		/* systemd-boot package installed (p-b-t UEFI without Secure Boot) */
+	bool corosync_file;		/* /etc/corosync/corosync.conf */
+	bool corosync_row;		/* corosync.conf in config.db */
+	bool etc_pve_mounted;		/* live host: /etc/pve is the pmxcfs FUSE mount */
+	bool configdb_present;
+	struct pve_guest *guests;
+	size_t nguests;
+};
+
+/* Reads everything above from t->root; -1 (with a diag) when it is not a PVE root. */
+int target_probe(const char *root, struct pve_target *t, struct diag *d);
+void target_free(struct pve_target *t);
+bool target_clustered(const struct pve_target *t);
+/* root + abs ("/etc/x") -> buf. */
+int target_path(const struct pve_target *t, const char *abs, char *buf, size_t len);
+/* Reads abs under the root: 1 read, 0 missing, -1 error (diag). *data is NUL-terminated. */
+int target_read(const struct pve_target *t, const char *abs, size_t max, unsigned char **data, size_t *len,
+		struct diag *d);
+/* The guest with vmid or NULL. */
+const struct pve_guest *target_guest(const struct pve_target *t, unsigned vmid);
+/* Copies root's config.db (+ -wal) into a private temp dir and opens the copy read-only:
+ * inspecting never creates -wal/-shm files on the target. tmpdir (INST_PATH) is removed by
+ * target_snapshot_done. */
+struct configdb;
+int target_snapshot_configdb(const struct pve_target *t, struct configdb *c, char *tmpdir, struct diag *d);
+void target_snapshot_done(struct configdb *c, const char *tmpdir);
+
+/* ---- plan.c ------------------------------------------------------------ */
+
+/* What a ROM file holds (PCI expansion ROM image chain). */
+struct rom_summary {
+	bool ok;
+	bool has_legacy, has_efi;
+	uint16_t vendor, device;
+	size_t len;
+	unsigned char *data;
+};
+int rom_summarize(const unsigned char *data, size_t len, struct rom_summary *s, struct diag *d);
+
+enum change_kind {
+	CH_FILE,		/* a file on the target root (incl. /etc/pve/... on a live host) */
+	CH_SYMLINK,		/* new = link target text */
+	CH_CONFIGDB,		/* VM config row in config.db; path = INST_CONFIGDB */
+};
+
+struct change {
+	enum change_kind kind;
+	char path[512];			/* absolute inside the target */
+	char label[400];		/* shown in the diff header */
+	bool existed;
+	unsigned char *old, *new;	/* NUL-terminated copies */
+	size_t oldlen, newlen;
+	mode_t mode;			/* 0: keep what the file system gives (pmxcfs) */
+	bool binary;			/* diff shows sizes and sha256, not lines */
+	unsigned vmid;			/* CH_CONFIGDB */
+	char node[64];
+};
+
+struct install_opts {
+	const char *root;		/* target root, default "/" */
+	const unsigned char *rom;	/* ROM bytes, or NULL */
+	size_t romlen;
+	unsigned vmid;			/* 0: host side only */
+	bool create;			/* --create: make VM vmid when it does not exist */
+	bool no_rebuild;
+	int64_t now;			/* epoch seconds for mtimes/ids (0: time(NULL)) */
+	const char *stick;		/* $IGDKIT_STICK: where a copy of the manifest goes */
+};
+
+struct install_plan {
+	struct change ch[INST_MAX_CHANGES];
+	size_t n;
+	char route[400];		/* one line: how the VM will get the iGPU */
+	char rom_name[96];
+	bool rebuild_initramfs, rebuild_grub, rebuild_pbt;
+	bool vm_staged;			/* cluster member: a one-shot unit applies the VM change */
+	char qm_set[1024];		/* the qm set command the unit runs */
+};
+
+/* Computes every change; unchanged files are left out (n == 0 means nothing to change).
+ * Warnings/notes for the user go to d as DIAG_WARN/DIAG_NOTE. */
+int install_plan_compute(const struct pve_target *t, const struct machine_facts *f, const struct install_opts *o,
+		 struct install_plan *p, struct diag *d);
+void install_plan_free(struct install_plan *p);
+/* The kernel command-line words this machine needs, space-separated. */
+void install_cmdline_words(const struct pve_target *t, const struct machine_facts *f, char *buf, size_t len);
+
+/* ---- diff.c ------------------------------------------------------------ */
+
+/* Unified diff (3 lines of context) of old -> new, with --- a/PATH +++ b/PATH headers.
+ * Allocated text; "" when equal. */
+char *diff_unified(const char *label_a, const char *label_b, const char *old, size_t oldlen, const char *new,
+		   size_t newlen);
+/* The whole plan as text, one diff per change. */
+char *diff_plan(const struct install_plan *p);
+
+/* ---- manifest.c -------------------------------------------------------- */
+
+enum manifest_state { MAN_PENDING, MAN_APPLIED, MAN_ROLLED_BACK, MAN_UNDONE };
+
+struct manifest_entry {
+	char kind[16];			/* file, symlink, configdb, sidecar, dir */
+	char path[512];
+	bool existed;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	char sha_before[65], sha_after[65];	/* "-" none / unknown */
+	char backup[64];		/* name inside the backup folder, or "-" */
+};
+
+struct manifest {
+	char id[64];
+	enum manifest_state state;
+	int64_t created;
+	char rebuild[64];		/* "initramfs grub pbt" words */
+	char summary[400];
+	struct manifest_entry e[INST_MAX_CHANGES * 4];
+	size_t n;
+};
+
+const char *manifest_state_name(enum manifest_state s);
+/* Writes ROOT/var/lib/igdkit/backup/ID/manifest atomically (and a copy to $stick/logs). */
+int manifest_save(const char *root, const struct manifest *m, const char *stick, struct diag *d);
+int manifest_load(const char *root, const char *id, struct manifest *m, struct diag *d);
+/* IDs of every run, oldest first (allocated array of allocated strings). */
+int manifest_list(const char *root, char ***ids, size_t *n, struct diag *d);
+void manifest_list_free(char **ids, size_t n);
+/* "-" for a missing file. */
+int manifest_sha_of(const char *path, bool symlink, char out[65]);
+
+/* ---- apply.c ----------------------------------------------------------- */
+
+/* Checks that every write can happen (writable, enough space, VM not locked), then backs up,
+ * writes the manifest and applies each change atomically. On failure restores what it wrote.
+ * id receives the backup id. Fault points: "install.backup", "install.manifest", "install.write",
+ * "install.configdb", "install.finish" plus the atomic.* and configdb.* ones. */
+int install_apply(const struct pve_target *t, const struct install_plan *p, const struct install_opts *o,
+		  char id[64], struct diag *d);
+/* Free space / read-only checks only (also used by the dry run to warn early). */
+int install_preflight(const struct pve_target *t, const struct install_plan *p, struct diag *d);
+
+/* ---- undo.c ------------------------------------------------------------ */
+
+/* Puts every entry of m back to its "before" state (newest first); entries already there are
+ * skipped, entries changed by someone else since are left alone with an error. Shared by
+ * install_apply's rollback and install_undo. */
+int undo_restore(const char *root, const struct manifest *m, struct diag *d);
+
+/* Restores every entry of run id (NULL: the newest applied run) byte-identical.
+ * A file changed since igdkit wrote it is left alone and reported. */
+int install_undo(const char *root, const char *id, struct manifest *m, struct diag *d);
+
+/* ---- rebuild.c --------------------------------------------------------- */
+
+struct rebuild_req {
+	bool initramfs, grub, pbt;
+};
+/*
+ * Runs the target's own update-initramfs -u -k all and update-grub /
+ * proxmox-boot-tool refresh, chrooted into root with /dev, /dev/pts, /proc, /sys,
+ * /run bind-mounted. When root is "/" the commands run directly.
+ * Test-only: IGDKIT_REBUILD_NO_CHROOT=1 runs ROOT/usr/sbin/<cmd> without chroot
+ * (tests are not root; their fixture commands are recording scripts).
+ */
+int rebuild_run(const char *root, const struct rebuild_req *r, struct diag *d);
+/* The commands as text for --no-rebuild ("chroot /mnt update-initramfs -u -k all; ..."). */
+void rebuild_describe(const char *root, const struct rebuild_req *r, char *buf, size_t len);
+/* Firmware-mode trap: proxmox-boot-tool picks systemd-boot vs GRUB by the running
+ * kernel's /sys/firmware/efi; a stick booted the other way skips every ESP. */
+int rebuild_firmware_trap(const struct pve_target *t, const struct machine_facts *f, struct diag *d);
+
+/* ---- target_dev.c ------------------------------------------------------ */
+
+struct pve_install {
+	char vg_uuid[64];
+	char vg_name[64];
+	char lv_path[128];		/* /dev/pve/root or /dev/mapper/... */
+	char fstype[16];
+	uint64_t size;
+	char hostname[64];
+	char pve_version[48];
+	int64_t last_boot;		/* mtime of /var/log/wtmp or similar, 0 unknown */
+	bool zfs;			/* an rpool we cannot import */
+};
+
+/* Lists PVE installs on the block devices (LVM VGs with a root LV; rpool detection). */
+int targetdev_scan(struct pve_install **out, size_t *n, struct diag *d);
+/* Activates VG vg_uuid (only it), mounts its root LV at mnt (read-only unless rw). */
+int targetdev_mount(const char *vg_uuid, const char *mnt, bool rw, struct diag *d);
+int targetdev_remount(const char *mnt, bool rw, struct diag *d);
+int targetdev_umount(const char *vg_uuid, const char *mnt, struct diag *d);
+
+#endif

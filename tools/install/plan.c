@@ -1,0 +1,847 @@
+/* plan.c - every change this machine and this Proxmox version need, computed before anything is written */
+#include "install.h"
+#include "configdb.h"
+#include "vmconf.h"
+#include "../lib/reader.h"
+#include "../lib/sha256.h"
+#include "../lib/shsplit.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TEXT_MAX (1024 * 1024)
+#define ROM_MAX (16 * 1024 * 1024)
+
+static const char grub_dropin[] = "/etc/default/grub.d/igdkit.cfg";
+static const char modules_dropin[] = "/etc/modules-load.d/igdkit-vfio.conf";
+static const char modprobe_dropin[] = "/etc/modprobe.d/igdkit-vfio.conf";
+
+/* ---- ROM image chain (PCI Firmware Spec 3.0, "PCI Expansion ROM") ---- */
+
+int rom_summarize(const unsigned char *data, size_t len, struct rom_summary *s, struct diag *d)
+{
+	memset(s, 0, sizeof(*s));
+	struct reader r;
+	rd_init(&r, data, len, 0, d);
+	size_t at = 0;
+	/* Each image is >= 512 bytes, so the chain has at most len/512 steps. */
+	for (unsigned step = 0; step <= len / 512; step++) {
+		struct reader img;
+		uint16_t sig, pcir_off, vendor, device;
+		uint8_t code_type, indicator;
+		uint16_t units;
+		uint32_t pcir_sig;
+		if (rd_sub_at(&r, at, len - at, &img, "ROM image") < 0 || rd_u16le_at(&img, 0, &sig, "ROM signature") < 0)
+			return -1;
+		if (sig != 0xAA55)
+			return diag_err(d, at, "ROM signature is 0x%04x, expected 0xAA55", sig);
+		if (rd_u16le_at(&img, 0x18, &pcir_off, "PCIR pointer") < 0 || rd_u32le_at(&img, pcir_off, &pcir_sig, "PCIR signature") < 0)
+			return -1;
+		if (pcir_sig != 0x52494350)	/* "PCIR" */
+			return diag_err(d, at + pcir_off, "PCI data structure signature is not PCIR");
+		if (rd_u16le_at(&img, pcir_off + 4u, &vendor, "PCIR vendor") < 0 ||
+		    rd_u16le_at(&img, pcir_off + 6u, &device, "PCIR device") < 0 ||
+		    rd_u16le_at(&img, pcir_off + 0x10u, &units, "PCIR image length") < 0 ||
+		    rd_u8_at(&img, pcir_off + 0x14u, &code_type, "PCIR code type") < 0 ||
+		    rd_u8_at(&img, pcir_off + 0x15u, &indicator, "PCIR indicator") < 0)
+			return -1;
+		if (step == 0) {
+			s->vendor = vendor;
+			s->device = device;
+		}
+		if (code_type == 0)
+			s->has_legacy = true;
+		else if (code_type == 3)
+			s->has_efi = true;
+		size_t ilen = (size_t)units * 512;
+		if (ilen == 0)
+			return diag_err(d, at + pcir_off + 0x10, "PCIR image length is 0");
+		if (indicator & 0x80)
+			break;
+		if (ilen > len - at)
+			return diag_err(d, at + pcir_off + 0x10, "image length 0x%zx runs past the end of the ROM (0x%zx)", ilen, len);
+		at += ilen;
+		if (at == len)
+			break;
+	}
+	s->ok = true;
+	s->len = len;
+	return 0;
+}
+
+/* ---- helpers --------------------------------------------------------- */
+
+static int add_change(struct install_plan *p, enum change_kind kind, const char *path, const char *label, const unsigned char *old,
+		      size_t oldlen, bool existed, const char *new, size_t newlen, mode_t mode, bool binary, struct diag *d)
+{
+	if (existed && oldlen == newlen && memcmp(old, new, newlen) == 0)
+		return 0;	/* already right: idempotent */
+	if (p->n >= INST_MAX_CHANGES)
+		return diag_err(d, DIAG_NO_OFFSET, "internal: too many changes");
+	struct change *c = &p->ch[p->n];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	snprintf(c->label, sizeof(c->label), "%s", label ? label : path);
+	c->existed = existed;
+	c->old = malloc(oldlen + 1);
+	c->new = malloc(newlen + 1);
+	if (!c->old || !c->new) {
+		free(c->old);
+		free(c->new);
+		return diag_err(d, DIAG_NO_OFFSET, "out of memory");
+	}
+	if (oldlen)
+		memcpy(c->old, old, oldlen);
+	c->old[oldlen] = 0;
+	memcpy(c->new, new, newlen);
+	c->new[newlen] = 0;
+	c->oldlen = oldlen;
+	c->newlen = newlen;
+	c->mode = mode;
+	c->binary = binary;
+	p->n++;
+	return 1;
+}
+
+static int file_change(const struct pve_target *t, struct install_plan *p, const char *path, const char *new, size_t newlen,
+		       mode_t mode, bool binary, struct diag *d)
+{
+	unsigned char *old;
+	size_t oldlen;
+	int ex = target_read(t, path, binary ? ROM_MAX : TEXT_MAX, &old, &oldlen, d);
+	if (ex < 0)
+		return -1;
+	int rc = add_change(p, CH_FILE, path, NULL, old, oldlen, ex == 1, new, newlen, mode, binary, d);
+	free(old);
+	return rc;
+}
+
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_add(struct sbuf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static void sb_add(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (b->len + (size_t)n + 1 > b->cap) {
+		size_t nc = (b->len + (size_t)n + 1) * 2;
+		char *ns = realloc(b->s, nc);
+		if (!ns)
+			return;
+		b->s = ns;
+		b->cap = nc;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/* word appears as a whole whitespace/quote-delimited token in s */
+static bool has_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+	for (const char *p = s; (p = strstr(p, w)); p += n) {
+		bool left = p == s || isspace((unsigned char)p[-1]) || p[-1] == '"' || p[-1] == '\'';
+		char r = p[n];
+		if (left && (r == 0 || isspace((unsigned char)r) || r == '"' || r == '\''))
+			return true;
+	}
+	return false;
+}
+
+static bool any_kernel_below(const struct pve_target *t, int maj, int min)
+{
+	if (!t->nkernels)
+		return true;	/* unknown: assume the old one is still around */
+	for (size_t i = 0; i < t->nkernels; i++)
+		if (t->kernels[i].major < maj || (t->kernels[i].major == maj && t->kernels[i].minor < min))
+			return true;
+	return false;
+}
+
+void install_cmdline_words(const struct pve_target *t, const struct machine_facts *f, char *buf, size_t len)
+{
+	buf[0] = 0;
+	/* PVE kernels turn the Intel IOMMU on by default from 6.8 (PVE 8.2); older ones need it. */
+	if (any_kernel_below(t, 6, 8))
+		snprintf(buf + strlen(buf), len - strlen(buf), "%sintel_iommu=on", *buf ? " " : "");
+	/* The firmware framebuffer (sysfb -> simpledrm/efifb) sits on the iGPU's aperture unless a
+	 * discrete GPU is the boot display. */
+	if (!(f->dgpu_present && f->boot_vga == TRI_NO))
+		snprintf(buf + strlen(buf), len - strlen(buf), "%sinitcall_blacklist=sysfb_init", *buf ? " " : "");
+}
+
+/* Non-comment text of /etc/default/grub and grub.d/NAME.cfg except ours: what GRUB already gets. */
+static char *grub_existing(const struct pve_target *t, struct diag *d)
+{
+	struct sbuf b = { 0 };
+	sb_add(&b, "%s", "");
+	unsigned char *s;
+	size_t n;
+	if (target_read(t, "/etc/default/grub", TEXT_MAX, &s, &n, d) == 1) {
+		sb_add(&b, "%s\n", (char *)s);
+		free(s);
+	}
+	char dir[INST_PATH];
+	target_path(t, "/etc/default/grub.d", dir, sizeof(dir));
+	DIR *dd = opendir(dir);
+	if (dd) {
+		struct dirent *e;
+		while ((e = readdir(dd))) {
+			size_t l = strlen(e->d_name);
+			if (l < 5 || strcmp(e->d_name + l - 4, ".cfg") != 0 || strcmp(e->d_name, "igdkit.cfg") == 0)
+				continue;
+			char abs[600];
+			snprintf(abs, sizeof(abs), "/etc/default/grub.d/%s", e->d_name);
+			if (target_read(t, abs, TEXT_MAX, &s, &n, d) == 1) {
+				sb_add(&b, "%s\n", (char *)s);
+				free(s);
+			}
+		}
+		closedir(dd);
+	}
+	/* drop comment lines */
+	struct sbuf o = { 0 };
+	sb_add(&o, "%s", "");
+	for (char *l = strtok(b.s, "\n"); l; l = strtok(NULL, "\n")) {
+		const char *q = l;
+		while (isspace((unsigned char)*q))
+			q++;
+		if (*q != '#')
+			sb_add(&o, "%s\n", l);
+	}
+	free(b.s);
+	return o.s;
+}
+
+static int plan_grub(const struct pve_target *t, const char *words, struct install_plan *p, struct diag *d)
+{
+	char *have = grub_existing(t, d);
+	if (!have)
+		return diag_err(d, DIAG_NO_OFFSET, "out of memory");
+	if (has_word(have, "intel_iommu=igfx_off"))
+		diag_warn(d, DIAG_NO_OFFSET, "/etc/default/grub: intel_iommu=igfx_off hides the iGPU from the IOMMU; remove it by hand");
+	if (has_word(have, "pcie_acs_override=downstream,multifunction") || strstr(have, "pcie_acs_override"))
+		diag_warn(d, DIAG_NO_OFFSET, "GRUB command line has pcie_acs_override: the iGPU does not need it and it removes isolation");
+	char need[512] = "";
+	char w[512];
+	snprintf(w, sizeof(w), "%s", words);
+	for (char *tok = strtok(w, " "); tok; tok = strtok(NULL, " "))
+		if (!has_word(have, tok))
+			snprintf(need + strlen(need), sizeof(need) - strlen(need), "%s%s", *need ? " " : "", tok);
+	free(have);
+	if (!*need) {
+		/* Nothing to add. An old drop-in of ours would now be redundant: leave it (undo owns it). */
+		return 0;
+	}
+	struct sbuf b = { 0 };
+	sb_add(&b, "# Written by igdkit: kernel command line for Intel iGPU passthrough (00:02.0 -> vfio-pci).\n");
+	if (strstr(need, "intel_iommu=on"))
+		sb_add(&b, "# intel_iommu=on: kernels before 6.8 leave the Intel IOMMU off.\n");
+	if (strstr(need, "initcall_blacklist=sysfb_init"))
+		sb_add(&b, "# initcall_blacklist=sysfb_init: no firmware framebuffer on the iGPU's memory (BAR 2).\n");
+	sb_add(&b, "# To take it back: igdkit install --undo, or delete this file and run update-grub.\n");
+	sb_add(&b, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT %s\"\n", need);
+	int rc = file_change(t, p, grub_dropin, b.s, b.len, 0644, false, d);
+	free(b.s);
+	if (rc > 0) {
+		if (t->boot == BOOT_PROXMOX_BOOT_TOOL)
+			p->rebuild_pbt = true;
+		else
+			p->rebuild_grub = true;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+static int plan_kernel_cmdline(const struct pve_target *t, const char *words, struct install_plan *p, struct diag *d)
+{
+	unsigned char *old;
+	size_t oldlen;
+	int ex = target_read(t, "/etc/kernel/cmdline", TEXT_MAX, &old, &oldlen, d);
+	if (ex <= 0)
+		return ex;
+	char *first = (char *)old;
+	size_t fl = strcspn(first, "\n");
+	const char *rest = first + fl;
+	char line[4096];
+	if (fl >= sizeof(line)) {
+		free(old);
+		return diag_err(d, DIAG_NO_OFFSET, "/etc/kernel/cmdline: first line longer than %zu bytes", sizeof(line));
+	}
+	memcpy(line, first, fl);
+	line[fl] = 0;
+	if (!strstr(line, "root=")) {
+		free(old);
+		return diag_err(d, DIAG_NO_OFFSET,
+				"/etc/kernel/cmdline has no root=: proxmox-boot-tool refresh would abort; fix that file first");
+	}
+	/* Rebuild the line word by word: keep everything, drop igfx_off, append what is missing. */
+	struct sbuf b = { 0 };
+	sb_add(&b, "%s", "");
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s", line);
+	for (char *tok = strtok(tmp, " \t"); tok; tok = strtok(NULL, " \t")) {
+		if (strcmp(tok, "intel_iommu=igfx_off") == 0) {
+			diag_note(d, DIAG_NO_OFFSET, "/etc/kernel/cmdline: removing intel_iommu=igfx_off (it hides the iGPU from the IOMMU)");
+			continue;
+		}
+		sb_add(&b, "%s%s", b.len ? " " : "", tok);
+	}
+	char w[512];
+	snprintf(w, sizeof(w), "%s", words);
+	for (char *tok = strtok(w, " "); tok; tok = strtok(NULL, " "))
+		if (!has_word(line, tok))
+			sb_add(&b, " %s", tok);
+	sb_add(&b, "%s", *rest ? rest : "\n");
+	int rc = add_change(p, CH_FILE, "/etc/kernel/cmdline", NULL, old, oldlen, true, b.s, b.len, 0644, false, d);
+	free(old);
+	free(b.s);
+	if (rc > 0)
+		p->rebuild_pbt = true;
+	return rc < 0 ? -1 : 0;
+}
+
+/* Scan /etc/modprobe.d for settings that fight ours. */
+static void modprobe_warnings(const struct pve_target *t, struct diag *d)
+{
+	char dir[INST_PATH];
+	target_path(t, "/etc/modprobe.d", dir, sizeof(dir));
+	DIR *dd = opendir(dir);
+	if (!dd)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dd))) {
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "igdkit-vfio.conf") == 0)
+			continue;
+		char abs[600];
+		unsigned char *s;
+		size_t n;
+		snprintf(abs, sizeof(abs), "/etc/modprobe.d/%s", e->d_name);
+		if (target_read(t, abs, TEXT_MAX, &s, &n, NULL) != 1)
+			continue;
+		for (char *l = strtok((char *)s, "\n"); l; l = strtok(NULL, "\n")) {
+			if (*l == '#')
+				continue;
+			if (strstr(l, "disable_vga=1"))
+				diag_warn(d, DIAG_NO_OFFSET, "%s: 'disable_vga=1' breaks legacy IGD mode (no VGA region); remove it", abs);
+			else if (strstr(l, "options vfio-pci") && strstr(l, "ids="))
+				diag_warn(d, DIAG_NO_OFFSET, "%s: another 'options vfio-pci ids=' line; the two lists do not merge", abs);
+		}
+		free(s);
+	}
+	closedir(dd);
+}
+
+static int plan_modules(const struct pve_target *t, const struct machine_facts *f, struct install_plan *p, struct diag *d)
+{
+	bool virqfd = any_kernel_below(t, 6, 2) && t->nkernels;
+	struct sbuf b = { 0 };
+	sb_add(&b, "# Written by igdkit: VFIO modules, so vfio-pci can claim the iGPU (00:02.0) at boot.\n");
+	sb_add(&b, "vfio\nvfio_iommu_type1\nvfio_pci\n");
+	if (virqfd)
+		sb_add(&b, "# vfio_virqfd: a separate module only on kernels before 6.2\nvfio_virqfd\n");
+	int rc = file_change(t, p, modules_dropin, b.s, b.len, 0644, false, d);
+	free(b.s);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		p->rebuild_initramfs = true;
+	unsigned char *m;
+	size_t mlen;
+	if (!virqfd && target_read(t, "/etc/modules", TEXT_MAX, &m, &mlen, NULL) == 1) {
+		if (has_word((char *)m, "vfio_virqfd"))
+			diag_note(d, DIAG_NO_OFFSET, "/etc/modules lists vfio_virqfd, which kernels >= 6.2 no longer have (harmless 'Failed to find module' at boot); left as it is");
+		free(m);
+	}
+
+	b = (struct sbuf){ 0 };
+	const char *plat = f->igd_platform ? f->igd_platform : "Intel iGPU";
+	sb_add(&b, "# Written by igdkit: hand the iGPU (8086:%04x, %s) to vfio-pci before i915 can bind it.\n", f->igd_device_id, plat);
+	sb_add(&b, "options vfio-pci ids=8086:%04x\n", f->igd_device_id);
+	sb_add(&b, "softdep i915 pre: vfio-pci\n");
+	if (f->igd_gen >= 12)
+		sb_add(&b, "softdep xe pre: vfio-pci\n");
+	rc = file_change(t, p, modprobe_dropin, b.s, b.len, 0644, false, d);
+	free(b.s);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		p->rebuild_initramfs = true;
+	modprobe_warnings(t, d);
+	return 0;
+}
+
+/* ---- the VM ---------------------------------------------------------- */
+
+/* QEMU 9.2's igd_gen() table (qemu-igd.md): only these IDs get legacy mode there. */
+static bool qemu92_knows(uint16_t id)
+{
+	static const uint8_t hi[] = { 0x01, 0x04, 0x0a, 0x0c, 0x0d, 0x0f, 0x16, 0x22, 0x19, 0x59, 0x3e, 0x45, 0x9a };
+	if ((id & 0xfff) == 0xa84)
+		return true;
+	for (size_t i = 0; i < sizeof(hi); i++)
+		if ((id >> 8) == hi[i])
+			return true;
+	return false;
+}
+
+/* Does the installed QEMU run this iGPU in legacy mode (SeaBIOS + VBIOS)? why gets the reason when not. */
+static bool qemu_legacy_ok(int qv, const struct machine_facts *f, char *why, size_t wl)
+{
+	if (f->igd_gen < 6 || f->igd_gen > 9) {
+		snprintf(why, wl, "legacy VBIOS exists only for Gen6-9 (this is Gen%d)", f->igd_gen);
+		return false;
+	}
+	if (qv == 902 && !qemu92_knows(f->igd_device_id)) {
+		snprintf(why, wl, "QEMU 9.2 does not know device 8086:%04x and refuses legacy mode", f->igd_device_id);
+		return false;
+	}
+	if (qv >= 1001 && (f->igd_class != 0x0300 || (f->ggc & 2))) {
+		snprintf(why, wl, "QEMU 10.1+ needs the iGPU as VGA device with IVD clear (class 0x%04x, GGC 0x%04x)", f->igd_class, f->ggc);
+		return false;
+	}
+	return true;
+}
+
+static void slug(const char *s, char *out, size_t len)
+{
+	size_t o = 0;
+	for (; s && *s && o + 1 < len; s++) {
+		if (isalnum((unsigned char)*s))
+			out[o++] = (char)tolower((unsigned char)*s);
+		else if (o && out[o - 1] != '-')
+			out[o++] = '-';
+	}
+	while (o && out[o - 1] == '-')
+		o--;
+	out[o] = 0;
+}
+
+/* Keep every args: word except our own -set device.hostpciN.x-igd-* / .addr pairs (stale or ours). */
+static int merge_args(const char *old, const char *dev, const char *ours, char *out, size_t len, struct diag *d)
+{
+	out[0] = 0;
+	char **w = NULL;
+	const char *err = NULL;
+	int n = old ? shsplit(old, &w, &err) : 0;
+	if (n < 0)
+		return diag_err(d, DIAG_NO_OFFSET, "VM args: cannot split '%s': %s", old, err ? err : "?");
+	char pfx1[64], pfx2[64];
+	snprintf(pfx1, sizeof(pfx1), "device.%s.x-igd-", dev);
+	snprintf(pfx2, sizeof(pfx2), "device.%s.addr=", dev);
+	for (int i = 0; i < n; i++) {
+		if (strcmp(w[i], "-set") == 0 && i + 1 < n && (strncmp(w[i + 1], pfx1, strlen(pfx1)) == 0 ||
+							       strncmp(w[i + 1], pfx2, strlen(pfx2)) == 0)) {
+			i++;
+			continue;
+		}
+		bool plain = strcspn(w[i], " \t'\"\\$`") == strlen(w[i]) && *w[i];
+		size_t at = strlen(out);
+		snprintf(out + at, len - at, plain ? "%s%s" : "%s'%s'", at ? " " : "", w[i]);
+	}
+	if (w)
+		shsplit_free(w);
+	if (ours && *ours) {
+		size_t at = strlen(out);
+		snprintf(out + at, len - at, "%s%s", at ? " " : "", ours);
+	}
+	return 0;
+}
+
+static void gen_uuid(char *out, size_t len, int64_t seed)
+{
+	unsigned char b[16];
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, b, 16) != 16) {
+		for (int i = 0; i < 16; i++)
+			b[i] = (unsigned char)(seed >> ((i % 8) * 8)) ^ (unsigned char)(i * 37);
+	}
+	if (fd >= 0)
+		close(fd);
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
+		 b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+/* The hostpciN slot holding 00:02.0, else the first free one. */
+static int hostpci_slot(const struct vmconf *vc)
+{
+	int free_slot = -1;
+	for (int i = 0; i < 16; i++) {
+		char k[16];
+		snprintf(k, sizeof(k), "hostpci%d", i);
+		const char *v = vmconf_get(vc, k);
+		if (!v) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		if (strncmp(v, "0000:00:02.0", 12) == 0 || strncmp(v, "00:02.0", 7) == 0 || strncmp(v, "00:02,", 6) == 0 ||
+		    strncmp(v, "00:02.0,", 8) == 0)
+			return i;
+	}
+	return free_slot;
+}
+
+/* "pc-i440fx-8.1+pve0" -> 801; 0 when it has no version. */
+static int machine_version(const char *m)
+{
+	const char *v = strstr(m, "i440fx-");
+	if (!v)
+		return 0;
+	int a, b;
+	if (sscanf(v + 7, "%d.%d", &a, &b) != 2)
+		return 0;
+	return a * 100 + b;
+}
+
+static int plan_vm(const struct pve_target *t, const struct machine_facts *f, const struct install_opts *o,
+		   struct install_plan *p, struct diag *d)
+{
+	const struct pve_guest *g = target_guest(t, o->vmid);
+	if (g && strcmp(g->kind, "qemu-server") != 0)
+		return diag_err(d, DIAG_NO_OFFSET, "%u is a container (%s), not a VM", o->vmid, g->kind);
+	if (!g && !o->create)
+		return diag_err(d, DIAG_NO_OFFSET, "VM %u does not exist on %s (VMs: use --list; --create makes a new one)",
+				o->vmid, t->hostname);
+	if (g && strcmp(g->node, t->hostname) != 0)
+		return diag_err(d, DIAG_NO_OFFSET, "VM %u belongs to node %s, not to this host (%s)", o->vmid, g->node, t->hostname);
+	if (g && g->locked)
+		return diag_err(d, DIAG_NO_OFFSET, "VM %u is locked (lock: in its config: backup, migration or snapshot in progress); unlock it first", o->vmid);
+	if (t->qemu_major < 0)
+		return diag_err(d, DIAG_NO_OFFSET, "pve-qemu-kvm is not installed on %s: cannot tell which QEMU runs the VM", t->root);
+	if (!f->igd_present || !f->igd_device_id)
+		return diag_err(d, DIAG_NO_OFFSET, "no Intel iGPU at 00:02.0 in the machine facts");
+
+	/* Live-host guard: a running VM has /var/run/qemu-server/N.pid with a live process. */
+	if (t->etc_pve_mounted) {
+		char pidf[64];
+		snprintf(pidf, sizeof(pidf), "/var/run/qemu-server/%u.pid", o->vmid);
+		FILE *pf = fopen(pidf, "r");
+		long pid = 0;
+		if (pf) {
+			if (fscanf(pf, "%ld", &pid) != 1)
+				pid = 0;
+			fclose(pf);
+			char proc[64];
+			snprintf(proc, sizeof(proc), "/proc/%ld", pid);
+			if (pid > 0 && access(proc, F_OK) == 0)
+				return diag_err(d, DIAG_NO_OFFSET, "VM %u is running (pid %ld); shut it down first", o->vmid, pid);
+		}
+	}
+
+	/* Current config text. */
+	unsigned char *old = NULL;
+	size_t oldlen = 0;
+	char conf_path[256];
+	snprintf(conf_path, sizeof(conf_path), "/etc/pve/nodes/%s/qemu-server/%u.conf", t->hostname, o->vmid);
+	if (g) {
+		if (t->etc_pve_mounted) {
+			if (target_read(t, conf_path, TEXT_MAX, &old, &oldlen, d) != 1)
+				return diag_err(d, DIAG_NO_OFFSET, "%s: cannot read", conf_path);
+		} else {
+			struct configdb c;
+			char tmp[INST_PATH];
+			struct cdb_guest cg;
+			if (target_snapshot_configdb(t, &c, tmp, d) < 0)
+				return -1;
+			int found = configdb_find_guest(&c, o->vmid, &cg, d);
+			if (found == 1 && cg.row->data) {
+				old = malloc(cg.row->len + 1);
+				if (old) {
+					memcpy(old, cg.row->data, cg.row->len + 1);
+					oldlen = cg.row->len;
+				}
+			}
+			target_snapshot_done(&c, tmp);
+			if (!old)
+				return diag_err(d, DIAG_NO_OFFSET, "VM %u: config row has no data", o->vmid);
+		}
+	}
+
+	struct vmconf vc;
+	if (vmconf_parse(&vc, old ? (char *)old : "", oldlen, d) < 0) {
+		free(old);
+		return -1;
+	}
+	int qv = t->qemu_major * 100 + t->qemu_minor;
+
+	/* The ROM: given, or the one the VM already uses from /usr/share/kvm. */
+	const unsigned char *rom = o->rom;
+	size_t romlen = o->romlen;
+	unsigned char *kept = NULL;
+	int slot = hostpci_slot(&vc);
+	if (slot < 0) {
+		vmconf_free(&vc);
+		free(old);
+		return diag_err(d, DIAG_NO_OFFSET, "VM %u: all 16 hostpci slots are in use", o->vmid);
+	}
+	char key[24];
+	snprintf(key, sizeof(key), "hostpci%d", slot);
+	if (!rom) {
+		const char *hp = vmconf_get(&vc, key);
+		const char *rf = hp ? strstr(hp, "romfile=") : NULL;
+		if (rf) {
+			char name[90], abs[256];
+			snprintf(name, sizeof(name), "%.*s", (int)strcspn(rf + 8, ","), rf + 8);
+			snprintf(abs, sizeof(abs), "/usr/share/kvm/%s", name);
+			if (!strchr(name, '/') && target_read(t, abs, ROM_MAX, &kept, &romlen, NULL) == 1) {
+				rom = kept;
+				snprintf(p->rom_name, sizeof(p->rom_name), "%s", name);
+			}
+		}
+	}
+	if (!rom) {
+		vmconf_free(&vc);
+		free(old);
+		return diag_err(d, DIAG_NO_OFFSET, "VM %u needs an option ROM for the iGPU: give --rom FILE (made by 'igdkit rom make')", o->vmid);
+	}
+	struct rom_summary rs;
+	if (rom_summarize(rom, romlen, &rs, d) < 0) {
+		free(kept);
+		vmconf_free(&vc);
+		free(old);
+		return diag_err(d, DIAG_NO_OFFSET, "the ROM is not a valid PCI option ROM");
+	}
+	/* Device 0xFFFF: VfioIgdPkg-style ROMs made to serve any Intel iGPU. */
+	if (rs.vendor != 0x8086 || (rs.device != f->igd_device_id && rs.device != 0xffff)) {
+		free(kept);
+		vmconf_free(&vc);
+		free(old);
+		return diag_err(d, DIAG_NO_OFFSET, "the ROM is for %04x:%04x, this iGPU is 8086:%04x: firmware would not run it",
+				rs.vendor, rs.device, f->igd_device_id);
+	}
+
+	/* Route: SeaBIOS + VBIOS where this QEMU supports legacy mode for the iGPU and the guest
+	 * is not already UEFI; otherwise OVMF + EFI ROM. Both on i440fx with legacy-igd=1. */
+	const char *cur_bios = vmconf_get(&vc, "bios");
+	bool guest_uefi = cur_bios && strcmp(cur_bios, "ovmf") == 0;
+	char why[200] = "";
+	bool legacy_ok = qemu_legacy_ok(qv, f, why, sizeof(why));
+	bool legacy = rs.has_legacy && legacy_ok && !guest_uefi;
+	if (!legacy && !rs.has_efi) {
+		free(kept);
+		vmconf_free(&vc);
+		free(old);
+		if (!rs.has_legacy)
+			return diag_err(d, DIAG_NO_OFFSET, "the ROM has neither a legacy VBIOS nor an EFI image");
+		return diag_err(d, DIAG_NO_OFFSET, "the ROM has only a legacy VBIOS, but %s; build an EFI ROM with 'igdkit rom make'",
+				guest_uefi ? "the VM boots UEFI (bios: ovmf)" : why);
+	}
+	if (!legacy && g && !guest_uefi)
+		diag_warn(d, DIAG_NO_OFFSET, "VM %u switches from SeaBIOS to OVMF (UEFI): its guest OS must be able to boot UEFI", o->vmid);
+	if (!legacy && g && !vmconf_get(&vc, "efidisk0"))
+		diag_note(d, DIAG_NO_OFFSET, "VM %u has no efidisk0: OVMF settings will not persist (add an EFI disk in the GUI)", o->vmid);
+	if (!legacy && f->igd_gen >= 11 && qv < 902)
+		diag_warn(d, DIAG_NO_OFFSET, "QEMU %d.%d treats Gen%d as Gen8 (32-bit BDSM); upgrade pve-qemu-kvm to >= 9.2 for this iGPU",
+			  t->qemu_major, t->qemu_minor, f->igd_gen);
+
+	if (!p->rom_name[0]) {
+		char sl[64];
+		slug(f->igd_platform ? f->igd_platform : "intel", sl, sizeof(sl));
+		snprintf(p->rom_name, sizeof(p->rom_name), "igd-%s-8086-%04x-%s.rom", sl, f->igd_device_id,
+			 rs.has_legacy && rs.has_efi ? "vbios-efi" : rs.has_legacy ? "vbios" : "efi");
+	}
+
+	/* args: x-igd-gms only where QEMU zeroes the guest's stolen memory (<= 9.1); x-igd-opregion
+	 * where legacy mode will not switch it on (9.2/10.0 with an ID they do not know). */
+	char ours[256] = "";
+	char dev[24];
+	snprintf(dev, sizeof(dev), "hostpci%d", slot);
+	if (qv <= 901) {
+		if (f->gms_value >= 1 && f->gms_value <= 0x10)
+			snprintf(ours, sizeof(ours), "-set device.%s.x-igd-gms=0x%x", dev, f->gms_value);
+		else
+			diag_warn(d, DIAG_NO_OFFSET,
+				  "host DVMT pre-allocation (%u MiB) cannot be passed to QEMU %d.%d (x-igd-gms 1..0x10): set it to 64 MiB in the BIOS",
+				  f->gms_mib, t->qemu_major, t->qemu_minor);
+	}
+	bool opregion_off = (qv == 902 && !qemu92_knows(f->igd_device_id)) || (qv >= 1000 && qv < 1001 && f->igd_gen == 0);
+	if (!legacy && opregion_off)
+		snprintf(ours + strlen(ours), sizeof(ours) - strlen(ours), "%s-set device.%s.x-igd-opregion=on", *ours ? " " : "", dev);
+	char args[1024];
+	if (merge_args(vmconf_get(&vc, "args"), dev, ours, args, sizeof(args), d) < 0) {
+		free(kept);
+		vmconf_free(&vc);
+		free(old);
+		return -1;
+	}
+
+	char hostpci[300];
+	snprintf(hostpci, sizeof(hostpci), "0000:00:02.0,legacy-igd=1,romfile=%s", p->rom_name);
+	/* machine: i440fx (legacy-igd is refused on q35), pinned to a version this QEMU has. */
+	const char *cur_m = vmconf_get(&vc, "machine");
+	int mv = cur_m ? machine_version(cur_m) : 0;
+	char machine[64];
+	if (cur_m && mv && mv <= qv && strstr(cur_m, "i440fx"))
+		snprintf(machine, sizeof(machine), "%s", cur_m);
+	else
+		snprintf(machine, sizeof(machine), "pc-i440fx-%d.%d", t->qemu_major, t->qemu_minor);
+
+	if (!g) {
+		char uuid[40], line[128];
+		gen_uuid(uuid, sizeof(uuid), o->now);
+		vmconf_set(&vc, "cores", "2");
+		vmconf_set(&vc, "memory", "4096");
+		snprintf(line, sizeof(line), "igd-vm%u", o->vmid);
+		vmconf_set(&vc, "name", line);
+		vmconf_set(&vc, "ostype", "l26");
+		vmconf_set(&vc, "scsihw", "virtio-scsi-single");
+		vmconf_set(&vc, "sockets", "1");
+		snprintf(line, sizeof(line), "uuid=%s", uuid);
+		vmconf_set(&vc, "smbios1", line);
+	}
+	vmconf_set(&vc, key, hostpci);
+	vmconf_set(&vc, "vga", "none");
+	vmconf_set(&vc, "machine", machine);
+	if (legacy) {
+		if (cur_bios)
+			vmconf_set(&vc, "bios", "seabios");
+	} else
+		vmconf_set(&vc, "bios", "ovmf");
+	if (*args)
+		vmconf_set(&vc, "args", args);
+	else
+		vmconf_delete(&vc, "args");
+
+	snprintf(p->route, sizeof(p->route), "%s: %s, %s, hostpci%d at guest 00:02.0 (legacy-igd=1), ROM %s%s%s",
+		 legacy ? "legacy" : "UEFI", legacy ? "SeaBIOS" : "OVMF", machine, slot, p->rom_name,
+		 *ours ? ", args " : "", ours);
+	if (!legacy && rs.has_legacy && *why)
+		diag_note(d, DIAG_NO_OFFSET, "not the legacy route: %s", guest_uefi ? "the VM already boots UEFI" : why);
+
+	size_t newlen;
+	char *newtext = vmconf_format(&vc, &newlen);
+	int rc = 0;
+	if (!newtext)
+		rc = diag_err(d, DIAG_NO_OFFSET, "out of memory");
+
+	/* ROM file to /usr/share/kvm (qemu-server resolves romfile= there). */
+	if (!rc) {
+		char abs[200];
+		snprintf(abs, sizeof(abs), "/usr/share/kvm/%s", p->rom_name);
+		if (file_change(t, p, abs, (const char *)rom, romlen, 0644, true, d) < 0)
+			rc = -1;
+	}
+
+	char label[400];
+	if (!rc && target_clustered(t)) {
+		/* Never edit a cluster member's DB offline (dcdb leader election would revert or
+		 * override it): a one-shot unit runs qm set through the live /etc/pve on next boot. */
+		p->vm_staged = true;
+		struct sbuf q = { 0 };
+		sb_add(&q, "/usr/sbin/qm set %u --%s \"%s\" --vga none --machine %s --bios %s", o->vmid, key, hostpci, machine,
+		       legacy ? "seabios" : "ovmf");
+		if (*args)
+			sb_add(&q, " --args \"%s\"", args);
+		else if (vmconf_get(&vc, "args") == NULL && old && strstr((char *)old, "\nargs:"))
+			sb_add(&q, " --delete args");
+		snprintf(p->qm_set, sizeof(p->qm_set), "%s", q.s ? q.s : "");
+		free(q.s);
+		struct sbuf u = { 0 };
+		sb_add(&u, "# Written by igdkit: this node is in a cluster, so the VM %u change is applied once,\n", o->vmid);
+		sb_add(&u, "# through the live /etc/pve, on the next boot (an offline config.db edit would be\n");
+		sb_add(&u, "# reverted or would override the cluster). Delete this file to cancel.\n");
+		sb_add(&u, "[Unit]\nDescription=igdkit: give the iGPU to VM %u (qm set, once)\n", o->vmid);
+		sb_add(&u, "Wants=pve-cluster.service\nAfter=pve-cluster.service pvedaemon.service\nBefore=pve-guests.service\n");
+		sb_add(&u, "ConditionPathExists=!/var/lib/igdkit/vm%u-applied\n\n", o->vmid);
+		sb_add(&u, "[Service]\nType=oneshot\nExecStart=%s\n", p->qm_set);
+		sb_add(&u, "ExecStartPost=/usr/bin/touch /var/lib/igdkit/vm%u-applied\nRemainAfterExit=yes\n\n", o->vmid);
+		sb_add(&u, "[Install]\nWantedBy=multi-user.target\n");
+		char unit[128], link[160], target[128];
+		snprintf(unit, sizeof(unit), "/etc/systemd/system/igdkit-vm%u.service", o->vmid);
+		snprintf(link, sizeof(link), "/etc/systemd/system/multi-user.target.wants/igdkit-vm%u.service", o->vmid);
+		snprintf(target, sizeof(target), "%s", unit);
+		if (file_change(t, p, unit, u.s, u.len, 0644, false, d) < 0)
+			rc = -1;
+		free(u.s);
+		if (!rc) {
+			char lp[INST_PATH], cur[256] = "";
+			target_path(t, link, lp, sizeof(lp));
+			ssize_t ln = readlink(lp, cur, sizeof(cur) - 1);
+			if (ln >= 0)
+				cur[ln] = 0;
+			if (add_change(p, CH_SYMLINK, link, NULL, (unsigned char *)cur, ln >= 0 ? (size_t)ln : 0, ln >= 0, target,
+				       strlen(target), 0777, false, d) < 0)
+				rc = -1;
+		}
+		/* Show the VM config as it will be after qm set (not written by igdkit). */
+		diag_note(d, DIAG_NO_OFFSET, "cluster member: config.db is left alone; VM %u is changed on next boot by %s", o->vmid, unit);
+	} else if (!rc && t->etc_pve_mounted) {
+		snprintf(label, sizeof(label), "VM %u config (%s, through pmxcfs)", o->vmid, conf_path);
+		if (add_change(p, CH_FILE, conf_path, label, old, oldlen, g != NULL, newtext, newlen, 0, false, d) < 0)
+			rc = -1;
+	} else if (!rc) {
+		snprintf(label, sizeof(label), "VM %u config (nodes/%s/qemu-server/%u.conf in %s)", o->vmid, t->hostname, o->vmid,
+			 INST_CONFIGDB);
+		int k = add_change(p, CH_CONFIGDB, INST_CONFIGDB, label, old, oldlen, g != NULL, newtext, newlen, 0600, false, d);
+		if (k < 0)
+			rc = -1;
+		else if (k > 0) {
+			p->ch[p->n - 1].vmid = o->vmid;
+			snprintf(p->ch[p->n - 1].node, sizeof(p->ch[0].node), "%s", t->hostname);
+		}
+	}
+	free(newtext);
+	free(kept);
+	vmconf_free(&vc);
+	free(old);
+	return rc;
+}
+
+int install_plan_compute(const struct pve_target *t, const struct machine_facts *f, const struct install_opts *o,
+		 struct install_plan *p, struct diag *d)
+{
+	memset(p, 0, sizeof(*p));
+	if (!f->igd_present || !f->igd_device_id)
+		return diag_err(d, DIAG_NO_OFFSET, "no Intel iGPU at 00:02.0: nothing to pass through");
+	if (t->root_on_zfs)
+		diag_note(d, DIAG_NO_OFFSET, "root on ZFS (rpool): this plan was made on an already imported pool");
+	if (f->igd_group_alone == TRI_NO)
+		diag_warn(d, DIAG_NO_OFFSET, "00:02.0 shares its IOMMU group; igdkit does not add pcie_acs_override (it removes isolation)");
+	char words[512];
+	install_cmdline_words(t, f, words, sizeof(words));
+	if (*words) {
+		if (plan_grub(t, words, p, d) < 0)
+			goto fail;
+		if (t->boot == BOOT_PROXMOX_BOOT_TOOL && plan_kernel_cmdline(t, words, p, d) < 0)
+			goto fail;
+	}
+	if (plan_modules(t, f, p, d) < 0)
+		goto fail;
+	if (o->vmid && plan_vm(t, f, o, p, d) < 0)
+		goto fail;
+	if (p->rebuild_grub && t->boot == BOOT_PROXMOX_BOOT_TOOL)
+		p->rebuild_pbt = true;
+	return 0;
+fail:
+	install_plan_free(p);
+	return -1;
+}
+
+void install_plan_free(struct install_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->ch[i].old);
+		free(p->ch[i].new);
+	}
+	p->n = 0;
+}

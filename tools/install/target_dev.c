@@ -1,0 +1,239 @@
+/* target_dev.c - find PVE installs on the block devices, activate and mount only the chosen one
+ *
+ * LVM through the lvm2 command (the stick has it; liblvm2app is gone from Debian), always
+ * selecting by VG UUID: after a reinstall several VGs are named "pve". Mounts with mount(2).
+ * Only the root LV of the chosen VG is activated, and only it is deactivated again.
+ * Needs root and real disks: exercised by the QEMU boot test, not by unit tests.
+ */
+#include "install.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Runs argv, captures up to len-1 bytes of stdout; returns exit status or -1. */
+static int run_capture(const char *const *argv, char *out, size_t len)
+{
+	int pfd[2];
+	if (pipe(pfd) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		int nul = open("/dev/null", O_WRONLY);
+		if (nul >= 0)
+			dup2(nul, 2);
+		close(pfd[0]);
+		setenv("LVM_SUPPRESS_FD_WARNINGS", "1", 1);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	size_t n = 0;
+	ssize_t k;
+	char sink[512];
+	while ((k = read(pfd[0], n + 1 < len ? out + n : sink, n + 1 < len ? len - 1 - n : sizeof(sink))) > 0)
+		if (n + 1 < len)
+			n += (size_t)k;
+	if (len)
+		out[n] = 0;
+	close(pfd[0]);
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool uuid_ok(const char *u)
+{
+	/* LVM UUIDs: 32 base62 chars in 6-4-4-4-4-4-6 groups with '-' */
+	size_t n = strlen(u);
+	if (n < 32 || n > 38)
+		return false;
+	for (; *u; u++)
+		if (!((*u >= '0' && *u <= '9') || (*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') || *u == '-'))
+			return false;
+	return true;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t'))
+		s[--n] = 0;
+	return s;
+}
+
+static int root_lv_path(const char *vg_uuid, char *path, size_t len, struct diag *d)
+{
+	char sel[160], out[512];
+	snprintf(sel, sizeof(sel), "vg_uuid=%s && lv_name=root", vg_uuid);
+	const char *argv[] = { "lvm", "lvs", "--noheadings", "-o", "lv_path", "--select", sel, NULL };
+	if (run_capture(argv, out, sizeof(out)) != 0)
+		return diag_err(d, DIAG_NO_OFFSET, "lvm lvs failed for VG %s", vg_uuid);
+	char *p = trim(out);
+	if (!*p || strchr(p, '\n'))
+		return diag_err(d, DIAG_NO_OFFSET, "VG %s has no (single) LV named root: not a Proxmox VE installer layout", vg_uuid);
+	snprintf(path, len, "%s", p);
+	return 0;
+}
+
+static int lv_activate(const char *vg_uuid, bool on, struct diag *d)
+{
+	char sel[160], out[256];
+	snprintf(sel, sizeof(sel), "vg_uuid=%s && lv_name=root", vg_uuid);
+	const char *argv[] = { "lvm", "lvchange", on ? "-ay" : "-an", "--select", sel, NULL };
+	if (run_capture(argv, out, sizeof(out)) != 0)
+		return diag_err(d, DIAG_NO_OFFSET, "lvm lvchange %s failed for VG %s", on ? "-ay" : "-an", vg_uuid);
+	return 0;
+}
+
+static int mount_any(const char *dev, const char *mnt, bool rw, char *fstype, size_t flen, struct diag *d)
+{
+	static const char *const types[] = { "ext4", "xfs", "btrfs" };
+	for (size_t i = 0; i < 3; i++)
+		if (mount(dev, mnt, types[i], rw ? 0 : MS_RDONLY, NULL) == 0) {
+			if (fstype)
+				snprintf(fstype, flen, "%s", types[i]);
+			return 0;
+		}
+	return diag_err(d, DIAG_NO_OFFSET, "mount %s on %s: %s", dev, mnt, strerror(errno));
+}
+
+int targetdev_mount(const char *vg_uuid, const char *mnt, bool rw, struct diag *d)
+{
+	if (!uuid_ok(vg_uuid))
+		return diag_err(d, DIAG_NO_OFFSET, "'%s' is not an LVM VG UUID", vg_uuid);
+	if (geteuid() != 0)
+		return diag_err(d, DIAG_NO_OFFSET, "--target needs root (LVM activation and mount)");
+	char dev[256];
+	if (lv_activate(vg_uuid, true, d) < 0 || root_lv_path(vg_uuid, dev, sizeof(dev), d) < 0)
+		return -1;
+	if (mkdir(mnt, 0700) < 0 && errno != EEXIST)
+		return diag_err(d, DIAG_NO_OFFSET, "%s: %s", mnt, strerror(errno));
+	if (mount_any(dev, mnt, rw, NULL, 0, d) < 0) {
+		lv_activate(vg_uuid, false, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int targetdev_remount(const char *mnt, bool rw, struct diag *d)
+{
+	if (mount(NULL, mnt, NULL, MS_REMOUNT | (rw ? 0 : MS_RDONLY), NULL) < 0)
+		return diag_err(d, DIAG_NO_OFFSET, "remount %s %s: %s", mnt, rw ? "read-write" : "read-only", strerror(errno));
+	return 0;
+}
+
+int targetdev_umount(const char *vg_uuid, const char *mnt, struct diag *d)
+{
+	sync();
+	if (umount(mnt) < 0)
+		return diag_err(d, DIAG_NO_OFFSET, "umount %s: %s", mnt, strerror(errno));
+	rmdir(mnt);
+	return lv_activate(vg_uuid, false, d);
+}
+
+static void probe_mounted(const char *mnt, struct pve_install *pi)
+{
+	struct pve_target t;
+	struct diag d;
+	diag_init(&d);
+	if (target_probe(mnt, &t, &d) == 0) {
+		snprintf(pi->hostname, sizeof(pi->hostname), "%s", t.hostname);
+		snprintf(pi->pve_version, sizeof(pi->pve_version), "%s", t.pve_manager);
+		target_free(&t);
+	}
+	diag_free(&d);
+	char p[INST_PATH];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s/var/log/wtmp", mnt);
+	if (stat(p, &st) == 0)
+		pi->last_boot = st.st_mtime;
+}
+
+int targetdev_scan(struct pve_install **out, size_t *n, struct diag *d)
+{
+	*out = NULL;
+	*n = 0;
+	if (geteuid() != 0)
+		return diag_err(d, DIAG_NO_OFFSET, "scanning disks needs root");
+	static char buf[65536];
+	const char *argv[] = { "lvm", "vgs", "--noheadings", "--separator", "|", "--units", "b", "--nosuffix", "-o",
+			       "vg_uuid,vg_name,vg_size", NULL };
+	if (run_capture(argv, buf, sizeof(buf)) != 0)
+		return diag_err(d, DIAG_NO_OFFSET, "lvm vgs failed (is lvm2 on this system?)");
+	size_t cap = 0;
+	for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n")) {
+		char *u = trim(l), *name = strchr(u, '|');
+		if (!name)
+			continue;
+		*name++ = 0;
+		char *size = strchr(name, '|');
+		if (!size)
+			continue;
+		*size++ = 0;
+		if (!uuid_ok(u))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			struct pve_install *nv = realloc(*out, cap * sizeof(*nv));
+			if (!nv)
+				return diag_err(d, DIAG_NO_OFFSET, "out of memory");
+			*out = nv;
+		}
+		struct pve_install *pi = &(*out)[*n];
+		memset(pi, 0, sizeof(*pi));
+		snprintf(pi->vg_uuid, sizeof(pi->vg_uuid), "%s", u);
+		snprintf(pi->vg_name, sizeof(pi->vg_name), "%s", name);
+		pi->size = strtoull(size, NULL, 10);
+		struct diag q;
+		diag_init(&q);
+		if (root_lv_path(u, pi->lv_path, sizeof(pi->lv_path), &q) == 0) {
+			char mnt[96];
+			snprintf(mnt, sizeof(mnt), "/run/igdkit-scan-%.40s", u);
+			if (targetdev_mount(u, mnt, false, &q) == 0) {
+				probe_mounted(mnt, pi);
+				targetdev_umount(u, mnt, &q);
+			}
+			(*n)++;
+		}
+		diag_free(&q);
+	}
+	/* ZFS: the stick has no ZFS module; say so instead of silently listing nothing. */
+	char zb[4096];
+	const char *zargv[] = { "blkid", "-t", "TYPE=zfs_member", "-o", "device", NULL };
+	if (run_capture(zargv, zb, sizeof(zb)) == 0 && *trim(zb)) {
+		if (*n == cap) {
+			struct pve_install *nv = realloc(*out, (cap + 1) * sizeof(*nv));
+			if (!nv)
+				return diag_err(d, DIAG_NO_OFFSET, "out of memory");
+			*out = nv;
+		}
+		struct pve_install *pi = &(*out)[(*n)++];
+		memset(pi, 0, sizeof(*pi));
+		pi->zfs = true;
+		snprintf(pi->vg_name, sizeof(pi->vg_name), "rpool");
+		snprintf(pi->lv_path, sizeof(pi->lv_path), "%.127s", trim(zb));
+		diag_warn(d, DIAG_NO_OFFSET,
+			  "a ZFS pool (rpool?) is on %s: this stick cannot import ZFS (no ZFS module; PVE 8/9 pools need OpenZFS "
+			  ">= 2.2). Boot the host itself and run igdkit there with /etc/pve mounted, or import the pool from a PVE "
+			  "installer's debug shell (zpool import -N -R /mnt -f rpool) and use --root /mnt",
+			  pi->lv_path);
+	}
+	return 0;
+}
