@@ -25,17 +25,34 @@ static const struct guid fs_ffs2_like[] = {
 	GUID_INIT(0x4F494156, 0xAED6, 0x4D64, 0xA5, 0x37, 0xB8, 0xA5, 0x55, 0x7B, 0xCE, 0xEC),
 };
 
-bool fv_plausible(const struct reader *r, size_t at)
+/* Why the header at r[at] is no volume (NULL when it is one); *field is the offending field's position. */
+static const char *fv_implausible(const struct reader *r, size_t at, size_t *field)
 {
+	*field = at;
 	if (at > r->len || r->len - at < FV_HEADER_MIN)
-		return false;
+		return "too few bytes for a volume header";
 	const uint8_t *h = r->p + at;
 	if (memcmp(h + FV_SIGNATURE_AT, "_FVH", 4) != 0)
-		return false;
+		return "no \"_FVH\" signature";
 	uint64_t fvlen = le64(h + 0x20);
 	uint16_t hlen = le16(h + 0x30);
 	uint8_t rev = h[0x37];
-	return hlen >= FV_HEADER_MIN && fvlen >= hlen && (rev == 1 || rev == 2);
+	*field = at + 0x30;
+	if (hlen < FV_HEADER_MIN)
+		return "HeaderLength below the minimum 0x48";
+	*field = at + 0x20;
+	if (fvlen < hlen)
+		return "FvLength shorter than HeaderLength";
+	*field = at + 0x37;
+	if (rev != 1 && rev != 2)
+		return "Revision neither 1 nor 2";
+	return NULL;
+}
+
+bool fv_plausible(const struct reader *r, size_t at)
+{
+	size_t field;
+	return fv_implausible(r, at, &field) == NULL;
 }
 
 static bool fs_is_ffs(const struct guid *g, bool *ffs3)
@@ -166,8 +183,16 @@ void fv_scan(struct fw_image *img, struct fw_node *parent, const struct reader *
 			break;
 		size_t sig = (size_t)(hit - r->p), start = sig - FV_SIGNATURE_AT;
 		search = sig + 4;
-		if (start < pos || !fv_plausible(r, start))
+		if (start < pos)
 			continue;
+		size_t field;
+		const char *why = fv_implausible(r, start, &field);
+		if (why) {
+			/* A signature where a volume could start, with a header that cannot be one. */
+			walk_warn(img, parent, rd_abs(r, field), "\"_FVH\" at 0x%llx but no volume header there: %s",
+				  (unsigned long long)rd_abs(r, sig), why);
+			continue;
+		}
 		padding_node(img, parent, r, pos, start);
 		struct fw_node *v = fv_walk(img, parent, r, start);
 		if (!v)

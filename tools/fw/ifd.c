@@ -104,9 +104,13 @@ void ifd_walk(struct fw_image *img, struct fw_node *parent, const struct reader 
 		n->name = fw_region_name(g->index);
 		n->extra = size;
 		n->off = rd_abs(r, 0) + base;
-		if (have < size)
+		if (!have)
 			walk_warn(img, n, n->off, "%s region 0x%llx-0x%llx lies beyond the end of the 0x%zx-byte image",
 				  n->name, (unsigned long long)base, (unsigned long long)(base + size - 1), r->len);
+		else if (have < size)
+			walk_err(img, n, n->off, "%s region 0x%llx-0x%llx is cut off: the 0x%zx-byte image ends 0x%llx bytes early",
+				 n->name, (unsigned long long)base, (unsigned long long)(base + size - 1), r->len,
+				 (unsigned long long)(size - have));
 		for (unsigned k = 0; k < i; k++) {
 			const struct ifd_region *o = &ifd.region[k];
 			if (g->base <= o->limit && o->base <= g->limit)

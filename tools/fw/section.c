@@ -79,9 +79,9 @@ static size_t budget_left(const struct fw_image *img)
 static void replay(struct fw_image *img, struct fw_node *n, const struct diag *tmp, const char *prefix)
 {
 	for (size_t i = 0; i < tmp->n; i++)
-		walk_err(img, n, tmp->v[i].off, "%s: %s", prefix, tmp->v[i].msg);
+		walk_err(img, n, tmp->v[i].off, "%s%s%s", prefix ? prefix : "", prefix ? ": " : "", tmp->v[i].msg);
 	if (!tmp->n)
-		walk_err(img, n, n->off, "%s: did not inflate", prefix);
+		walk_err(img, n, n->off, "%s: did not inflate", prefix ? prefix : fw_comp_name((enum fw_comp)n->comp));
 }
 
 /* Walks inflated bytes as sections (or as a volume, for nothing today) under sec. Takes out. */
@@ -147,7 +147,8 @@ static void inflate_section(struct fw_image *img, struct fw_node *sec, const str
 		break;
 	}
 	if (rc < 0) {
-		replay(img, sec, &tmp, fw_comp_name((enum fw_comp)sec->comp));
+		bool named = sec->comp != FW_COMP_EFI && sec->comp != FW_COMP_TIANO;	/* liblzma/brotli messages say what they are */
+		replay(img, sec, &tmp, named ? NULL : fw_comp_name((enum fw_comp)sec->comp));
 		sec->comp = FW_COMP_FAILED;
 		diag_free(&tmp);
 		return;

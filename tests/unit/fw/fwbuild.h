@@ -24,6 +24,8 @@ static inline void tb_reserve(struct tbuf *b, size_t n)
 }
 static inline void tb_put(struct tbuf *b, const void *d, size_t n)
 {
+	if (!n)
+		return;
 	tb_reserve(b, n);
 	memcpy(b->p + b->len, d, n);
 	b->len += n;
