@@ -271,6 +271,7 @@ static void test_corruptions(void **state)
 	assert_true(has_msg(&d, DIAG_WARN, "512-byte scan"));
 	diag_free(&d);
 	free(p);
+	free(rom);
 }
 
 static void test_trailing_bytes(void **state)
