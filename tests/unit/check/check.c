@@ -1,0 +1,489 @@
+/* tests for tools/check/check.c: `igdkit check` end to end on fixture roots (--root, --pci-dump, --json)
+ *
+ * Each scenario is a real fixture machine (DMAR, cpuinfo, lspci dump) plus
+ * hand-made sysfs/procfs/efivars/MSR files; the JSON is read with python3.
+ */
+#include "scenario.h"
+
+#include <dirent.h>
+
+#include "igdkit.h"
+
+struct run {
+	int rc;
+	char *out, *err;
+};
+
+static struct run run_check(const char *root, const char *dump_rel, bool json)
+{
+	struct run r;
+	const char *argv[8];
+	int n = 0;
+	argv[n++] = "check";
+	argv[n++] = "--root";
+	argv[n++] = root;
+	if (dump_rel) {
+		argv[n++] = "--pci-dump";
+		argv[n++] = dump_rel[0] == '/' ? dump_rel : fixture_path(dump_rel);
+	}
+	if (json)
+		argv[n++] = "--json";
+	argv[n] = NULL;
+	r.rc = run_igdkit(&r.out, &r.err, argv);
+	return r;
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static void expect(const char *json, const char *expr, const char *want)
+{
+	char *got = json_query(json, expr);
+	if (strcmp(got, want))
+		fail_msg("%s: got '%s', want '%s'", expr, got, want);
+	free(got);
+}
+
+static void expect_contains(const char *json, const char *expr, const char *needle)
+{
+	char *got = json_query(json, expr);
+	if (!strstr(got, needle))
+		fail_msg("%s: '%s' lacks '%s'", expr, got, needle);
+	free(got);
+}
+
+#define IVB "hw/ivb-dell-latitude-e6430-nvs/pci-host-igd.dump"
+
+static void test_all_ok(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct scn s = scn_all_ok();
+	scn_build(dir, &s);
+	struct run r = run_check(dir, IVB, true);
+	if (r.rc != EXIT_OK)
+		fail_msg("rc %d\n%s\n%s", r.rc, r.out, r.err);
+	expect(r.out, "sorted(set(x['status'] for x in d['verdicts']))", "[\"ok\"]");
+	expect(r.out, "sorted(v)",
+	       "[\"boot_mode\", \"cmdline_words\", \"framebuffer\", \"generation\", \"gms\", \"host_driver\", "
+	       "\"igd\", \"igd_dmar_unit\", \"intr_remap\", \"iommu\", \"iommu_group\", \"opregion\", "
+	       "\"passthrough_mode\", \"primary\", \"reset\", \"secure_boot\", \"sharing\", \"vtd\", \"vtx\"]");
+	/* expected.json of the machine: iasl (DMAR) and lspci -xxxx (GGC, ASLS, ids) */
+	expect(r.out, "d['dmar']['present']", "true");
+	expect(r.out, "d['dmar']['host_address_width']", "36");
+	expect(r.out, "d['dmar']['flags']", "{\"raw\": 1, \"intr_remap\": true, \"x2apic_opt_out\": false, "
+					     "\"dma_ctrl_platform_opt_in\": false}");
+	expect(r.out, "[(x['base'], x['include_pci_all'], x['scopes'][0]['path']) for x in d['dmar']['drhd']]",
+	       "[[\"0xfed90000\", false, [[2, 0]]], [\"0xfed91000\", true, [[31, 0]]]]");
+	expect(r.out, "[(x['base'], x['end']) for x in d['dmar']['rmrr']]",
+	       "[[\"0xcbccd000\", \"0xcbcecfff\"], [\"0xcd800000\", \"0xcf9fffff\"]]");
+	expect(r.out, "d['dmar']['graphics_drhd']", "0xfed90000");
+	expect(r.out, "[d['igd'][k] for k in ('present','device_id','generation','ggc','asls')]",
+	       "[true, \"0x166\", 7, \"0x209\", \"0xca7d7018\"]");
+	/* GMS 32 MiB: the IGD RMRR above spans 34 MiB = 32 MiB data + 2 MiB GTT stolen memory */
+	expect(r.out, "[d['igd']['gms_mib'], d['igd']['ggms_mib'], d['igd']['x_igd_gms']]", "[32, 2, \"0x1\"]");
+	expect(r.out, "d['igd']['iommu_group']", "1");
+	expect(r.out, "d['plan']['route']", "legacy-seabios");
+	expect(r.out, "d['plan']['vm']['hostpci0']", "0000:00:02.0,legacy-igd=1,romfile=igd.rom");
+	expect(r.out, "d['plan']['vfio_ids']", "8086:0166");
+	expect(r.out, "d['plan']['cmdline_add']", "[]");
+	expect_contains(r.out, "v['iommu_group']['advice']", "no ACS override needed");
+	expect(r.out, "d['firmware']['secure_boot']", "false");
+	run_free(&r);
+
+	/* the text table: aligned, no colour when stdout is not a terminal */
+	r = run_check(dir, IVB, false);
+	assert_int_equal(r.rc, EXIT_OK);
+	assert_non_null(strstr(r.out, "\nSTATUS   CHECK             EVIDENCE"));
+	assert_non_null(strstr(r.out, "\nok       vtx               cpuinfo has the vmx flag"));
+	assert_null(strchr(r.out, '\033'));
+	assert_non_null(strstr(r.out, "hostpci0: 0000:00:02.0,legacy-igd=1,romfile=igd.rom"));
+	run_free(&r);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_vtd_off(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct scn s = scn_all_ok();
+	s.machine = "snb-gigabyte-h61m-ds2";
+	s.no_dmar = true;
+	s.no_iommu = true;
+	scn_build(dir, &s);
+	struct run r = run_check(dir, "hw/snb-gigabyte-h61m-ds2/pci-host-igd.dump", true);
+	assert_int_equal(r.rc, EXIT_FINDINGS);
+	expect(r.out, "v['vtd']['status']", "fix");
+	expect_contains(r.out, "v['vtd']['advice']", "enable VT-d");
+	expect(r.out, "v['iommu']['status']", "fix");
+	expect(r.out, "d['dmar']['present']", "false");
+	/* the Sandy Bridge IGD itself decodes: GGC 0x0210 -> GMS field 2 = 64 MiB */
+	expect(r.out, "[d['igd']['device_id'], d['igd']['ggc'], d['igd']['gms_mib'], d['igd']['generation']]",
+	       "[\"0x102\", \"0x210\", 64, 6]");
+	run_free(&r);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_vtx_locked_off_and_unlocked(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct scn s = scn_all_ok();
+	s.no_vmx = true;
+	s.msr = 0x1;	/* locked, VMX outside SMX clear */
+	scn_build(dir, &s);
+	struct run r = run_check(dir, IVB, true);
+	assert_int_equal(r.rc, EXIT_FINDINGS);
+	expect(r.out, "v['vtx']['status']", "fix");
+	expect_contains(r.out, "v['vtx']['advice']", "disabled by the BIOS");
+	expect_contains(r.out, "v['vtx']['evidence']", "MSR 0x3A = 0x1 (lock 1, VMX outside SMX 0)");
+	expect(r.out, "[x['id'] for x in d['verdicts'] if x['status']=='fix']", "[\"vtx\"]");
+	run_free(&r);
+	rm_rf(dir);
+
+	s = scn_all_ok();
+	s.msr = 0;	/* unlocked: Linux locks it with VMX on */
+	scn_build(dir, &s);
+	r = run_check(dir, IVB, true);
+	assert_int_equal(r.rc, EXIT_OK);
+	expect(r.out, "v['vtx']['status']", "ok");
+	expect_contains(r.out, "v['vtx']['advice']", "unlocked");
+	run_free(&r);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_igd_hidden_behind_dgpu(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct scn s = scn_all_ok();
+	s.machine = "cfl-ecs-h310ch5-es-nvidia";
+	scn_build(dir, &s);
+	struct run r = run_check(dir, "hw/cfl-ecs-h310ch5-es-nvidia/lspci-full.dump", true);
+	assert_int_equal(r.rc, EXIT_FINDINGS);
+	expect(r.out, "v['igd']['status']", "fix");
+	expect_contains(r.out, "v['igd']['advice']", "multi-monitor");
+	expect_contains(r.out, "v['igd']['advice']", "primary display to onboard");
+	expect_contains(r.out, "v['igd']['evidence']", "10de:1244 at 01:00.0");
+	expect(r.out, "d['igd']['present']", "false");
+	expect(r.out, "d['plan']['route']", "none");
+	run_free(&r);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_legacy_boot_and_secure_boot(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct scn s = scn_all_ok();
+	s.legacy_boot = true;
+	scn_build(dir, &s);
+	struct run r = run_check(dir, IVB, true);
+	assert_int_equal(r.rc, EXIT_OK);
+	expect(r.out, "v['boot_mode']['status']", "ok");
+	expect_contains(r.out, "v['boot_mode']['evidence']", "legacy BIOS boot");
+	expect_contains(r.out, "v['boot_mode']['advice']", "shadow copy of the legacy VBIOS");
+	expect_contains(r.out, "v['secure_boot']['evidence']", "does not apply");
+	expect(r.out, "d['firmware']['uefi_boot']", "false");
+	run_free(&r);
+	rm_rf(dir);
+
+	s = scn_all_ok();
+	s.secure_boot = 1;
+	scn_build(dir, &s);
+	r = run_check(dir, IVB, true);
+	assert_int_equal(r.rc, EXIT_OK);
+	expect(r.out, "d['firmware']['secure_boot']", "true");
+	expect(r.out, "d['firmware']['setup_mode']", "false");
+	expect(r.out, "v['secure_boot']['status']", "ok");
+	expect_contains(r.out, "v['secure_boot']['advice']", "Secure Boot is on");
+	expect_contains(r.out, "v['secure_boot']['evidence']", "SecureBoot=1, SetupMode=0");
+	run_free(&r);
+	rm_rf(dir);
+
+	/* efivars directory without the variables: cannot tell */
+	s = scn_all_ok();
+	s.secure_boot = s.setup_mode = -1;
+	scn_build(dir, &s);
+	r = run_check(dir, IVB, true);
+	expect(r.out, "v['secure_boot']['status']", "unknown");
+	expect(r.out, "d['firmware']['secure_boot']", "null");
+	run_free(&r);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_server_without_igd(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct scn s = scn_all_ok();
+	s.machine = "hsw-ep-huananzhi-x99-bd4";
+	scn_build(dir, &s);
+	struct run r = run_check(dir, "hw/hsw-ep-huananzhi-x99-bd4/lspci-full.dump", true);
+	assert_int_equal(r.rc, EXIT_FINDINGS);
+	expect(r.out, "v['igd']['status']", "fix");
+	expect_contains(r.out, "v['igd']['advice']", "server CPUs have no iGPU");
+	expect(r.out, "v['vtd']['status']", "ok");
+	/* iasl: HAW 46 bits, flags 3, one ATSR with four bridge scopes, one RHSA */
+	expect(r.out, "[d['dmar']['host_address_width'], d['dmar']['flags']['x2apic_opt_out']]", "[46, true]");
+	expect(r.out, "[len(d['dmar']['atsr'][0]['scopes']), d['dmar']['rhsa'][0]['base']]", "[4, \"0xfbffc000\"]");
+	expect(r.out, "v['igd_dmar_unit']['status']", "unknown");
+	expect(r.out, "d['plan']['route']", "none");
+	run_free(&r);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_igd_shares_its_group(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct scn s = scn_all_ok();
+	s.group_extra = "0000:00:1f.0";
+	scn_build(dir, &s);
+	struct run r = run_check(dir, IVB, true);
+	assert_int_equal(r.rc, EXIT_FINDINGS);
+	expect(r.out, "v['iommu_group']['status']", "fix");
+	expect_contains(r.out, "v['iommu_group']['evidence']", "0000:00:02.0 0000:00:1f.0");
+	expect_contains(r.out, "v['iommu_group']['advice']", "shares its IOMMU group");
+	run_free(&r);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* The same IVB dump with class 0x038000 and GGC.IVD set, as firmware leaves an IGD that is not primary. */
+static void test_not_primary_class_0380(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct scn s = scn_all_ok();
+	s.boot_vga = -1;
+	scn_build(dir, &s);
+	struct file_buf fb = fixture_read(IVB);
+	char *t = calloc(1, fb.len + 1);
+	memcpy(t, fb.data, fb.len);
+	char *igd = strstr(t, "\n00:02.0 ");
+	assert_non_null(igd);
+	char *l0 = strstr(igd, "\n00: 86 80 66 01 07 04 90 00 09 00 00 03");
+	char *l5 = strstr(igd, "\n50: 09 02");
+	assert_non_null(l0);
+	assert_non_null(l5);
+	memcpy(l0 + strlen("\n00: 86 80 66 01 07 04 90 00 09 00 "), "80", 2);
+	memcpy(l5 + strlen("\n50: "), "0b", 2);
+	char dump[600];
+	snprintf(dump, sizeof(dump), "%s/ivb-0380.dump", dir);
+	write_file(dump, t, fb.len);
+	struct run r = run_check(dir, dump, true);
+	assert_int_equal(r.rc, EXIT_FINDINGS);
+	expect(r.out, "v['primary']['status']", "fix");
+	expect_contains(r.out, "v['primary']['evidence']", "class 0x038000, GGC.IVD 1");
+	expect_contains(r.out, "v['primary']['advice']", "Primary Display");
+	expect(r.out, "d['igd']['ivd']", "true");
+	run_free(&r);
+	free(t);
+	file_buf_free(&fb);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_breakages_on_the_cmdline_and_iomem(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct scn s = scn_all_ok();
+	s.fb_in_bar2 = true;
+	s.driver = "i915";
+	s.cmdline = "ro quiet intel_iommu=on,igfx_off pcie_acs_override=downstream,multifunction "
+		    "vfio_iommu_type1.allow_unsafe_interrupts=1 i915.enable_gvt=1";
+	scn_build(dir, &s);
+	struct run r = run_check(dir, IVB, true);
+	assert_int_equal(r.rc, EXIT_FINDINGS);
+	expect(r.out, "v['framebuffer']['status']", "fix");
+	expect_contains(r.out, "v['framebuffer']['evidence']", "BOOTFB at d0000000-d07e8fff");
+	expect_contains(r.out, "v['framebuffer']['advice']", "initcall_blacklist=sysfb_init");
+	expect(r.out, "v['cmdline_words']['status']", "fix");
+	expect_contains(r.out, "v['cmdline_words']['advice']", "remove igfx_off");
+	expect_contains(r.out, "v['cmdline_words']['advice']", "remove pcie_acs_override=downstream,multifunction");
+	expect_contains(r.out, "v['cmdline_words']['advice']", "remove allow_unsafe_interrupts=1");
+	expect(r.out, "v['sharing']['status']", "fix");
+	expect_contains(r.out, "v['sharing']['evidence']", "i915.enable_gvt=1");
+	expect(r.out, "v['host_driver']['status']", "fix");
+	expect_contains(r.out, "v['host_driver']['advice']", "options vfio-pci ids=8086:0166");
+	expect(r.out, "d['plan']['cmdline_remove']",
+	       "[\"intel_iommu=on,igfx_off\", \"pcie_acs_override=downstream,multifunction\", "
+	       "\"vfio_iommu_type1.allow_unsafe_interrupts=1\", \"i915.enable_gvt=1\"]");
+	expect(r.out, "d['plan']['cmdline_add']", "[\"intel_iommu=on\", \"iommu=pt\", \"initcall_blacklist=sysfb_init\"]");
+	run_free(&r);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* What the QEMU boot test sees: q35 + intel-iommu (one INCLUDE_PCI_ALL DRHD, OEM BOCHS), std VGA, no IGD. */
+static void test_qemu_q35_like_machine(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct scn s = scn_all_ok();
+	s.machine = "cfl-ecs-h310ch5-es-nvidia";	/* for cpuinfo only */
+	s.no_dmar = true;
+	s.driver = NULL;
+	scn_build(dir, &s);
+	uint8_t t[64];
+	memset(t, 0, sizeof(t));
+	memcpy(t, "DMAR", 4);
+	t[4] = 64;
+	t[8] = 1;
+	memcpy(t + 10, "BOCHS ", 6);
+	memcpy(t + 16, "BXPC    ", 8);
+	t[36] = 38;
+	t[37] = 1;
+	const uint8_t drhd[16] = { 0, 0, 16, 0, 1, 0, 0, 0, 0, 0, 0xd9, 0xfe, 0, 0, 0, 0 };
+	memcpy(t + 48, drhd, sizeof(drhd));
+	uint8_t sum = 0;
+	for (int i = 0; i < 64; i++)
+		sum = (uint8_t)(sum + t[i]);
+	t[9] = (uint8_t)(0x100 - sum);
+	scn_write(dir, "sys/firmware/acpi/tables/DMAR", t, sizeof(t));
+	const char *dump = "00:00.0 Host bridge: Intel Corporation 82G33/G31/P35/P31 Express DRAM Controller\n"
+			   "00: 86 80 c0 29 07 00 00 00 00 00 00 06 00 00 00 00\n"
+			   "10: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
+			   "20: 00 00 00 00 00 00 00 00 00 00 00 00 f4 1a 00 11\n"
+			   "30: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
+			   "\n"
+			   "00:01.0 VGA compatible controller: Device 1234:1111 (rev 02)\n"
+			   "00: 34 12 11 11 03 00 00 00 02 00 00 03 00 00 00 00\n"
+			   "10: 08 00 00 fd 00 00 00 00 00 00 00 00 00 00 00 00\n"
+			   "20: 00 00 00 00 00 00 00 00 00 00 00 00 f4 1a 00 11\n"
+			   "30: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n";
+	char dp[600];
+	snprintf(dp, sizeof(dp), "%s/q35.dump", dir);
+	write_file(dp, dump, strlen(dump));
+	struct run r = run_check(dir, dp, true);
+	assert_int_equal(r.rc, EXIT_FINDINGS);
+	expect(r.out, "[v['vtd']['status'], v['iommu']['status'], v['igd']['status']]", "[\"ok\", \"ok\", \"fix\"]");
+	expect(r.out, "[d['dmar']['oem_id'], d['dmar']['drhd'][0]['include_pci_all']]", "[\"BOCHS \", true]");
+	expect_contains(r.out, "v['igd']['evidence']", "no Intel iGPU: nothing at 00:02.0");
+	expect(r.out, "d['igd']", "{\"present\": false, \"device_id\": null, \"generation\": null, \"ggc\": null, "
+				   "\"gms_mib\": null, \"asls\": null}");
+	run_free(&r);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_report_file_on_the_stick(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir(), *stick = make_tmpdir();
+	struct scn s = scn_all_ok();
+	scn_build(dir, &s);
+	setenv("IGDKIT_STICK", stick, 1);
+	struct run r = run_check(dir, IVB, true);
+	unsetenv("IGDKIT_STICK");
+	assert_int_equal(r.rc, EXIT_OK);
+	/* on the stick the host's driver binding is install's business, not a finding */
+	expect(r.out, "v['host_driver']['status']", "unknown");
+	char logs[600];
+	snprintf(logs, sizeof(logs), "%s/logs", stick);
+	DIR *d = opendir(logs);
+	assert_non_null(d);
+	struct dirent *e;
+	int found = 0;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		assert_int_equal(strncmp(e->d_name, "check-", 6), 0);
+		assert_non_null(strstr(e->d_name, "Z.txt"));
+		char p[1200];
+		snprintf(p, sizeof(p), "%s/%s", logs, e->d_name);
+		struct file_buf fb;
+		char err[256];
+		assert_int_equal(file_read(p, 1 << 20, &fb, err, sizeof(err)), 0);
+		char *txt = calloc(1, fb.len + 1);
+		memcpy(txt, fb.data, fb.len);
+		assert_non_null(strstr(txt, "STATUS   CHECK"));
+		assert_non_null(strstr(txt, "hostpci0: 0000:00:02.0,legacy-igd=1,romfile=igd.rom"));
+		free(txt);
+		file_buf_free(&fb);
+		found++;
+	}
+	closedir(d);
+	assert_int_equal(found, 1);
+	run_free(&r);
+	rm_rf(dir);
+	rm_rf(stick);
+	free(dir);
+	free(stick);
+}
+
+static void test_usage_and_unreadable_inputs(void **state)
+{
+	(void)state;
+	char *out, *err;
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "check", "extra", NULL }), EXIT_USAGE);
+	free(out);
+	free(err);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "check", "--qemu", "new", NULL }), EXIT_USAGE);
+	free(out);
+	free(err);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "check", "--root", "/nonexistent/x", NULL }),
+			 EXIT_INPUT);
+	assert_non_null(strstr(err, "not a directory"));
+	free(out);
+	free(err);
+	/* a dump libpci cannot parse: its error callback must not end igdkit */
+	char *dir = make_tmpdir();
+	char p[600];
+	snprintf(p, sizeof(p), "%s/bad.dump", dir);
+	write_file(p, "00:02.0 VGA\n00: zz zz\n", 22);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "check", "--root", dir, "--pci-dump", p, NULL }),
+			 EXIT_INPUT);
+	assert_non_null(strstr(err, "libpci"));
+	free(out);
+	free(err);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_plan_for_old_qemu_sets_gms(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct scn s = scn_all_ok();
+	scn_build(dir, &s);
+	char *out;
+	int rc = run_igdkit(&out, NULL, (const char *const[]){ "check", "--root", dir, "--pci-dump", fixture_path(IVB),
+								 "--qemu", "8.1", "--json", NULL });
+	assert_int_equal(rc, EXIT_OK);
+	expect(out, "d['plan']['vm']['args']", "-set device.hostpci0.x-igd-gms=0x1");
+	free(out);
+	rm_rf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_all_ok),
+		cmocka_unit_test(test_vtd_off),
+		cmocka_unit_test(test_vtx_locked_off_and_unlocked),
+		cmocka_unit_test(test_igd_hidden_behind_dgpu),
+		cmocka_unit_test(test_legacy_boot_and_secure_boot),
+		cmocka_unit_test(test_server_without_igd),
+		cmocka_unit_test(test_igd_shares_its_group),
+		cmocka_unit_test(test_not_primary_class_0380),
+		cmocka_unit_test(test_breakages_on_the_cmdline_and_iomem),
+		cmocka_unit_test(test_qemu_q35_like_machine),
+		cmocka_unit_test(test_report_file_on_the_stick),
+		cmocka_unit_test(test_usage_and_unreadable_inputs),
+		cmocka_unit_test(test_plan_for_old_qemu_sets_gms),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
