@@ -1,9 +1,345 @@
-/* build.c - igdkit rom build */
+/* build.c - igdkit rom build: EFI drivers (and a legacy VBIOS) in, one PCI option ROM out
+ *
+ * Without --legacy the bytes are EDK2's `EfiRom -f VENDOR -i DEVICE -e|-ec [-l CLASS] FILE...`.
+ */
 #include "rom.h"
 
-static const char synopsis[] = "usage: igdkit rom build [OPTIONS]";
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "../lib/file.h"
+#include "../lib/json.h"
+#include "efirom.h"
+
+static const char synopsis[] =
+	"usage: igdkit rom build --efi GOP.efi [--efi MORE.efi ...] [--legacy VBIOS.rom]\n"
+	"                        [--vendor 0x8086] --device 0xDEVID [--compress] [--class 0x030000]\n"
+	"                        -o igd.rom [--json]";
+
+static int sha256_hex(const void *p, size_t n, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	if (!EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
+		return -1;
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+/*
+ * A ROM that is half written is worse than none (QEMU would load it), so write a temp file beside
+ * the target, fsync it, rename it over the target and fsync the directory.
+ */
+static int write_atomic(const char *path, const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16), *dir = malloc(plen + 2);
+	int fd = -1, rc = -1;
+	if (!tmp || !dir) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	const char *slash = strrchr(path, '/');
+	if (slash) {
+		memcpy(dir, path, (size_t)(slash - path) + 1);
+		dir[slash - path + 1] = 0;
+	} else {
+		strcpy(dir, "./");
+	}
+	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create a temporary file beside %s: %s", path, strerror(errno));
+		goto out;
+	}
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "writing %s: %s", tmp, n < 0 ? strerror(errno) : "short write");
+			goto out_unlink;
+		}
+		done += (size_t)n;
+	}
+	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+		snprintf(err, errlen, "syncing %s: %s", tmp, strerror(errno));
+		goto out_unlink;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		snprintf(err, errlen, "closing %s: %s", tmp, strerror(errno));
+		goto out_unlink;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		snprintf(err, errlen, "renaming %s to %s: %s", tmp, path, strerror(errno));
+		goto out_unlink;
+	}
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fsync(dfd);	/* best effort: some filesystems refuse fsync on directories */
+		close(dfd);
+	}
+	rc = 0;
+	goto out;
+out_unlink:
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	unlink(tmp);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
+static const char *machine_str(uint16_t m)
+{
+	return m == 0x8664 ? "x64" : m == 0x014c ? "ia32" : m == 0xaa64 ? "aarch64" : "unknown";
+}
+
+static void print_json(struct ctx *ctx, const char *out, const struct optrom_rom *rom, const char *sha,
+		       const struct optrom_efi_opts *o, const char *legacy_path, const struct opt_list *efis)
+{
+	struct json j;
+	json_init(&j, ctx->out, true);
+	json_obj(&j, NULL);
+	json_str(&j, "output", out);
+	json_uint(&j, "size", rom->len);
+	json_str(&j, "sha256", sha);
+	json_hex(&j, "vendor", o->vendor);
+	json_hex(&j, "device", o->device);
+	json_hex(&j, "class_code", o->class_code);
+	json_bool(&j, "compressed", o->compress);
+	json_arr(&j, "images");
+	size_t efi_i = 0;
+	for (size_t i = 0; i < rom->nimages; i++) {
+		const struct optrom_image_info *im = &rom->images[i];
+		json_obj(&j, NULL);
+		json_uint(&j, "index", i);
+		json_str(&j, "kind", im->kind == OPTROM_LEGACY ? "legacy" : "efi");
+		json_str(&j, "input", im->kind == OPTROM_LEGACY ? legacy_path : efis->v[efi_i++]);
+		json_uint(&j, "offset", im->offset);
+		json_uint(&j, "size", im->size);
+		json_hex(&j, "vendor", im->vendor);
+		json_hex(&j, "device", im->device);
+		json_bool(&j, "last", im->last);
+		if (im->kind == OPTROM_EFI) {
+			json_uint(&j, "efi_offset", im->payload_offset);
+			json_uint(&j, "stored_size", im->payload_size);
+			json_uint(&j, "efi_size", im->efi_size);
+			json_str(&j, "machine", machine_str(im->machine));
+			json_uint(&j, "subsystem", im->subsystem);
+			json_bool(&j, "compressed", im->compressed);
+		} else {
+			const struct optrom_legacy_fix *f = &rom->legacy;
+			json_uint(&j, "init_size", f->init_len);
+			json_bool(&j, "device_mismatch", f->device_mismatch);
+			json_bool(&j, "last_flag_cleared", f->was_last);
+			json_obj(&j, "saved_bdsm");
+			json_bool(&j, "found", f->bdsm_slot_found);
+			if (f->bdsm_slot_found) {
+				json_uint(&j, "offset", f->bdsm_offset);
+				json_hex(&j, "value", f->bdsm_value);
+			}
+			json_bool(&j, "cleared", f->bdsm_cleared);
+			json_obj_end(&j);
+			json_hex(&j, "checksum_byte_old", f->checksum_old);
+			json_hex(&j, "checksum_byte_new", f->checksum_new);
+		}
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_obj_end(&j);
+	json_end(&j);
+}
+
+static void print_text(struct ctx *ctx, const char *out, const struct optrom_rom *rom, const char *sha,
+		       const char *legacy_path, const struct opt_list *efis)
+{
+	size_t efi_i = 0;
+	for (size_t i = 0; i < rom->nimages; i++) {
+		const struct optrom_image_info *im = &rom->images[i];
+		if (im->kind == OPTROM_LEGACY) {
+			const struct optrom_legacy_fix *f = &rom->legacy;
+			fprintf(ctx->out, "0x%06zx  legacy VBIOS %04x:%04x  %zu bytes  %s\n", im->offset, im->vendor,
+				im->device, im->size, legacy_path);
+			if (f->bdsm_cleared)
+				fprintf(ctx->out, "          cleared the host's saved BDSM 0x%08x at 0x%x (shadow copy of a "
+					"CSM-booted host)\n", f->bdsm_value, f->bdsm_offset);
+			if (f->was_last)
+				fprintf(ctx->out, "          cleared its last-image flag\n");
+			fprintf(ctx->out, "          checksum byte 0x%02x -> 0x%02x\n", f->checksum_old, f->checksum_new);
+		} else {
+			fprintf(ctx->out, "0x%06zx  EFI %s %04x:%04x  %zu bytes (%s %zu of %zu)%s  %s\n", im->offset,
+				machine_str(im->machine), im->vendor, im->device, im->size,
+				im->compressed ? "compressed" : "image", im->payload_size, im->efi_size,
+				im->last ? "  last" : "", efis->v[efi_i]);
+			efi_i++;
+		}
+	}
+	fprintf(ctx->out, "wrote %zu bytes to %s\nsha256 %s\n", rom->len, out, sha);
+}
+
+static int parse_id(const char *s, unsigned long max, unsigned long *v)
+{
+	return s && opts_parse_ulong(s, 16, v) == 0 && *v <= max ? 0 : -1;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (!strcmp(a, b))
+		return true;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
 
 int cmd_rom_build(struct ctx *ctx, int argc, char **argv)
 {
-	return cmd_not_implemented(ctx, synopsis, argc, argv);
+	struct opt_list efis = { 0 };
+	const char *legacy_path = NULL, *out = NULL, *vendor_s = "0x8086", *device_s = NULL, *class_s = NULL;
+	bool compress = false;
+	const struct opt own[] = {
+		{ "efi", 0, OPT_LIST, &efis, "FILE", "an EFI driver (PE32+); repeat to chain several, in order" },
+		{ "legacy", 0, OPT_STR, &legacy_path, "FILE", "a legacy VGA BIOS (55AA, PCIR code type 0) to put first" },
+		{ "vendor", 0, OPT_STR, &vendor_s, "0xVVVV", "PCI vendor ID for the PCIR (default 0x8086)" },
+		{ "device", 0, OPT_STR, &device_s, "0xDDDD", "PCI device ID of the IGD, like 0x9bc8" },
+		{ "compress", 0, OPT_BOOL, &compress, NULL, "EFI-compress the drivers (as EfiRom -ec)" },
+		{ "class", 0, OPT_STR, &class_s, "0xCCCCCC", "PCI class code for the EFI images (EfiRom -l; default 000000)" },
+		{ "output", 'o', OPT_STR, &out, "FILE", "the option ROM to write (replaced atomically)" },
+		{ 0 },
+	};
+	struct opts_result res;
+	struct file_buf *inputs = NULL, legacy = { 0 };
+	struct optrom_efi_input *in = NULL;
+	struct optrom_rom rom = { 0 };
+	struct diag d;
+	int rc;
+
+	diag_init(&d);
+	if (cmd_parse(ctx, synopsis, own, argc, argv, &res) < 0) {
+		free(efis.v);
+		return EXIT_USAGE;
+	}
+	if (res.help) {
+		rc = EXIT_OK;
+		goto done;
+	}
+	unsigned long vendor, device, class_code = 0;
+	if (res.npos) {
+		rc = cmd_fail(ctx, EXIT_USAGE, "unexpected argument '%s' (inputs are given with --efi and --legacy)",
+			      res.pos[0]);
+		goto done;
+	}
+	if (!efis.n) {
+		rc = cmd_fail(ctx, EXIT_USAGE, "at least one --efi FILE is needed");
+		goto done;
+	}
+	if (!out) {
+		rc = cmd_fail(ctx, EXIT_USAGE, "say where to write the ROM with -o FILE");
+		goto done;
+	}
+	if (!device_s) {
+		rc = cmd_fail(ctx, EXIT_USAGE, "--device 0xDEVID is needed (the IGD's PCI device ID, see lspci -nn)");
+		goto done;
+	}
+	if (parse_id(vendor_s, 0xffff, &vendor) < 0 || parse_id(device_s, 0xffff, &device) < 0) {
+		rc = cmd_fail(ctx, EXIT_USAGE, "--vendor/--device take a 16-bit hex ID like 0x8086 or 9bc8");
+		goto done;
+	}
+	if (class_s && parse_id(class_s, 0xffffff, &class_code) < 0) {
+		rc = cmd_fail(ctx, EXIT_USAGE, "--class takes a 24-bit hex class code like 0x030000");
+		goto done;
+	}
+	for (size_t i = 0; i < efis.n; i++) {
+		if (same_file(efis.v[i], out)) {
+			rc = cmd_fail(ctx, EXIT_USAGE, "the output %s is also an input", out);
+			goto done;
+		}
+	}
+	if (legacy_path && same_file(legacy_path, out)) {
+		rc = cmd_fail(ctx, EXIT_USAGE, "the output %s is also an input", out);
+		goto done;
+	}
+
+	inputs = calloc(efis.n, sizeof(*inputs));
+	in = calloc(efis.n, sizeof(*in));
+	if (!inputs || !in) {
+		rc = cmd_fail(ctx, EXIT_INTERNAL, "out of memory");
+		goto done;
+	}
+	char err[600];
+	for (size_t i = 0; i < efis.n; i++) {
+		if (file_read(efis.v[i], OPTROM_MAX_SIZE, &inputs[i], err, sizeof(err)) < 0) {
+			rc = cmd_fail(ctx, EXIT_INPUT, "%s", err);
+			goto done;
+		}
+		in[i] = (struct optrom_efi_input){ efis.v[i], inputs[i].data, inputs[i].len };
+		struct optrom_pe pe;
+		struct diag pd;
+		diag_init(&pd);
+		if (optrom_pe_check(inputs[i].data, inputs[i].len, 0, &pe, &pd) < 0) {
+			cmd_print_diag(ctx, efis.v[i], &pd);
+			diag_free(&pd);
+			rc = cmd_fail(ctx, EXIT_INPUT, "%s is not an EFI driver an option ROM can carry", efis.v[i]);
+			goto done;
+		}
+		diag_free(&pd);
+	}
+	if (legacy_path && file_read(legacy_path, OPTROM_MAX_SIZE, &legacy, err, sizeof(err)) < 0) {
+		rc = cmd_fail(ctx, EXIT_INPUT, "%s", err);
+		goto done;
+	}
+
+	struct optrom_efi_opts o = {
+		.vendor = (uint16_t)vendor, .device = (uint16_t)device,
+		.class_code = (uint32_t)class_code, .compress = compress,
+	};
+	if (compress)
+		cmd_progress(ctx, "compressing %zu EFI image%s", efis.n, efis.n > 1 ? "s" : "");
+	if (optrom_build(legacy_path ? legacy.data : NULL, legacy.len, in, efis.n, &o, &rom, &d) < 0) {
+		bool about_legacy = legacy_path && d.n && !strncmp(d.v[0].msg, "legacy ROM", 10);
+		cmd_print_diag(ctx, about_legacy ? legacy_path : "rom build", &d);
+		rc = cmd_fail(ctx, EXIT_INPUT, "no ROM written");
+		goto done;
+	}
+	if (d.n)
+		cmd_print_diag(ctx, legacy_path ? legacy_path : "rom build", &d);
+
+	char sha[65];
+	if (sha256_hex(rom.data, rom.len, sha) < 0) {
+		rc = cmd_fail(ctx, EXIT_INTERNAL, "sha256 through libcrypto failed");
+		goto done;
+	}
+	if (write_atomic(out, rom.data, rom.len, err, sizeof(err)) < 0) {
+		rc = cmd_fail(ctx, EXIT_WRITE, "%s (nothing was replaced)", err);
+		goto done;
+	}
+	if (ctx->json)
+		print_json(ctx, out, &rom, sha, &o, legacy_path, &efis);
+	else
+		print_text(ctx, out, &rom, sha, legacy_path, &efis);
+	rc = EXIT_OK;
+done:
+	if (inputs)
+		for (size_t i = 0; i < efis.n; i++)
+			file_buf_free(&inputs[i]);
+	free(inputs);
+	free(in);
+	file_buf_free(&legacy);
+	optrom_rom_free(&rom);
+	diag_free(&d);
+	free(efis.v);
+	opts_result_free(&res);
+	return rc;
 }
