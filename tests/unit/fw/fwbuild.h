@@ -119,15 +119,18 @@ static inline size_t tb_ffs(struct tbuf *b, const uint8_t name[16], uint8_t type
 
 static const uint8_t tb_ffs2_guid[16] = { 0x78, 0xE5, 0x8C, 0x8C, 0x3D, 0x8A, 0x1C, 0x4F, 0x99, 0x35, 0x89, 0x61, 0x85, 0xC3, 0x2D, 0xD3 };
 
-/* A volume of `size` bytes (FFSv2, erase polarity 1) holding `files` (already 8-aligned from 0). */
-static inline void tb_volume(struct tbuf *b, size_t size, const struct tbuf *files)
+static const uint8_t tb_ffs3_guid[16] = { 0x7A, 0xC0, 0x73, 0x54, 0xCB, 0x3D, 0xCA, 0x4D, 0xBD, 0x6F, 0x1E, 0x96, 0x89, 0xE7, 0x34, 0x9A };
+
+/* A volume of `size` bytes (file system fs, attributes attrs; erased bytes 0xFF when attrs has 0x800)
+   holding `files` (already 8-aligned from 0). */
+static inline void tb_volume_ex(struct tbuf *b, size_t size, const struct tbuf *files, const uint8_t fs[16], uint32_t attrs)
 {
 	size_t at = b->len;
 	tb_fill(b, 0, 16);
-	tb_put(b, tb_ffs2_guid, 16);
+	tb_put(b, fs, 16);
 	tb_u64(b, size);
 	tb_put(b, "_FVH", 4);
-	tb_u32(b, 0x0004FEFF);	/* read/write/lock bits, erase polarity 1 (0x800), alignment */
+	tb_u32(b, attrs);
 	tb_u16(b, 0x48);	/* HeaderLength */
 	tb_u16(b, 0);		/* Checksum, below */
 	tb_u16(b, 0);		/* ExtHeaderOffset */
@@ -144,7 +147,36 @@ static inline void tb_volume(struct tbuf *b, size_t size, const struct tbuf *fil
 	b->p[at + 0x32] = (uint8_t)s;
 	b->p[at + 0x33] = (uint8_t)(s >> 8);
 	tb_put(b, files->p, files->len);
-	tb_fill(b, 0xFF, size - (b->len - at));
+	tb_fill(b, (attrs & 0x800) ? 0xFF : 0x00, size - (b->len - at));
+}
+
+/* FFSv2, erase polarity 1 */
+static inline void tb_volume(struct tbuf *b, size_t size, const struct tbuf *files)
+{
+	tb_volume_ex(b, size, files, tb_ffs2_guid, 0x0004FEFF);
+}
+
+/* Recompute a volume header checksum after a test changed the header at b[at]. */
+static inline void tb_fv_fix_checksum(uint8_t *v)
+{
+	v[0x32] = v[0x33] = 0;
+	uint16_t s = 0, hl = (uint16_t)(v[0x30] | v[0x31] << 8);
+	for (size_t i = 0; i < hl; i += 2)
+		s = (uint16_t)(s + (v[i] | v[i + 1] << 8));
+	s = (uint16_t)(0x10000 - s);
+	v[0x32] = (uint8_t)s;
+	v[0x33] = (uint8_t)(s >> 8);
+}
+
+/* Recompute an FFS header checksum (24-byte header) after a test changed it. */
+static inline void tb_ffs_fix_checksum(uint8_t *h)
+{
+	h[0x10] = 0;
+	uint8_t s = 0;
+	for (int i = 0; i < 24; i++)
+		if (i != 0x11 && i != 0x17)
+			s = (uint8_t)(s + h[i]);
+	h[0x10] = (uint8_t)(0x100 - s);
 }
 
 #endif
