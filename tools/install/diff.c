@@ -75,7 +75,9 @@ static void put(struct out *o, const char *fmt, ...)
 
 static bool eq(const struct lines *a, size_t i, const struct lines *b, size_t j)
 {
-	return a->len[i] == b->len[j] && memcmp(a->s[i], b->s[j], a->len[i]) == 0;
+	/* a last line without '\n' differs from the same text with one (diff -u agrees) */
+	bool ea = i + 1 == a->n && a->no_eol, eb = j + 1 == b->n && b->no_eol;
+	return ea == eb && a->len[i] == b->len[j] && memcmp(a->s[i], b->s[j], a->len[i]) == 0;
 }
 
 enum op { OP_EQ, OP_DEL, OP_ADD };
@@ -112,12 +114,12 @@ static enum op *edit_script(const struct lines *a, const struct lines *b, size_t
 			ops[k++] = OP_EQ;
 			i++;
 			j++;
-		} else if (j < m && (i == n || AT(i, j + 1) >= AT(i + 1, j))) {
+		} else if (i < n && (j == m || AT(i + 1, j) >= AT(i, j + 1))) {
+			ops[k++] = OP_DEL;	/* like diff -u: removed lines before added ones */
+			i++;
+		} else {
 			ops[k++] = OP_ADD;
 			j++;
-		} else {
-			ops[k++] = OP_DEL;
-			i++;
 		}
 	}
 #undef AT
