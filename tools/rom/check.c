@@ -1,26 +1,15 @@
 /* check.c - igdkit rom check: every image of an option ROM, and whether it serves the device */
 #include "check.h"
 
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fw/tiano.h"
 #include "lib/file.h"
+#include "lib/sha256.h"
 #include "rom.h"
 
 /* ---- the core -------------------------------------------------------------- */
-
-static void sha256_hex(const uint8_t *p, size_t n, char out[65])
-{
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	out[0] = 0;
-	if (!EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
-		return;
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
 
 /* Inflate (when compressed) and validate the PE payload of EFI image i. */
 static void check_payload(struct rom_check *c, const uint8_t *data, size_t i)
@@ -94,7 +83,8 @@ static void check_payload(struct rom_check *c, const uint8_t *data, size_t i)
 			diag_warn(&c->d, pl->off, "image %zu: inflated payload is 0x%zx bytes, the PE only 0x%zx", i, pl->len,
 				  pl->pe_len);
 	}
-	sha256_hex(pl->data, pl->pe_len, pl->sha256);
+	if (sha256_buf_hex(pl->data, pl->pe_len, pl->sha256) < 0)
+		pl->sha256[0] = 0;
 	driver_identify(pl->data, pl->pe_len, &pl->drv);
 	c->roles |= pl->drv.roles;
 }

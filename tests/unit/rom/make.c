@@ -1,0 +1,173 @@
+/* tests for tools/rom/make.c: firmware image in, checked ROM out
+ *
+ * Expected bytes: EXPECTED.md's EfiRom hashes for ovmf-gop-cml/IntelGopDriver.efi with
+ * -f 0x8086 -i 0x9bc8 (-e and -ec), and sha256sum of the loose .efi fixtures.
+ */
+#include "helpers.h"
+#include "igdkit.h"
+#include "lib/reader.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *tmp_path(char *dir, const char *name)
+{
+	static char buf[2][512];
+	static int k;
+	k ^= 1;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
+	return buf[k];
+}
+
+static void sha_file(const char *path, char out[65])
+{
+	struct file_buf fb;
+	char err[256];
+	assert_int_equal(file_read(path, FILE_MAX_FIRMWARE, &fb, err, sizeof(err)), 0);
+	sha256_hex_ext(fb.data, fb.len, out);
+	file_buf_free(&fb);
+}
+
+/* The brief's end-to-end case: the CML OVMF build's GOP, wrapped exactly as EfiRom does. */
+static void test_cml_like_efirom(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir(), sha[65], *out;
+	const char *rom = tmp_path(dir, "igd.rom");
+	int rc = run_igdkit(&out, NULL, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"),
+							   "--device", "8086:9bc8", "-o", rom, "-q", NULL });
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "Verdict: ok"));
+	assert_non_null(strstr(out, "Valid ROM signature found @0h, PCIR offset 1ch\n"));
+	sha_file(rom, sha);
+	assert_string_equal(sha, "debbb669ed1e1d1921b936dfa1661ef7f116888041c799b3859e35c9051481af");
+	free(out);
+
+	/* the payload is the GOP UEFIExtract gets (== ovmf-gop-cml/IntelGopDriver.efi) */
+	struct file_buf r = fixture_read("ovmf-gop-cml/IntelGopDriver.efi");
+	struct file_buf m;
+	char err[256];
+	assert_int_equal(file_read(rom, FILE_MAX_FIRMWARE, &m, err, sizeof(err)), 0);
+	uint16_t off = le16(m.data + 0x16);
+	assert_true(off + r.len == m.len);	/* EfiRom -e: padding before the image */
+	assert_memory_equal(m.data + off, r.data, r.len);
+	file_buf_free(&m);
+	file_buf_free(&r);
+
+	rc = run_igdkit(NULL, NULL, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"),
+							  "--device", "8086:9bc8", "-o", rom, "--compress", "-q", NULL });
+	assert_int_equal(rc, 0);
+	sha_file(rom, sha);
+	assert_string_equal(sha, "4069f5dd6324c281b94fe155564bc4f50521c005c4f212c74cfd17945b919891");
+	rm_rf(dir);
+	free(dir);
+}
+
+/* GOP + IgdAssignmentDxe + PlatformGopPolicy, as OVMF guests want it, checked through --json. */
+static void test_with_extras_json(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir(), *out;
+	const char *rom = tmp_path(dir, "igd.rom");
+	int rc = run_igdkit(&out, NULL, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-glk/OVMF_CODE.fd"),
+							   "--device", "8086:3185", "-o", rom,
+							   "--efi", fixture_path("gop-n150-adln/IgdAssignmentDxe.efi"),
+							   "--efi", fixture_path("gop-n150-adln/PlatformGOPPolicy.efi"),
+							   "--json", "-q", NULL });
+	assert_int_equal(rc, 0);
+	const char *json = tmp_path(dir, "out.json");
+	write_file(json, out, strlen(out));
+	free(out);
+	char cmd[1024], line[512] = "";
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import json,sys\nd=json.load(open(sys.argv[1]))\nc=d[\"check\"]\n"
+		 "print(d[\"written\"], d[\"gop\"][\"ui_name\"], c[\"usable\"], [m[\"efi\"][\"driver\"][\"kind\"] for m in c[\"images\"]], "
+		 "[m[\"last\"] for m in c[\"images\"]], [m[\"efi\"][\"payload\"][\"sha256\"][:12] for m in c[\"images\"]][1:])' %s",
+		 json);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(fgets(line, sizeof(line), p));
+	assert_int_equal(pclose(p), 0);
+	/* sha256sum IgdAssignmentDxe.efi = 56d53535ee85..., PlatformGOPPolicy.efi = 3fe23928de4e... (SOURCE.md) */
+	assert_string_equal(line, "True IntelGopDriver True ['intel-gop', 'igd-assignment', 'gop-policy'] "
+				  "[False, False, True] ['56d53535ee85', '3fe23928de4e']\n");
+	assert_int_equal(access(rom, F_OK), 0);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_refusals(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir(), *err;
+	const char *rom = tmp_path(dir, "igd.rom");
+
+	/* the GLK GOP does not list an Alder Lake-N id: nothing written */
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-glk/OVMF_CODE.fd"),
+								       "--device", "8086:46d4", "-o", rom, "-q", NULL }),
+			 EXIT_FINDINGS);
+	assert_non_null(strstr(err, "does not list 8086:46d4"));
+	assert_int_equal(access(rom, F_OK), -1);
+	free(err);
+
+	/* Debian's stock OVMF has no GOP (EXPECTED.md negative case) */
+	if (access("/usr/share/OVMF/OVMF_CODE_4M.fd", R_OK) == 0) {
+		assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "make", "/usr/share/OVMF/OVMF_CODE_4M.fd",
+									       "--device", "8086:9bc8", "-o", rom, "-q", NULL }),
+				 EXIT_FINDINGS);
+		assert_non_null(strstr(err, "no Intel GOP driver"));
+		free(err);
+	}
+
+	/* not a firmware image */
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "make", fixture_path("vbt/kbl-fsp.vbt"),
+								       "--device", "8086:9bc8", "-o", rom, "-q", NULL }),
+			 EXIT_INPUT);
+	assert_non_null(strstr(err, "not a firmware image"));
+	free(err);
+
+	/* usage */
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"), "-o", rom, NULL }),
+			 EXIT_USAGE);
+	free(err);
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"),
+								       "--device", "8086:9bc8", NULL }),
+			 EXIT_USAGE);
+	free(err);
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"),
+								       "--device", "8086:9bc8", "-o", rom, "--efi", "/nonexistent.efi", NULL }),
+			 EXIT_INPUT);
+	free(err);
+
+	/* an extra that is no PE: the build refuses it */
+	const char *junk = tmp_path(dir, "junk.efi");
+	write_file(junk, "not a PE at all", 15);
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"),
+								       "--device", "8086:9bc8", "-o", rom, "--efi", junk, "-q", NULL }),
+			 EXIT_FINDINGS);
+	assert_int_equal(access(rom, F_OK), -1);
+	free(err);
+
+	/* the output cannot be written */
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"),
+								       "--device", "8086:9bc8", "-o", "/nonexistent-dir/igd.rom", "-q", NULL }),
+			 EXIT_WRITE);
+	free(err);
+
+	char *out;
+	assert_int_equal(run_igdkit(&out, NULL, (const char *const[]){ "rom", "make", "--help", NULL }), EXIT_OK);
+	assert_non_null(strstr(out, "--efi"));
+	free(out);
+	rm_rf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cml_like_efirom),
+		cmocka_unit_test(test_with_extras_json),
+		cmocka_unit_test(test_refusals),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
