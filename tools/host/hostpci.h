@@ -39,11 +39,11 @@ const struct pci_fn *pci_find(const struct pci_snapshot *s, unsigned bus, unsign
 
 static inline uint16_t pci_cfg16(const struct pci_fn *f, unsigned off)
 {
-	return off + 2 <= f->cfg_len ? (uint16_t)(f->cfg[off] | f->cfg[off + 1] << 8) : 0xffff;
+	return off <= sizeof(f->cfg) - 2 && off + 2 <= f->cfg_len ? (uint16_t)(f->cfg[off] | f->cfg[off + 1] << 8) : 0xffff;
 }
 static inline uint32_t pci_cfg32(const struct pci_fn *f, unsigned off)
 {
-	return off + 4 <= f->cfg_len ? (uint32_t)f->cfg[off] | (uint32_t)f->cfg[off + 1] << 8 |
+	return off <= sizeof(f->cfg) - 4 && off + 4 <= f->cfg_len ? (uint32_t)f->cfg[off] | (uint32_t)f->cfg[off + 1] << 8 |
 					       (uint32_t)f->cfg[off + 2] << 16 | (uint32_t)f->cfg[off + 3] << 24
 				     : 0xffffffffu;
 }
