@@ -172,12 +172,18 @@ void ffs_walk(struct fw_image *img, struct fw_node *volume, const struct reader 
 					f->name = erase_one ? "erased (0xFF)" : "erased (0x00)";
 				return;
 			}
+			/* Files may follow free space only when they look like files; other data ends the walk. */
 			size_t resume = (pos + q) & ~(size_t)7;
-			struct fw_node *f = walk_node(img, volume, FWN_FREE, r, pos, resume - pos);
+			bool file_follows = resume < r->len && ffs_plausible_file(r->p + resume, r->len - resume);
+			size_t end = file_follows ? resume : r->len;
+			struct fw_node *f = walk_node(img, volume, FWN_FREE, r, pos, end - pos);
 			if (!f)
 				return;
-			f->name = "free space";
-			walk_warn(img, f, rd_abs(r, pos + q), "data inside the free space of the volume");
+			f->name = file_follows ? "free space" : "free space with data in it";
+			walk_warn(img, f, rd_abs(r, pos + q), "data inside the free space of the volume%s",
+				  file_follows ? "; a file follows" : "");
+			if (!file_follows)
+				return;
 			pos = resume;
 			continue;
 		}

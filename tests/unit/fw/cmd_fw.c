@@ -1,0 +1,212 @@
+/* tests for tools/fw/cmd_fw.c: igdkit fw list|extract as the user runs them (exit codes, files, JSON) */
+#include "helpers.h"
+#include "igdkit.h"
+#include "fwbuild.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const uint8_t gop_a[16] = { 0xF3, 0xB4, 0x47, 0x16, 0x8A, 0x3E, 0xDD, 0x4F, 0x81, 0xC8, 0x32, 0x8E, 0xD6, 0x47, 0xAB, 0x1A };
+static const uint8_t gop_b[16] = { 0xE6, 0x83, 0xBA, 0x5B, 0x27, 0xF0, 0xA7, 0x4C, 0xBF, 0xD0, 0x16, 0x35, 0x8C, 0xC9, 0xE1, 0x23 };
+static const uint8_t csm_a[16] = { 0xC5, 0x11, 0x22, 0x33, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+static const uint8_t csm_b[16] = { 0xC6, 0x11, 0x22, 0x33, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+
+static char *dir;
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = make_tmpdir();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	rm_rf(dir);
+	free(dir);
+	return 0;
+}
+
+static const char *tmp(const char *name)
+{
+	static char buf[4][600];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
+	return buf[k];
+}
+
+static void assert_file_equals(const char *path, const char *fixture)
+{
+	struct file_buf got, want = fixture_read(fixture);
+	char err[256];
+	assert_int_equal(file_read(path, FILE_MAX_FIRMWARE, &got, err, sizeof(err)), 0);
+	assert_int_equal(got.len, want.len);
+	assert_memory_equal(got.data, want.data, want.len);
+	file_buf_free(&got);
+	file_buf_free(&want);
+}
+
+static void add_file(struct tbuf *files, const uint8_t guid[16], uint8_t type, uint8_t sect, const char *fixture, const char *ui)
+{
+	struct file_buf f = fixture_read(fixture);
+	struct tbuf secs = { 0 };
+	tb_section(&secs, sect, f.data, f.len);
+	if (ui)
+		tb_section_ui(&secs, ui);
+	tb_ffs(files, guid, type, secs.p, secs.len, 1);
+	tb_free(&secs);
+	file_buf_free(&f);
+}
+
+/* One volume with two different GOPs (CML and GLK) and two VBIOS (Intel HSW and AMD). */
+static const char *two_gop_image(void)
+{
+	struct tbuf files = { 0 }, v = { 0 };
+	add_file(&files, gop_a, 0x07, 0x10, "ovmf-gop-cml/IntelGopDriver.efi", "IntelGopDriver");
+	add_file(&files, gop_b, 0x07, 0x10, "gop-efi/glk.efi", "IntelGopDriver");
+	add_file(&files, csm_a, 0x02, 0x19, "vbios-legacy/hsw-0406-vbios.rom", NULL);
+	add_file(&files, csm_b, 0x02, 0x19, "vbios-legacy/amd-kabini-vbios.rom", NULL);
+	tb_volume(&v, (0x48 + files.len + 0xFFF) & ~(size_t)0xFFF, &files);
+	const char *p = tmp("two-gops.fd");
+	write_file(p, v.p, v.len);
+	tb_free(&files);
+	tb_free(&v);
+	return p;
+}
+
+static void test_list_text_and_json(void **state)
+{
+	(void)state;
+	char *out, *err;
+	const char *img = fixture_path("ovmf-gop-cml/OVMF_CODE.fd");
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "list", img, NULL }), 0);
+	assert_non_null(strstr(out, "BIOS region"));
+	assert_non_null(strstr(out, "1647B4F3-3E8A-4FDD-81C8-328ED647AB1A DXE driver \"IntelGopDriver\""));
+	assert_non_null(strstr(out, "73312 bytes"));
+	assert_non_null(strstr(out, "$VBT SKYLAKE"));
+	free(out);
+	free(err);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "list", "--json", img, NULL }), 0);
+	write_file(tmp("list.json"), out, strlen(out));
+	free(out);
+	free(err);
+	/* parsed by python's json module, not by igdkit */
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d[\"detected\"], len(d[\"gop\"]), d[\"gop\"][0][\"size\"], d[\"gop\"][0][\"ui_name\"], d[\"vbt\"][0][\"size\"], d[\"tree\"][\"children\"][1][\"offset\"])' %s",
+		 tmp("list.json"));
+	FILE *p = popen(cmd, "r");
+	char line[256] = "";
+	assert_non_null(fgets(line, sizeof(line), p));
+	assert_int_equal(pclose(p), 0);
+	assert_string_equal(line, "BIOS region (firmware volumes without a descriptor) 1 73312 IntelGopDriver 4608 0x348000\n");
+}
+
+static void test_extract_gop_vbt_guid(void **state)
+{
+	(void)state;
+	char *out, *err;
+	const char *img = fixture_path("ovmf-gop-cml/OVMF_CODE.fd");
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--gop", "-o", tmp("gop.efi"), NULL }), 0);
+	assert_non_null(strstr(out, "GOP version: build 1107"));
+	free(out);
+	free(err);
+	assert_file_equals(tmp("gop.efi"), "ovmf-gop-cml/IntelGopDriver.efi");
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--vbt", "-o", tmp("vbt.bin"), NULL }), 0);
+	free(out);
+	free(err);
+	assert_file_equals(tmp("vbt.bin"), "ovmf-gop-cml/vbt.bin");
+	/* the VBT's file by GUID: its raw section body */
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--guid", "1647b4f3-3e8a-4fef-81c8-328ed647ab1a",
+								   "-o", tmp("byguid.bin"), NULL }), 0);
+	free(out);
+	free(err);
+	assert_file_equals(tmp("byguid.bin"), "ovmf-gop-cml/vbt.bin");
+	/* only the outputs are left: no temporary files */
+	DIR *dd = opendir(dir);
+	struct dirent *e;
+	while ((e = readdir(dd)))
+		assert_null(strstr(e->d_name, ".tmp-"));
+	closedir(dd);
+	/* nothing of the kind */
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--vbios", "-o", tmp("x.rom"), NULL }), EXIT_FINDINGS);
+	assert_non_null(strstr(err, "no Intel legacy VBIOS"));
+	free(out);
+	free(err);
+}
+
+static void test_several_candidates_need_device(void **state)
+{
+	(void)state;
+	char *out, *err, img[600];
+	snprintf(img, sizeof(img), "%s", two_gop_image());
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--gop", "-o", tmp("g.efi"), NULL }), EXIT_USAGE);
+	assert_non_null(strstr(err, "2 different Intel GOP drivers"));
+	assert_non_null(strstr(err, "--device"));
+	free(out);
+	free(err);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--gop", "--device", "8086:3185", "-o", tmp("g.efi"), NULL }), 0);
+	free(out);
+	free(err);
+	assert_file_equals(tmp("g.efi"), "gop-efi/glk.efi");
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--gop", "--device", "9bc8", "-o", tmp("g.efi"), "--json", NULL }), 0);
+	assert_non_null(strstr(out, "\"serves_device\": \"yes\""));
+	free(out);
+	free(err);
+	assert_file_equals(tmp("g.efi"), "ovmf-gop-cml/IntelGopDriver.efi");
+	/* the AMD VBIOS is no candidate; the Intel one is, with its PCIR IDs */
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--vbios", "-o", tmp("v.rom"), NULL }), 0);
+	assert_non_null(strstr(out, "8086:0406"));
+	free(out);
+	free(err);
+	assert_file_equals(tmp("v.rom"), "vbios-legacy/hsw-0406-vbios.rom");
+}
+
+static void test_usage_and_input_errors(void **state)
+{
+	(void)state;
+	char *out, *err;
+	const char *img = fixture_path("ovmf-gop-cml/OVMF_CODE.fd");
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", fixture_path("gop-efi/cml.efi"), "--gop", NULL }), EXIT_INPUT);
+	assert_non_null(strstr(err, "0x0: not a firmware image I know: \"MZ\""));
+	free(out);
+	free(err);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "list", tmp("missing.fd"), NULL }), EXIT_INPUT);
+	free(out);
+	free(err);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, NULL }), EXIT_USAGE);
+	free(out);
+	free(err);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--gop", "--device", "1002:9850", NULL }), EXIT_USAGE);
+	free(out);
+	free(err);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "frob", img, NULL }), EXIT_USAGE);
+	free(out);
+	free(err);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--gop", "-o", "/nonexistent-dir/x.efi", NULL }), EXIT_WRITE);
+	free(out);
+	free(err);
+	/* findings make `fw list` exit 1: a truncated image */
+	struct file_buf fb = fixture_read("fsp-fv/kbl-Fsp.fd");
+	write_file(tmp("cut.fd"), fb.data, 0x30001);
+	file_buf_free(&fb);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "list", tmp("cut.fd"), NULL }), EXIT_FINDINGS);
+	assert_non_null(strstr(out, "! error: 0x"));
+	free(out);
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_list_text_and_json),
+		cmocka_unit_test(test_extract_gop_vbt_guid),
+		cmocka_unit_test(test_several_candidates_need_device),
+		cmocka_unit_test(test_usage_and_input_errors),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
