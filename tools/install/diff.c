@@ -229,20 +229,27 @@ char *diff_plan(const struct install_plan *p)
 			if (c->existed)
 				sha256_buf_hex(c->old, c->oldlen, hb);
 			sha256_buf_hex(c->new, c->newlen, ha);
-			put(&o, "Binary %s: %s (%zu bytes, sha256 %s) -> %zu bytes, sha256 %s\n", c->path,
-			    c->existed ? "was" : "new file", c->oldlen, hb, c->newlen, ha);
+			if (c->existed)
+				put(&o, "Binary %s: %zu bytes, sha256 %s -> %zu bytes, sha256 %s\n", c->path, c->oldlen, hb, c->newlen, ha);
+			else
+				put(&o, "Binary %s: new file, %zu bytes, sha256 %s\n", c->path, c->newlen, ha);
 			continue;
 		}
 		if (c->kind == CH_SYMLINK) {
 			put(&o, "Symlink %s -> %s%s\n", c->path, (char *)c->new, c->existed ? " (replaces the old link)" : "");
 			continue;
 		}
-		char la[600], lb[600];
+		/* A VM config is shown under the path it has in /etc/pve, whatever stores it. */
+		char shown[600], la[700], lb[700];
+		if (c->kind == CH_CONFIGDB)
+			snprintf(shown, sizeof(shown), "/etc/pve/nodes/%s/qemu-server/%u.conf", c->node, c->vmid);
+		else
+			snprintf(shown, sizeof(shown), "%s", c->path);
 		if (c->existed)
-			snprintf(la, sizeof(la), "a%s", c->path);
+			snprintf(la, sizeof(la), "a%s", shown);
 		else
 			snprintf(la, sizeof(la), "/dev/null");
-		snprintf(lb, sizeof(lb), "b%s", c->path);
+		snprintf(lb, sizeof(lb), "b%s", shown);
 		char *u = diff_unified(la, lb, (char *)c->old, c->oldlen, (char *)c->new, c->newlen);
 		put(&o, "%s", u ? u : "");
 		free(u);

@@ -1,0 +1,158 @@
+/* tests for tools/install/install.c: the command line end to end on a PVE 8 fixture root
+ * (machine facts from the same --root plus a real lspci dump, as `igdkit check` reads them) */
+#include "pvefixture.h"
+#include "igdkit.h"
+
+static const char *dump_snb(void)
+{
+	return fixture_path("hw/snb-gigabyte-h61m-ds2/pci-host-igd.dump");
+}
+
+static void assert_file_has(const char *root)
+{
+	char *s = read_text_file(root, "etc/modprobe.d/igdkit-vfio.conf");
+	assert_non_null(s);
+	assert_string_equal(s, "# Written by igdkit: hand the iGPU (8086:0102, Sandy Bridge) to vfio-pci before i915 can bind it.\n"
+			       "options vfio-pci ids=8086:0102\nsoftdep i915 pre: vfio-pci\n");
+	free(s);
+}
+
+/* Skips (with the reason) when this build has no facts collector yet. */
+static int run(char **out, char **err, const char *const *argv)
+{
+	int rc = run_igdkit(out, err, argv);
+	if (rc == EXIT_INTERNAL && strstr(*err, "no machine-facts collector"))
+		skip();
+	return rc;
+}
+
+static void test_dry_run_then_write_then_undo(void **state)
+{
+	(void)state;
+	char *root = pve_root("pve8-grub");
+	char *before = tree_digest(root);
+	const char *rom = fixture_path("vbios-legacy/snb-0102-vbios.rom");
+	char *out, *err;
+
+	/* dry run: the diff, nothing written */
+	int rc = run(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump_snb(), "--vmid", "100", "--rom",
+							rom, NULL });
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "+++ b/etc/modprobe.d/igdkit-vfio.conf\n@@ -0,0 +1,3 @@\n"));
+	assert_non_null(strstr(out, "+options vfio-pci ids=8086:0102\n"));
+	assert_non_null(strstr(out, "--- a/etc/pve/nodes/pve/qemu-server/100.conf\n+++ b/etc/pve/nodes/pve/qemu-server/100.conf\n"));
+	assert_non_null(strstr(out, "+hostpci0: 0000:00:02.0,legacy-igd=1,romfile=igd-sandy-bridge-8086-0102-vbios.rom\n"));
+	assert_non_null(strstr(out, "Dry run: nothing was written."));
+	char *mid = tree_digest(root);
+	assert_string_equal(mid, before);
+	free(mid);
+	free(out);
+	free(err);
+
+	/* --yes --no-rebuild: written, says what still has to run */
+	rc = run(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump_snb(), "--vmid", "100", "--rom", rom,
+						    "--yes", "--no-rebuild", NULL });
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "Written; backup and manifest in /var/lib/igdkit/backup/"));
+	assert_non_null(strstr(out, "Still to run (--no-rebuild): chroot "));
+	assert_non_null(strstr(out, " update-initramfs -u -k all; chroot "));
+	assert_non_null(strstr(out, " update-grub\n"));
+	assert_file_has(root);
+	free(out);
+	free(err);
+
+	/* second run: nothing to change */
+	rc = run(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump_snb(), "--vmid", "100", "--rom", rom,
+						    "--yes", "--no-rebuild", NULL });
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "Nothing to change"));
+	free(out);
+	free(err);
+
+	/* --list, --json */
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "install", "--root", root, "--list", NULL }), 0);
+	assert_non_null(strstr(out, " applied "));
+	assert_non_null(strstr(out, "    /etc/modprobe.d/igdkit-vfio.conf (new)\n"));
+	free(out);
+	free(err);
+
+	/* --undo with the rebuild through the fixture's recording doubles */
+	setenv("IGDKIT_REBUILD_NO_CHROOT", "1", 1);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "install", "--root", root, "--undo", NULL }), 0);
+	unsetenv("IGDKIT_REBUILD_NO_CHROOT");
+	assert_non_null(strstr(out, "every file is back as it was"));
+	free(out);
+	free(err);
+	char *log = read_text_file(root, "var/log/igdkit-test-rebuild.log");
+	assert_non_null(log);
+	assert_string_equal(log, "update-initramfs -u -k all\nupdate-grub\n");
+	free(log);
+	sh("rm '%s/var/log/igdkit-test-rebuild.log'", root);
+	char *after = tree_digest(root);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+	rm_rf(root);
+	free(root);
+}
+
+static void test_json_and_errors(void **state)
+{
+	(void)state;
+	char *root = pve_root("pve8-grub");
+	const char *rom = fixture_path("vbios-legacy/snb-0102-vbios.rom");
+	char *out, *err;
+	int rc = run(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump_snb(), "--vmid", "100", "--rom",
+							rom, "--json", NULL });
+	assert_int_equal(rc, 0);
+	char tmp[4200];
+	snprintf(tmp, sizeof(tmp), "%s/out.json", root);
+	write_file(tmp, out, strlen(out));
+	char cmd[4400];
+	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+		 "print(d[\"target\"][\"pve_qemu_kvm\"], len(d[\"plan\"][\"changes\"]), d[\"written\"])' '%s'", tmp);
+	char *py = sh_capture(cmd);
+	assert_string_equal(py, "9.0.0-6 5 False\n");
+	free(py);
+	unlink(tmp);
+	free(out);
+	free(err);
+
+	/* unknown VM: clear error, exit 3, nothing written */
+	char *before = tree_digest(root);
+	rc = run(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump_snb(), "--vmid", "555", "--rom", rom,
+						    "--yes", NULL });
+	assert_int_equal(rc, EXIT_INPUT);
+	assert_non_null(strstr(err, "VM 555 does not exist"));
+	char *after = tree_digest(root);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+	free(out);
+	free(err);
+
+	/* usage errors */
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "install", "--vmid", "7", NULL }), EXIT_USAGE);
+	assert_non_null(strstr(err, "100..999999999"));
+	free(err);
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "install", "--rom", "a", "--firmware", "b", NULL }), EXIT_USAGE);
+	free(err);
+	/* not a PVE root */
+	char *empty = make_tmpdir();
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "install", "--root", empty, NULL }), EXIT_INPUT);
+	assert_non_null(strstr(err, "not a Proxmox VE root"));
+	free(err);
+	rm_rf(empty);
+	free(empty);
+	rm_rf(root);
+	free(root);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dry_run_then_write_then_undo),
+		cmocka_unit_test(test_json_and_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
