@@ -17,6 +17,13 @@
 
 enum tiano_algo { TIANO_ALGO_EFI = 1, TIANO_ALGO_TIANO = 2 };
 
+/*
+ * The stream starts at src's current position; the rest of its window must hold the header and
+ * CompSize bytes (bytes after that are ignored, as in a section padded to 4). Every code-length set
+ * must form a complete prefix code, matches must stay inside the output, and running out of bits
+ * is an error at the offset where it happened. On failure *out is NULL and d has the reason.
+ */
+
 /* Decompress an EFI 1.1 ("EFI standard compression", 4-bit PBit) or Tiano (5-bit PBit) stream
    (8-byte header CompSize, OrigSize). src is read through a reader whose base gives absolute offsets
    in errors. Output size comes from the header and is refused above max_out. *out is malloc'ed. */
