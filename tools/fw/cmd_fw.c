@@ -1,17 +1,13 @@
 /* cmd_fw.c - igdkit fw list|extract: the command layer over fw.h (the only place that prints) */
 #include "../igdkit.h"
+#include "../lib/atomic.h"
 #include "../lib/file.h"
 #include "../lib/json.h"
 #include "fw.h"
 #include "tree.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static const char synopsis[] =
 	"usage: igdkit fw list IMAGE [--json]\n"
@@ -84,58 +80,6 @@ static void print_blob(FILE *f, const char *label, const struct fw_blob *b, bool
 	if (device)
 		fprintf(f, ", serves the device: %s", match_name(b->match));
 	fputc('\n', f);
-}
-
-/* temp file in the same directory -> fsync -> rename -> fsync the directory */
-static int write_atomic(const char *path, const uint8_t *data, size_t len, char *err, size_t errlen)
-{
-	char tmp[4096], dirbuf[4096];
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return -1;
-	}
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
-		return -1;
-	}
-	size_t done = 0;
-	while (done < len) {
-		ssize_t w = write(fd, data + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			snprintf(err, errlen, "%s: write failed: %s", tmp, w < 0 ? strerror(errno) : "no progress");
-			goto fail;
-		}
-		done += (size_t)w;
-	}
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		snprintf(err, errlen, "%s: close failed: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		snprintf(err, errlen, "%s: rename failed: %s", path, strerror(errno));
-		goto fail;
-	}
-	snprintf(dirbuf, sizeof(dirbuf), "%s", path);
-	int dfd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return -1;
 }
 
 static int parse_device(const char *s, uint16_t *dev)
@@ -252,7 +196,7 @@ static int fw_extract(struct ctx *ctx, const char *path, enum fw_blob_kind kind,
 	}
 	for (size_t i = 0; i < fd.n; i++)
 		cmd_warn(ctx, "%s: %s", path, fd.v[i].msg);
-	char def[64], err[8400];
+	char def[64];
 	if (!outpath) {
 		char g[GUID_STR_LEN];
 		guid_fmt(&b.file_guid, g);
@@ -262,10 +206,14 @@ static int fw_extract(struct ctx *ctx, const char *path, enum fw_blob_kind kind,
 			strcat(def, ".bin");
 		outpath = def;
 	}
-	if (write_atomic(outpath, b.data, b.len, err, sizeof(err)) < 0) {
-		rc = cmd_fail(ctx, EXIT_WRITE, "%s", err);
+	struct diag wd;
+	diag_init(&wd);
+	if (atomic_write(outpath, b.data, b.len, 0644, (uid_t)-1, (gid_t)-1, &wd) < 0) {
+		rc = cmd_fail(ctx, EXIT_WRITE, "%s", diag_last(&wd));
+		diag_free(&wd);
 		goto out;
 	}
+	diag_free(&wd);
 	if (ctx->json) {
 		struct json j;
 		json_init(&j, ctx->out, true);
