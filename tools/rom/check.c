@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fw/fw.h"
 #include "fw/tiano.h"
 #include "lib/file.h"
 #include "lib/sha256.h"
@@ -155,6 +156,17 @@ static void check_device(struct rom_check *c)
 	for (size_t i = 0; i < rom->nimages; i++) {
 		const struct optrom_image *m = &rom->img[i];
 		const struct pcir_info *p = &m->pcir;
+		struct rom_payload *pl = &c->pay[i];
+		bool gop = pl->usable && pl->drv.kind == DRV_INTEL_GOP && c->opt.vendor == 0x8086;
+
+		/* The GOP's own device table decides whether it drives the device, whatever the PCIR says. */
+		if (gop) {
+			enum fw_match s = gop_supports(pl->data, pl->pe_len, c->opt.device);
+			pl->supports_device = s == FW_MATCH_YES ? 1 : s == FW_MATCH_NO ? 0 : -1;
+			if (s == FW_MATCH_NO)
+				diag_err(&c->d, pl->off, "image %zu: the Intel GOP does not list 8086:%04x among the devices it drives",
+					 i, c->opt.device);
+		}
 		if (!p->valid || pcir_matches(p, c->opt.vendor, c->opt.device))
 			continue;
 		if (p->device == 0xffff) {
@@ -163,10 +175,16 @@ static void check_device(struct rom_check *c)
 				  i);
 			continue;
 		}
+		if (gop) {
+			if (pl->supports_device == 1)
+				diag_warn(&c->d, p->off + 6,
+					  "image %zu names %04x:%04x, not %04x:%04x, though its GOP drives that device (OVMF does not compare PCIR ids of EFI images)",
+					  i, p->vendor, p->device, c->opt.vendor, c->opt.device);
+			continue;
+		}
 		struct igd_gen rg = igd_gen_lookup(p->device);
-		if (p->vendor == 0x8086 && rg.gen && c->gen.gen && c->gen_from_option &&
-		    (rg.gen != c->gen.gen || strcmp(rg.platform, c->gen.platform)))
-			diag_err(&c->d, p->off + 6, "image %zu is for 8086:%04x (%s), the device is 8086:%04x (%s)", i,
+		if (m->is_legacy && p->vendor == 0x8086 && rg.gen && c->gen.gen && rg.gen != c->gen.gen)
+			diag_err(&c->d, p->off + 6, "legacy image %zu is for 8086:%04x (%s), the device is 8086:%04x (%s)", i,
 				 p->device, gen_str(&rg, a, sizeof(a)), c->opt.device, gen_str(&c->gen, b, sizeof(b)));
 		else if (m->is_legacy)
 			diag_warn(&c->d, p->off + 6,
@@ -238,6 +256,8 @@ int rom_check_run(const uint8_t *data, size_t len, const struct rom_check_opts *
 	if (o)
 		c->opt = *o;
 	c->device_image = -1;
+	for (size_t i = 0; i < OPTROM_MAX_IMAGES; i++)
+		c->pay[i].supports_device = -1;
 	rd_init(&r, data, len, 0, &c->d);
 	if (optrom_parse(&r, &c->rom) < 0)
 		return 0;
@@ -321,7 +341,7 @@ static void json_vbt(struct json *j, const struct vbt_info *v, bool valid)
 	json_obj_end(j);
 }
 
-static void json_driver(struct json *j, const struct driver_id *d)
+static void json_driver(struct json *j, const struct driver_id *d, int supports)
 {
 	char buf[64];
 	json_obj(j, "driver");
@@ -339,6 +359,10 @@ static void json_driver(struct json *j, const struct driver_id *d)
 	if (d->kind == DRV_INTEL_GOP) {
 		json_str(j, "gop_version", d->gop_version[0] ? d->gop_version : NULL);
 		json_str(j, "gop_build", d->gop_build[0] ? d->gop_build : NULL);
+		if (supports < 0)
+			json_null(j, "supports_device");
+		else
+			json_bool(j, "supports_device", supports == 1);
 	}
 	json_obj_end(j);
 }
@@ -430,7 +454,7 @@ static void json_image(struct json *j, const struct rom_check *c, size_t i)
 			json_str(j, "sha256", pl->usable ? pl->sha256 : NULL);
 			json_obj_end(j);
 			if (pl->usable)
-				json_driver(j, &pl->drv);
+				json_driver(j, &pl->drv, pl->supports_device);
 		}
 		json_obj_end(j);
 	}
@@ -572,6 +596,9 @@ static void text_image(const struct rom_check *c, FILE *f, size_t i)
 				fprintf(f, " %s", pl->drv.gop_version);
 			else if (pl->drv.gop_build[0])
 				fprintf(f, " build %s", pl->drv.gop_build);
+			if (pl->supports_device >= 0)
+				fprintf(f, ", %s %04x:%04x", pl->supports_device ? "drives" : "does NOT drive", c->opt.vendor,
+					c->opt.device);
 			fprintf(f, "\n");
 		}
 	}

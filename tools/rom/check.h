@@ -43,6 +43,7 @@ struct rom_payload {
 	struct pe_info pe;
 	size_t pe_len;			/* the PE file's own length (<= len); the rest is padding */
 	struct driver_id drv;
+	int supports_device;		/* Intel GOP with --device: its device table lists it 1, not 0, unknown -1 */
 	char sha256[65];		/* of the PE file bytes data[0..pe_len) */
 };
 

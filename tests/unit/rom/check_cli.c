@@ -146,8 +146,9 @@ static void test_n150(void **state)
 	/* device ffff is reported as such when a real device is asked for (Twin Lake N150: 46d4 class) */
 	got = check_json_query(&rc,
 			       (const char *const[]){ fixture_path("gop-n150-adln/n150_vfio_igd.rom"), "--device", "8086:46d4", NULL },
-			       "print(d[\"device\"][\"matched\"], d[\"generation\"][\"gen\"], any(\"ffff\" in f[\"message\"] for f in d[\"findings\"]))");
-	assert_string_equal(got, "False 12 True\n");
+			       "print(d[\"device\"][\"matched\"], d[\"generation\"][\"gen\"], any(\"ffff\" in f[\"message\"] for f in d[\"findings\"]), "
+			       "d[\"images\"][0][\"efi\"][\"driver\"][\"supports_device\"])");
+	assert_string_equal(got, "False 12 True True\n");
 	assert_int_equal(rc, 0);
 	free(got);
 }
@@ -207,11 +208,17 @@ static void test_gen11_needs(void **state)
 	got = check_json_query(&rc, (const char *const[]){ fixture_path("gop-rom/jsl-4e61-gop.rom"), NULL }, q);
 	assert_string_equal(got, "11 ['gop'] findings True True False\n");
 	free(got);
-	/* an Alder Lake GOP ROM for a Comet Lake device is unusable */
+	/* an Alder Lake GOP ROM for a Comet Lake device is unusable: its GOP does not drive 9bc8 */
 	got = check_json_query(&rc, (const char *const[]){ fixture_path("gop-rom/adlp-46a6-gop.rom"), "--device", "8086:9bc8", NULL },
-			       "print(d[\"usable\"])");
-	assert_string_equal(got, "False\n");
+			       "print(d[\"usable\"], d[\"images\"][0][\"efi\"][\"driver\"][\"supports_device\"])");
+	assert_string_equal(got, "False False\n");
 	assert_int_equal(rc, EXIT_FINDINGS);
+	free(got);
+	/* the Coffee Lake ROM's GOP (the SKL..CFL driver) also drives Kaby Lake 5912: only a warning */
+	got = check_json_query(&rc, (const char *const[]){ fixture_path("gop-rom/cfl-3e91-gop.rom"), "--device", "8086:5912", NULL },
+			       "print(d[\"usable\"], d[\"verdict\"], d[\"images\"][0][\"efi\"][\"driver\"][\"supports_device\"])");
+	assert_string_equal(got, "True findings True\n");
+	assert_int_equal(rc, 0);
 	free(got);
 	/* EXPECTED.md: the two gop-rom builds outside the .efi fixtures have PE lengths 70272 and 112864 */
 	got = check_json_query(&rc, (const char *const[]){ fixture_path("gop-rom/cfl-3e91-gop.rom"), NULL },
