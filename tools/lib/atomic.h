@@ -15,7 +15,7 @@
 
 /*
  * Writes data to path atomically with the given mode and owner (uid/gid -1 keep
- * the caller's). Fault points: "atomic.write", "atomic.fsync", "atomic.rename",
+ * the caller's; mode 0 leaves mode and owner to the file system, as pmxcfs wants). Fault points: "atomic.write", "atomic.fsync", "atomic.rename",
  * "atomic.dirsync". Returns 0, or -1 with a diag naming path and errno text.
  */
 int atomic_write(const char *path, const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid,
