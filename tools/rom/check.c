@@ -676,8 +676,10 @@ int cmd_rom_check(struct ctx *ctx, int argc, char **argv)
 	char err[512];
 	int rc;
 
-	if (cmd_parse(ctx, synopsis, own, argc, argv, &res) < 0)
+	if (cmd_parse(ctx, synopsis, own, argc, argv, &res) < 0) {
+		opts_result_free(&res);
 		return EXIT_USAGE;
+	}
 	if (res.help) {
 		opts_result_free(&res);
 		return EXIT_OK;

@@ -125,6 +125,7 @@ int cmd_rom_make(struct ctx *ctx, int argc, char **argv)
 	memset(&p, 0, sizeof(p));
 	diag_init(&d);
 	if (cmd_parse(ctx, synopsis, own, argc, argv, &res) < 0) {
+		opts_result_free(&res);
 		free(efis.v);
 		return EXIT_USAGE;
 	}

@@ -4,6 +4,7 @@
  * -f 0x8086 -i 0x9bc8 (-e and -ec), and sha256sum of the loose .efi fixtures.
  */
 #include "helpers.h"
+#include "fw/fwbuild.h"
 #include "igdkit.h"
 #include "lib/reader.h"
 
@@ -96,6 +97,61 @@ static void test_with_extras_json(void **state)
 	free(dir);
 }
 
+/*
+ * Gen6-9: a firmware volume (built with the fw tests' PI builder) holding the HSW/BDW GOP and
+ * a legacy VBIOS whose PCIR says 8086:0406 gives one ROM for SeaBIOS and OVMF: the VBIOS
+ * first, still checksummed, its last flag cleared, then the GOP.
+ */
+static void test_legacy_plus_gop(void **state)
+{
+	(void)state;
+	static const uint8_t gop_guid[16] = { 0xE6, 0x83, 0xBA, 0x5B, 0x27, 0xF0, 0xA7, 0x4C,
+					      0xBF, 0xD0, 0x16, 0x35, 0x8C, 0xC9, 0xE1, 0x23 };
+	static const uint8_t vbios_guid[16] = { 0x6E, 0x30, 0xA4, 0xC5, 0x47, 0xE2, 0xCD, 0x4E,
+						0xA9, 0xD8, 0x5B, 0x19, 0x85, 0xD3, 0xDC, 0xDA };
+	struct file_buf gop = fixture_read("gop-efi/hsw-bdw.efi"), vb = fixture_read("vbios-legacy/hsw-0406-vbios.rom");
+	struct tbuf s1 = { 0 }, s2 = { 0 }, files = { 0 }, fv = { 0 };
+	tb_section(&s1, 0x10, gop.data, gop.len);
+	tb_section_ui(&s1, "IntelGopDriver");
+	tb_ffs(&files, gop_guid, 0x07, s1.p, s1.len, 1);
+	tb_section(&s2, 0x19, vb.data, vb.len);
+	tb_ffs(&files, vbios_guid, 0x02, s2.p, s2.len, 1);
+	tb_volume(&fv, 0x40000, &files);
+
+	char *dir = make_tmpdir(), *out;
+	const char *img = tmp_path(dir, "bios.fd");
+	write_file(img, fv.p, fv.len);
+	const char *rom = tmp_path(dir, "igd.rom");
+	int rc = run_igdkit(&out, NULL, (const char *const[]){ "rom", "make", img, "--device", "8086:0406", "-o", rom, "--json", "-q", NULL });
+	assert_int_equal(rc, 0);
+	const char *json = tmp_path(dir, "out.json");
+	write_file(json, out, strlen(out));
+	free(out);
+	char cmd[1024], line[512] = "", sha[65];
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import json,sys\nd=json.load(open(sys.argv[1]))\nc=d[\"check\"]\ni=c[\"images\"]\n"
+		 "print(d[\"written\"], c[\"usable\"], i[0][\"pcir\"][\"code_type\"], i[0][\"pcir\"][\"device\"], "
+		 "i[0][\"legacy\"][\"checksum_ok\"], i[0][\"legacy\"][\"vbt\"][\"platform\"], i[0][\"last\"], "
+		 "i[1][\"efi\"][\"driver\"][\"kind\"], i[1][\"last\"], i[1][\"offset\"], i[1][\"efi\"][\"payload\"][\"sha256\"])' %s",
+		 json);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(fgets(line, sizeof(line), p));
+	assert_int_equal(pclose(p), 0);
+	char want[512];
+	sha256_hex_ext(gop.data, gop.len, sha);
+	/* the VBIOS keeps its 64 KiB PCIR length, so the GOP image starts at 0x10000 */
+	snprintf(want, sizeof(want), "True True 0 0406 True SKYLAKE False intel-gop True 65536 %s\n", sha);
+	assert_string_equal(line, want);
+	rm_rf(dir);
+	free(dir);
+	tb_free(&s1);
+	tb_free(&s2);
+	tb_free(&files);
+	tb_free(&fv);
+	file_buf_free(&gop);
+	file_buf_free(&vb);
+}
+
 static void test_refusals(void **state)
 {
 	(void)state;
@@ -167,6 +223,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cml_like_efirom),
 		cmocka_unit_test(test_with_extras_json),
+		cmocka_unit_test(test_legacy_plus_gop),
 		cmocka_unit_test(test_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
