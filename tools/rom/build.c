@@ -4,15 +4,13 @@
  */
 #include "rom.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/evp.h>
 
+#include "../lib/atomic.h"
 #include "../lib/file.h"
 #include "../lib/json.h"
 #include "efirom.h"
@@ -31,76 +29,6 @@ static int sha256_hex(const void *p, size_t n, char out[65])
 	for (unsigned i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	return 0;
-}
-
-/*
- * A ROM that is half written is worse than none (QEMU would load it), so write a temp file beside
- * the target, fsync it, rename it over the target and fsync the directory.
- */
-static int write_atomic(const char *path, const uint8_t *data, size_t len, char *err, size_t errlen)
-{
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16), *dir = malloc(plen + 2);
-	int fd = -1, rc = -1;
-	if (!tmp || !dir) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	const char *slash = strrchr(path, '/');
-	if (slash) {
-		memcpy(dir, path, (size_t)(slash - path) + 1);
-		dir[slash - path + 1] = 0;
-	} else {
-		strcpy(dir, "./");
-	}
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot create a temporary file beside %s: %s", path, strerror(errno));
-		goto out;
-	}
-	for (size_t done = 0; done < len;) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "writing %s: %s", tmp, n < 0 ? strerror(errno) : "short write");
-			goto out_unlink;
-		}
-		done += (size_t)n;
-	}
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-		snprintf(err, errlen, "syncing %s: %s", tmp, strerror(errno));
-		goto out_unlink;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		snprintf(err, errlen, "closing %s: %s", tmp, strerror(errno));
-		goto out_unlink;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		snprintf(err, errlen, "renaming %s to %s: %s", tmp, path, strerror(errno));
-		goto out_unlink;
-	}
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (dfd >= 0) {
-		fsync(dfd);	/* best effort: some filesystems refuse fsync on directories */
-		close(dfd);
-	}
-	rc = 0;
-	goto out;
-out_unlink:
-	if (fd >= 0)
-		close(fd);
-	fd = -1;
-	unlink(tmp);
-out:
-	if (fd >= 0)
-		close(fd);
-	free(tmp);
-	free(dir);
-	return rc;
 }
 
 static const char *machine_str(uint16_t m)
@@ -321,10 +249,15 @@ int cmd_rom_build(struct ctx *ctx, int argc, char **argv)
 		rc = cmd_fail(ctx, EXIT_INTERNAL, "sha256 through libcrypto failed");
 		goto done;
 	}
-	if (write_atomic(out, rom.data, rom.len, err, sizeof(err)) < 0) {
-		rc = cmd_fail(ctx, EXIT_WRITE, "%s (nothing was replaced)", err);
+	/* A half-written ROM is worse than none (QEMU would load it): temp file, fsync, rename. */
+	struct diag wd;
+	diag_init(&wd);
+	if (atomic_write(out, rom.data, rom.len, 0644, (uid_t)-1, (gid_t)-1, &wd) < 0) {
+		rc = cmd_fail(ctx, EXIT_WRITE, "%s (nothing was replaced)", diag_last(&wd));
+		diag_free(&wd);
 		goto done;
 	}
+	diag_free(&wd);
 	if (ctx->json)
 		print_json(ctx, out, &rom, sha, &o, legacy_path, &efis);
 	else
