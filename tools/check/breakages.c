@@ -111,12 +111,13 @@ static void cmdline_words(const struct check_data *c, struct verdict_list *l)
 				       f->intr_remap == TRI_YES ? ": this machine has interrupt remapping"
 								: " once interrupt remapping is available");
 	}
-	(void)ne;
 	(void)na;
+	while (ne && ev[ne - 1] == ' ')
+		ev[--ne] = 0;
 	struct verdict *v = verdict_add(l, "cmdline_words", ev[0] ? V_FIX : V_OK);
-	verdict_evidence(v, "%s%s", ev[0] ? "cmdline has: " : "no igfx_off, iommu=off, ACS override or unsafe "
-								"interrupts on the cmdline",
-			 ev);
+	verdict_evidence(v, "%s%s; /proc/cmdline: %.400s",
+			 ev[0] ? "cmdline has: " : "no igfx_off, iommu=off, ACS override or unsafe interrupts on the cmdline",
+			 ev, f->cmdline);
 	verdict_advice(v, "%s", adv[0] ? adv : "nothing to do");
 }
 

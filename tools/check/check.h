@@ -65,6 +65,8 @@ struct check_data {
 	enum tristate msr_ok;
 	uint64_t msr_feature_control;
 	char msr_err[160];
+	int msr_cpus;			/* CPUs whose MSR 0x3A was read */
+	int msr_odd_cpu;		/* first CPU whose MSR 0x3A differs from CPU 0's, -1 none */
 	char cpuid_err[160];
 
 	/* IOMMU (sysfs) */

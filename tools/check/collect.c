@@ -198,10 +198,30 @@ static void collect_cpu(struct check_data *c)
 	} else if (c->cpuinfo_ok && c->cpu_vmx_flag) {
 		f->vmx_capable = TRI_YES;
 	}
-	if (c->host.ops->read_msr(&c->host, 0, 0x3a, &c->msr_feature_control, c->msr_err, sizeof(c->msr_err)) == 0)
+	c->msr_odd_cpu = -1;
+	if (c->host.ops->read_msr(&c->host, 0, 0x3a, &c->msr_feature_control, c->msr_err, sizeof(c->msr_err)) == 0) {
 		c->msr_ok = TRI_YES;
-	else
+		c->msr_cpus = 1;
+		/* Firmware bugs can leave application processors configured differently from CPU 0. */
+		char **names;
+		size_t n;
+		if (c->host.ops->list_dir(&c->host, "/dev/cpu", &names, &n) == 0) {
+			for (size_t i = 0; i < n && i < 4096; i++) {
+				char *end, merr[160];
+				long cpu = strtol(names[i], &end, 10);
+				uint64_t v;
+				if (*end || cpu <= 0 || cpu > 65535 ||
+				    c->host.ops->read_msr(&c->host, (unsigned)cpu, 0x3a, &v, merr, sizeof(merr)) < 0)
+					continue;
+				c->msr_cpus++;
+				if (v != c->msr_feature_control && (c->msr_odd_cpu < 0 || cpu < c->msr_odd_cpu))
+					c->msr_odd_cpu = (int)cpu;
+			}
+			host_names_free(names, n);
+		}
+	} else {
 		c->msr_ok = TRI_NO;
+	}
 	/* The kernel's view wins: no vmx flag = KVM cannot run, whatever the MSR says. */
 	if (c->cpuinfo_ok)
 		f->vmx_enabled = c->cpu_vmx_flag ? TRI_YES : TRI_NO;

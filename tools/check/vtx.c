@@ -8,10 +8,15 @@ void check_vtx(const struct check_data *c, struct verdict_list *l)
 {
 	const struct machine_facts *f = &c->f;
 	char msr[240], cpuid[96];
-	if (c->msr_ok == TRI_YES)
-		snprintf(msr, sizeof(msr), "MSR 0x3A = 0x%llx (lock %d, VMX outside SMX %d)",
+	if (c->msr_ok == TRI_YES && c->msr_odd_cpu >= 0)
+		snprintf(msr, sizeof(msr), "MSR 0x3A = 0x%llx (lock %d, VMX outside SMX %d) on CPU 0, but CPU %d "
+					   "differs",
 			 (unsigned long long)c->msr_feature_control, (int)(c->msr_feature_control & 1),
-			 (int)((c->msr_feature_control >> 2) & 1));
+			 (int)((c->msr_feature_control >> 2) & 1), c->msr_odd_cpu);
+	else if (c->msr_ok == TRI_YES)
+		snprintf(msr, sizeof(msr), "MSR 0x3A = 0x%llx (lock %d, VMX outside SMX %d)%s",
+			 (unsigned long long)c->msr_feature_control, (int)(c->msr_feature_control & 1),
+			 (int)((c->msr_feature_control >> 2) & 1), c->msr_cpus > 1 ? " on every CPU" : "");
 	else
 		snprintf(msr, sizeof(msr), "MSR 0x3A not readable (%s)", c->msr_err[0] ? c->msr_err : "no msr access");
 	snprintf(cpuid, sizeof(cpuid), "CPUID.1:ECX.VMX %s", f->vmx_capable == TRI_YES ? "1"
@@ -35,6 +40,9 @@ void check_vtx(const struct check_data *c, struct verdict_list *l)
 		if (unlocked)
 			verdict_advice(v, "VT-x works. The BIOS left IA32_FEATURE_CONTROL unlocked; Linux locks it with "
 					  "VMX on by itself, so nothing to do");
+		else if (c->msr_odd_cpu >= 0)
+			verdict_advice(v, "VT-x works on CPU 0, but the BIOS configured CPU %d differently: update the "
+					  "BIOS if VMs fail to start on some CPUs", c->msr_odd_cpu);
 		else if (c->vmx_flags[0] && !ept)
 			verdict_advice(v, "VT-x works, but the CPU reports no EPT; KVM on modern kernels needs EPT");
 		else

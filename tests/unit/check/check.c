@@ -155,6 +155,21 @@ static void test_vtx_locked_off_and_unlocked(void **state)
 	expect_contains(r.out, "v['vtx']['advice']", "unlocked");
 	run_free(&r);
 	rm_rf(dir);
+
+	/* every CPU is read: one configured differently from CPU 0 is named */
+	s = scn_all_ok();
+	scn_build(dir, &s);
+	uint8_t m[0x3a + 8];
+	memset(m, 0, sizeof(m));
+	m[0x3a] = 0x5;
+	scn_write(dir, "dev/cpu/1/msr", m, sizeof(m));
+	m[0x3a] = 0x1;
+	scn_write(dir, "dev/cpu/2/msr", m, sizeof(m));
+	r = run_check(dir, IVB, true);
+	expect_contains(r.out, "v['vtx']['evidence']", "on CPU 0, but CPU 2 differs");
+	expect_contains(r.out, "v['vtx']['advice']", "CPU 2");
+	run_free(&r);
+	rm_rf(dir);
 	free(dir);
 }
 
@@ -311,6 +326,7 @@ static void test_breakages_on_the_cmdline_and_iomem(void **state)
 	expect_contains(r.out, "v['framebuffer']['advice']", "initcall_blacklist=sysfb_init");
 	expect(r.out, "v['cmdline_words']['status']", "fix");
 	expect_contains(r.out, "v['cmdline_words']['advice']", "remove igfx_off");
+	expect_contains(r.out, "v['cmdline_words']['evidence']", "/proc/cmdline: ro quiet intel_iommu=on,igfx_off");
 	expect_contains(r.out, "v['cmdline_words']['advice']", "remove pcie_acs_override=downstream,multifunction");
 	expect_contains(r.out, "v['cmdline_words']['advice']", "remove allow_unsafe_interrupts=1");
 	expect(r.out, "v['sharing']['status']", "fix");
