@@ -207,6 +207,8 @@ static int write_change(const struct pve_target *t, const struct change *c, cons
 		return atomic_symlink((const char *)c->new, full, d);
 	if (c->kind == CH_FILE) {
 		mode_t mode = e->existed ? e->mode : c->mode;
+		if (strncmp(c->path, "/etc/pve/", 9) == 0)
+			mode = 0;	/* pmxcfs owns modes and owners there */
 		uid_t uid = e->existed ? e->uid : 0;
 		gid_t gid = e->existed ? e->gid : 0;
 		if (atomic_write(full, c->new, c->newlen, mode, uid, gid, d) < 0)
@@ -321,6 +323,16 @@ int install_apply(const struct pve_target *t, const struct install_plan *p, cons
 		if (c->kind != CH_CONFIGDB)
 			sha256_buf_hex(c->new, c->newlen, e->sha_after);
 		else {
+			/* The VM's texts on their own: undo needs them when pmxcfs changed the DB since. */
+			char vp[INST_PATH + 16];
+			m->vmid = c->vmid;
+			snprintf(m->node, sizeof(m->node), "%s", c->node);
+			snprintf(vp, sizeof(vp), "%s/vm.after", bdir);
+			if (atomic_write(vp, c->new, c->newlen, 0600, (uid_t)-1, (gid_t)-1, d) < 0)
+				goto fail_early;
+			snprintf(vp, sizeof(vp), "%s/vm.before", bdir);
+			if (c->existed && atomic_write(vp, c->old, c->oldlen, 0600, (uid_t)-1, (gid_t)-1, d) < 0)
+				goto fail_early;
 			static const char *const sfx[] = { "-wal", "-shm" };
 			for (int k = 0; k < 2; k++) {
 				char sp[600];
@@ -401,8 +413,11 @@ fail_early:
 				snprintf(q, sizeof(q), "%s/%s", bdir, m->e[i].backup);
 				unlink(q);
 			}
-		snprintf(q, sizeof(q), "%s/manifest", bdir);
-		unlink(q);
+		static const char *const extra[] = { "manifest", "vm.before", "vm.after" };
+		for (int k = 0; k < 3; k++) {
+			snprintf(q, sizeof(q), "%s/%s", bdir, extra[k]);
+			unlink(q);
+		}
 		if (bdir[0])
 			rmdir(bdir);
 	}

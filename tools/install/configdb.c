@@ -491,6 +491,49 @@ rollback:
 	return -1;
 }
 
+int configdb_delete_vm(struct configdb *c, unsigned vmid, int64_t now, struct diag *d)
+{
+	struct cdb_guest g;
+	int found = configdb_find_guest(c, vmid, &g, d);
+	if (found <= 0)
+		return found;
+	if (strcmp(g.kind, "qemu-server") != 0)
+		return diag_err(d, DIAG_NO_OFFSET, "%u is not a VM", vmid);
+	int64_t inode = g.row->inode, v = c->counter + 1;
+	if (exec_simple(c, "PRAGMA synchronous=FULL", d) < 0 || exec_simple(c, "BEGIN IMMEDIATE", d) < 0)
+		return -1;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(DB(c), "DELETE FROM tree WHERE inode = ?", -1, &st, NULL) != SQLITE_OK) {
+		sql_err(c, d, "delete");
+		goto rollback;
+	}
+	sqlite3_bind_int64(st, 1, inode);
+	int ok = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(DB(c)) == 1;
+	sqlite3_finalize(st);
+	if (!ok) {
+		sql_err(c, d, "delete");
+		goto rollback;
+	}
+	if (update_row(c, 0, v, now, NULL, 0, false, d) < 0)
+		goto rollback;
+	if (FAULT("configdb.commit")) {
+		diag_err(d, DIAG_NO_OFFSET, "%s: commit: injected fault", c->path);
+		goto rollback;
+	}
+	if (exec_simple(c, "COMMIT", d) < 0)
+		goto rollback;
+	int logn = 0, ckpt = 0;
+	if (sqlite3_wal_checkpoint_v2(DB(c), NULL, SQLITE_CHECKPOINT_TRUNCATE, &logn, &ckpt) != SQLITE_OK)
+		return sql_err(c, d, "WAL checkpoint");
+	if (integrity_check(c, d) < 0 || load_rows(c, d) < 0 || configdb_validate(c, d) < 0)
+		return diag_err(d, DIAG_NO_OFFSET, "%s: re-validation after the write failed", c->path);
+	update_counter(c);
+	return 1;
+rollback:
+	exec_simple(c, "ROLLBACK", NULL);
+	return -1;
+}
+
 static void hex_append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 {
 	if (*len + n + 1 > *cap) {

@@ -74,6 +74,10 @@ int configdb_find_guest(const struct configdb *c, unsigned vmid, struct cdb_gues
 int configdb_put_vm(struct configdb *c, const char *node, unsigned vmid, const void *data, size_t len,
 		    int64_t now, struct diag *d);
 
+/* Removes nodes/NODE/qemu-server/VMID.conf as pmxcfs's unlink does (row gone, counter bumped,
+ * one transaction, checkpoint, re-validation). 0 when there was no such VM. */
+int configdb_delete_vm(struct configdb *c, unsigned vmid, int64_t now, struct diag *d);
+
 /* sqlite3 .dump-like canonical text of every row (tests compare DBs with it). */
 char *configdb_dump_rows(const struct configdb *c);
 

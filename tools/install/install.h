@@ -180,6 +180,8 @@ struct manifest {
 	int64_t created;
 	char rebuild[64];		/* "initramfs grub pbt" words */
 	char summary[400];
+	unsigned vmid;			/* VM whose config.db row was written (0: none) */
+	char node[64];
 	struct manifest_entry e[INST_MAX_CHANGES * 4];
 	size_t n;
 };

@@ -3,6 +3,7 @@
  * ROOT/var/lib/igdkit/backup/ID/manifest, text, one entry a line, tab-separated:
  *   igdkit-install-manifest 1
  *   id ID / state pending|applied|rolled-back|undone / created EPOCH / rebuild WORDS / summary TEXT
+ *   vm VMID NODE (the VM whose config.db row was written; its texts are vm.before / vm.after)
  *   entry KIND PATH EXISTED MODE UID GID SHA_BEFORE SHA_AFTER BACKUP
  * KIND: file, symlink, configdb (config.db; its -wal/-shm are "sidecar" entries), dir (created by us).
  * Paths are absolute inside the target; "-" stands for none/unknown.
@@ -67,6 +68,8 @@ int manifest_save(const char *root, const struct manifest *m, const char *stick,
 	OUT("igdkit-install-manifest 1\n");
 	OUT("id\t%s\nstate\t%s\ncreated\t%" PRId64 "\nrebuild\t%s\nsummary\t%s\n", m->id, manifest_state_name(m->state), m->created,
 	    m->rebuild[0] ? m->rebuild : "-", m->summary[0] ? m->summary : "-");
+	if (m->vmid)
+		OUT("vm\t%u\t%s\n", m->vmid, m->node);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct manifest_entry *e = &m->e[i];
 		if (!field_ok(e->path) || !field_ok(m->summary)) {
@@ -161,7 +164,15 @@ int manifest_load(const char *root, const char *id, struct manifest *m, struct d
 			snprintf(m->rebuild, sizeof(m->rebuild), "%s", strcmp(s, "-") ? s : "");
 		else if (strcmp(key, "summary") == 0)
 			snprintf(m->summary, sizeof(m->summary), "%s", strcmp(s, "-") ? s : "");
-		else if (strcmp(key, "entry") == 0) {
+		else if (strcmp(key, "vm") == 0) {
+			char *node = strchr(s, '\t');
+			if (!node || strlen(node + 1) >= sizeof(m->node)) {
+				rc = diag_err(d, DIAG_NO_OFFSET, "%s:%d: bad vm line", p, lineno);
+				break;
+			}
+			m->vmid = (unsigned)strtoul(s, NULL, 10);
+			strcpy(m->node, node + 1);
+		} else if (strcmp(key, "entry") == 0) {
 			if (m->n >= sizeof(m->e) / sizeof(m->e[0])) {
 				rc = diag_err(d, DIAG_NO_OFFSET, "%s:%d: too many entries", p, lineno);
 				break;

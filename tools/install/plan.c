@@ -5,6 +5,7 @@
 #include "../lib/reader.h"
 #include "../lib/sha256.h"
 #include "../lib/shsplit.h"
+#include "../rom/check.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -621,8 +622,26 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 		free(old);
 		return diag_err(d, DIAG_NO_OFFSET, "the ROM is not a valid PCI option ROM");
 	}
-	/* Device 0xFFFF: VfioIgdPkg-style ROMs made to serve any Intel iGPU. */
-	if (rs.vendor != 0x8086 || (rs.device != f->igd_device_id && rs.device != 0xffff)) {
+	/* The same checks as `igdkit rom check --device`: its findings are shown, and its PCIR
+	 * matching (PCI 3.0 device lists) decides, with device 0xFFFF (VfioIgdPkg-style ROMs made
+	 * for any Intel iGPU) accepted as well. */
+	bool listed = false;
+	{
+		struct rom_check *rc = NULL;
+		struct rom_check_opts ro = { .have_device = true, .vendor = 0x8086, .device = f->igd_device_id };
+		if (rom_check_run(rom, romlen, &ro, &rc) == 0 && rc) {
+			listed = rc->device_image >= 0;
+			int shown = 0;
+			for (size_t i = 0; i < rc->d.n && shown < 3; i++)
+				if (rc->d.v[i].level == DIAG_ERROR) {
+					diag_warn(d, DIAG_NO_OFFSET, "rom check: %s (see 'igdkit rom check --device 8086:%04x')",
+						  rc->d.v[i].msg, f->igd_device_id);
+					shown++;
+				}
+			rom_check_free(rc);
+		}
+	}
+	if (!listed && (rs.vendor != 0x8086 || (rs.device != f->igd_device_id && rs.device != 0xffff))) {
 		free(kept);
 		vmconf_free(&vc);
 		free(old);

@@ -1,5 +1,6 @@
 /* undo.c - put back what an install run changed, byte-identical, from its manifest and backup */
 #include "install.h"
+#include "configdb.h"
 #include "../lib/atomic.h"
 #include "../lib/file.h"
 #include "../lib/sha256.h"
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int full_path(const char *root, const char *abs, char *buf, size_t len)
@@ -45,7 +47,8 @@ static int restore_from_backup(const char *root, const struct manifest *m, const
 		if (strcmp(e->kind, "sidecar") != 0 && strcmp(sha, e->sha_before) != 0)
 			rc = diag_err(d, DIAG_NO_OFFSET, "%s: backup copy does not match the manifest's sha256; not restored", bp);
 		else
-			rc = atomic_write(full, fb.data ? (void *)fb.data : (void *)"", fb.len, e->mode, e->uid, e->gid, d);
+			rc = atomic_write(full, fb.data ? (void *)fb.data : (void *)"", fb.len,
+					  strncmp(e->path, "/etc/pve/", 9) == 0 ? 0 : e->mode, e->uid, e->gid, d);
 	}
 	file_buf_free(&fb);
 	return rc;
@@ -65,6 +68,71 @@ static int restore_sidecars(const char *root, const struct manifest *m, const ch
 		if (restore_from_backup(root, m, e, full, d) < 0)
 			rc = -1;
 	}
+	return rc;
+}
+
+static unsigned char *backup_text(const char *root, const struct manifest *m, const char *name, size_t *len, int *exists)
+{
+	char bp[INST_PATH], rel[512], err[512];
+	struct file_buf fb;
+	snprintf(rel, sizeof(rel), "%s/%s/%s", INST_BACKUP_DIR, m->id, name);
+	*exists = 0;
+	if (full_path(root, rel, bp, sizeof(bp)) < 0 || file_read(bp, CDB_FILE_MAX, &fb, err, sizeof(err)) < 0)
+		return NULL;
+	*exists = 1;
+	unsigned char *s = malloc(fb.len + 1);
+	if (s) {
+		if (fb.len)
+			memcpy(s, fb.data, fb.len);
+		s[fb.len] = 0;
+		*len = fb.len;
+	}
+	file_buf_free(&fb);
+	return s;
+}
+
+/*
+ * config.db changed after igdkit wrote it (the host booted and pmxcfs wrote to it): the file
+ * cannot go back byte for byte without losing those changes. If the VM's row still holds what
+ * igdkit wrote, put the old text back (or remove a VM igdkit created) as one more pmxcfs-style
+ * mutation; every other row stays as pmxcfs left it.
+ */
+static int undo_configdb_rows(const char *root, const struct manifest *m, const char *full, struct diag *d)
+{
+	if (!m->vmid)
+		return diag_err(d, DIAG_NO_OFFSET, "%s was changed after igdkit wrote it; left as it is", full);
+	size_t alen = 0, blen = 0;
+	int aex, bex;
+	unsigned char *after = backup_text(root, m, "vm.after", &alen, &aex);
+	unsigned char *before = backup_text(root, m, "vm.before", &blen, &bex);
+	int rc = -1;
+	struct configdb c;
+	if (!after) {
+		diag_err(d, DIAG_NO_OFFSET, "backup has no vm.after: cannot tell igdkit's VM %u config", m->vmid);
+		goto out;
+	}
+	if (configdb_open(&c, full, true, d) < 0)
+		goto out;
+	struct cdb_guest g;
+	int found = configdb_find_guest(&c, m->vmid, &g, d);
+	if (found != 1 || g.row->len != alen || memcmp(g.row->data, after, alen) != 0) {
+		diag_err(d, DIAG_NO_OFFSET, "%s: VM %u was changed after igdkit wrote it; left as it is", full, m->vmid);
+		configdb_close(&c);
+		goto out;
+	}
+	int64_t now = (int64_t)time(NULL);
+	if (bex)
+		rc = configdb_put_vm(&c, m->node, m->vmid, before, blen, now, d);
+	else
+		rc = configdb_delete_vm(&c, m->vmid, now, d) < 0 ? -1 : 0;
+	configdb_close(&c);
+	if (!rc)
+		diag_note(d, DIAG_NO_OFFSET,
+			  "%s had changed since igdkit wrote it (the host ran): VM %u's config was put back as a new change, "
+			  "every other row left as pmxcfs wrote it", full, m->vmid);
+out:
+	free(after);
+	free(before);
 	return rc;
 }
 
@@ -100,6 +168,11 @@ int undo_restore(const char *root, const struct manifest *m, struct diag *d)
 		/* Ours to restore when it still holds what we wrote; a pending run's config.db has
 		 * no recorded "after" (the crash came before it was recorded) but nothing else ran. */
 		bool ours = strcmp(cur, e->sha_after) == 0 || (is_db && m->state == MAN_PENDING && strcmp(e->sha_after, "-") == 0);
+		if (!ours && is_db) {
+			if (undo_configdb_rows(root, m, full, d) < 0)
+				rc = -1;
+			continue;
+		}
 		if (!ours) {
 			rc = diag_err(d, DIAG_NO_OFFSET, "%s was changed after igdkit wrote it (sha256 %.12s...); left as it is", full, cur);
 			continue;

@@ -650,6 +650,65 @@ static void test_fault_points(void **state)
 	free(pts);
 }
 
+
+/* The host ran between install and undo: pmxcfs wrote to config.db, so the file cannot go back
+ * byte for byte; the VM's row goes back (as one more pmxcfs change), pmxcfs's rows stay. */
+static void test_undo_after_host_ran(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	struct run r;
+	assert_int_equal(plan_for(&r, "pve8-grub", &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	char *files_before = sh_capture("true");
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "cd '%s' && find etc usr -type f -print0 | sort -z | xargs -0 sha256sum", r.root);
+	free(files_before);
+	files_before = sh_capture(cmd);
+	char id[64];
+	assert_int_equal(apply_run(&r, id), 0);
+	/* what pmxcfs would do on boot: a new file (inode = version = counter + 1) */
+	sh("sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set version=38, mtime=1800000100 where inode=0; "
+	   "insert into tree values (38,0,38,0,1800000100,8,'vzdump.cron',cast('# cluster wide vzdump cron schedule\n' as blob))\"",
+	   r.root);
+	struct manifest m;
+	assert_int_equal(install_undo(r.root, id, &m, &r.d), 0);
+	char *conf = db_file(r.root, "100.conf");
+	assert_string_equal(conf, conf100);
+	free(conf);
+	char *rows = db_rows(r.root);
+	assert_string_equal(rows, "0|0|39|0|8|__version__|\n2|0|2|0|4|priv|\n3|0|3|0|4|nodes|\n4|3|4|0|4|pve|\n5|4|5|0|4|lxc|\n"
+				  "6|4|6|0|4|qemu-server|\n7|4|7|0|4|openvz|\n8|4|8|0|4|priv|\n9|0|12|0|8|user.cfg|38\n"
+				  "13|0|15|0|8|datacenter.cfg|16\n16|2|16|0|4|lock|\n18|0|20|0|8|storage.cfg|128\n"
+				  "28|6|30|0|8|101.conf|897\n33|6|39|0|8|100.conf|484\n38|0|38|0|8|vzdump.cron|36\n");
+	free(rows);
+	char *files_after = sh_capture(cmd);
+	assert_string_equal(files_after, files_before);
+	free(files_before);
+	free(files_after);
+	run_free(&r, true);
+
+	/* a VM igdkit created is removed again the same way */
+	assert_int_equal(plan_for(&r, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 102, true), 0);
+	assert_int_equal(apply_run(&r, id), 0);
+	sh("sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set version=41, mtime=1800000200 where inode=0; "
+	   "insert into tree values (41,0,41,0,1800000200,8,'replication.cfg',cast('' as blob))\"", r.root);
+	assert_int_equal(install_undo(r.root, NULL, &m, &r.d), 0);
+	rows = db_rows(r.root);
+	assert_null(strstr(rows, "102.conf"));
+	assert_non_null(strstr(rows, "0|0|42|0|8|__version__|\n"));
+	assert_non_null(strstr(rows, "\n41|0|41|0|8|replication.cfg|0\n"));
+	free(rows);
+	/* if the VM itself was changed since, undo leaves config.db alone and says so */
+	run_free(&r, true);
+	assert_int_equal(plan_for(&r, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	assert_int_equal(apply_run(&r, id), 0);
+	sh("sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set version=50, data=cast(data||'onboot: 1\n' as blob) where name='100.conf'; "
+	   "update tree set version=50 where inode=0\"", r.root);
+	assert_int_equal(install_undo(r.root, NULL, &m, &r.d), -1);
+	assert_non_null(strstr(diag_last(&r.d), "VM 100 was changed after igdkit wrote it"));
+	run_free(&r, false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -662,6 +721,7 @@ int main(void)
 		cmocka_unit_test(test_cluster_stages_qm_set),
 		cmocka_unit_test(test_refusals_write_nothing),
 		cmocka_unit_test(test_fault_points),
+		cmocka_unit_test(test_undo_after_host_ran),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
