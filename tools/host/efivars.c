@@ -85,7 +85,12 @@ void efivars_read_secure_state(const char *root, struct efi_secure_state *s)
 	if (!is_live_root(root)) {
 		char dir[4096];
 		const char *cur = getenv("EFIVARFS_PATH");
-		if (efivars_dir_for_root(root, dir, sizeof(dir)) < 0 || !cur || strcmp(cur, dir)) {
+		struct stat st;
+		if (efivars_dir_for_root(root, dir, sizeof(dir)) == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+			snprintf(s->why, sizeof(s->why), "%.200s does not exist (efivarfs not mounted)", dir);
+			return;
+		}
+		if (!cur || strcmp(cur, dir)) {
 			snprintf(s->why, sizeof(s->why),
 				 "libefivar was not started with EFIVARFS_PATH=%.180s", dir);
 			return;

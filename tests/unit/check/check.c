@@ -223,6 +223,19 @@ static void test_legacy_boot_and_secure_boot(void **state)
 	run_free(&r);
 	rm_rf(dir);
 
+	/* UEFI boot but efivarfs not mounted */
+	s = scn_all_ok();
+	scn_build(dir, &s);
+	char efi[700];
+	snprintf(efi, sizeof(efi), "%s/sys/firmware/efi/efivars", dir);
+	rm_rf(efi);
+	r = run_check(dir, IVB, true);
+	expect(r.out, "v['secure_boot']['status']", "unknown");
+	expect_contains(r.out, "v['secure_boot']['evidence']", "efivarfs not mounted");
+	expect_contains(r.out, "v['secure_boot']['advice']", "mount -t efivarfs");
+	run_free(&r);
+	rm_rf(dir);
+
 	/* efivars directory without the variables: cannot tell */
 	s = scn_all_ok();
 	s.secure_boot = s.setup_mode = -1;
@@ -432,6 +445,14 @@ static void test_report_file_on_the_stick(void **state)
 	}
 	closedir(d);
 	assert_int_equal(found, 1);
+	run_free(&r);
+
+	/* a stick that cannot be written: a warning, the verdicts and exit code unchanged */
+	setenv("IGDKIT_STICK", "/nonexistent/igdkit-stick", 1);
+	r = run_check(dir, IVB, true);
+	unsetenv("IGDKIT_STICK");
+	assert_int_equal(r.rc, EXIT_OK);
+	assert_non_null(strstr(r.err, "report not saved on the stick"));
 	run_free(&r);
 	rm_rf(dir);
 	rm_rf(stick);

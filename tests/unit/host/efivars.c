@@ -66,7 +66,19 @@ static void test_secure_boot_states(void **state)
 	/* another root than the one libefivar was started with: refused, with the reason */
 	efivars_read_secure_state("/somewhere/else", &s);
 	assert_int_equal(s.secure_boot, TRI_UNKNOWN);
-	assert_non_null(strstr(s.why, "EFIVARFS_PATH=/somewhere/else/sys/firmware/efi/efivars/"));
+	assert_non_null(strstr(s.why, "/somewhere/else/sys/firmware/efi/efivars/ does not exist"));
+	char *other = make_tmpdir(), p[700], want[800];
+	const char *sub[] = { "/sys", "/sys/firmware", "/sys/firmware/efi", "/sys/firmware/efi/efivars" };
+	for (int i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s%s", other, sub[i]);
+		mkdir(p, 0755);
+	}
+	efivars_read_secure_state(other, &s);
+	assert_int_equal(s.secure_boot, TRI_UNKNOWN);
+	snprintf(want, sizeof(want), "not started with EFIVARFS_PATH=%s/sys/firmware/efi/efivars/", other);
+	assert_non_null(strstr(s.why, want));
+	rm_rf(other);
+	free(other);
 	/* nothing to re-exec for the live root or a root without efivars */
 	assert_int_equal(efivars_reexec_for_root("/"), 0);
 	assert_int_equal(efivars_reexec_for_root("/nonexistent"), 0);
