@@ -102,6 +102,12 @@ static void json_diags(struct json *j, const struct diag *d)
 	json_arr_end(j);
 }
 
+/* main.c defaults --root to "/": only another directory counts as given. */
+static bool root_given(const struct ctx *ctx)
+{
+	return ctx->root && strcmp(ctx->root, "/") != 0;
+}
+
 /* --target: the menu's and autorun's way in. Mounted read-only until we write. */
 struct mounted {
 	bool active;
@@ -112,7 +118,7 @@ struct mounted {
 static int open_root(const struct ctx *ctx, const struct install_args *a, struct mounted *mt, const char **root, struct diag *d)
 {
 	memset(mt, 0, sizeof(*mt));
-	if (a->target && ctx->root)
+	if (a->target && root_given(ctx))
 		return diag_err(d, DIAG_NO_OFFSET, "--target and --root exclude each other");
 	if (!a->target) {
 		*root = ctx->root ? ctx->root : "/";
@@ -350,7 +356,7 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 	diag_init(&d);
 	struct mounted mt;
 	const char *root = "/";
-	if (a.list && !a.target && !ctx->root && geteuid() == 0 && access(INST_CONFIGDB, F_OK) != 0) {
+	if (a.list && !a.target && !root_given(ctx) && geteuid() == 0 && access(INST_CONFIGDB, F_OK) != 0) {
 		diag_free(&d);
 		return list_installs(ctx);	/* on the stick: which installs are there */
 	}
@@ -372,7 +378,8 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 	struct pve_target t;
 	if (target_probe(root, &t, &d) < 0 || d.errors) {
 		print_diag_list(ctx, &d);
-		code = cmd_fail(ctx, EXIT_INPUT, "%s: cannot use this Proxmox VE install; nothing was written", root);
+		code = cmd_fail(ctx, EXIT_INPUT, "%s: cannot use this Proxmox VE install; nothing was written%s", root,
+				!a.target && !root_given(ctx) ? " (on the stick: 'igdkit install --list' shows the installs, then --target UUID)" : "");
 		target_free(&t);
 		goto out;
 	}
@@ -388,7 +395,7 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 		/* The facts describe this machine: with --target they come from the live system. */
 		struct ctx fc = *ctx;
 		if (a.target)
-			fc.root = NULL;
+			fc.root = "/";
 		struct diag fd;
 		diag_init(&fd);
 		facts_collect(&fc, &f, &fd);
