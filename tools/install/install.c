@@ -28,7 +28,7 @@ struct install_args {
 
 static void print_diag_list(const struct ctx *ctx, const struct diag *d)
 {
-	cmd_print_diag(ctx, "install", d);
+	cmd_print_diag(ctx, "plan", d);
 }
 
 static const char *boot_name(enum boot_layout b)

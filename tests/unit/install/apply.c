@@ -709,6 +709,28 @@ static void test_undo_after_host_ran(void **state)
 	run_free(&r, false);
 }
 
+/* Words that must go: intel_iommu=igfx_off leaves /etc/kernel/cmdline; root= and the rest stay. */
+static void test_kernel_cmdline_cleanup(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	struct run r;
+	r.root = pve_root("pve9-btrfs-sdboot");
+	sh("printf 'root=UUID=6f1c2b8e-3d4a-4e5f-9a0b-1c2d3e4f5a6b ro quiet intel_iommu=igfx_off initcall_blacklist=sysfb_init\\n' > '%s/etc/kernel/cmdline'",
+	   r.root);
+	assert_int_equal(plan_for(&r, NULL, &f, NULL, 0, false), 0);
+	const struct change *c = find_change(&r.p, "/etc/kernel/cmdline");
+	assert_non_null(c);
+	assert_string_equal((char *)c->new, "root=UUID=6f1c2b8e-3d4a-4e5f-9a0b-1c2d3e4f5a6b ro quiet initcall_blacklist=sysfb_init\n");
+	assert_null(find_change(&r.p, "/var/lib/pve-cluster/config.db"));	/* no --vmid: host side only */
+	run_free(&r, true);
+	/* no root= : refresh would abort, so igdkit refuses */
+	sh("printf 'quiet\\n' > '%s/etc/kernel/cmdline'", r.root);
+	assert_int_equal(plan_for(&r, NULL, &f, NULL, 0, false), -1);
+	assert_non_null(strstr(diag_last(&r.d), "has no root="));
+	run_free(&r, false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -722,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_refusals_write_nothing),
 		cmocka_unit_test(test_fault_points),
 		cmocka_unit_test(test_undo_after_host_ran),
+		cmocka_unit_test(test_kernel_cmdline_cleanup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

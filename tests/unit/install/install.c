@@ -49,7 +49,11 @@ static void test_dry_run_then_write_then_undo(void **state)
 	free(out);
 	free(err);
 
-	/* --yes --no-rebuild: written, says what still has to run */
+	/* --yes --no-rebuild: written, says what still has to run; the manifest is copied to the stick */
+	char stick[4200];
+	snprintf(stick, sizeof(stick), "%s/stick", root);
+	sh("mkdir -p '%s'", stick);
+	setenv("IGDKIT_STICK", stick, 1);
 	rc = run(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump_snb(), "--vmid", "100", "--rom", rom,
 						    "--yes", "--no-rebuild", NULL });
 	assert_int_equal(rc, 0);
@@ -58,6 +62,15 @@ static void test_dry_run_then_write_then_undo(void **state)
 	assert_non_null(strstr(out, " update-initramfs -u -k all; chroot "));
 	assert_non_null(strstr(out, " update-grub\n"));
 	assert_file_has(root);
+	unsetenv("IGDKIT_STICK");
+	char *cp = sh_capture("true");
+	free(cp);
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd), "cd '%s' && for m in stick/logs/install-*.manifest; do cmp \"$m\" var/lib/igdkit/backup/$(basename \"$m\" .manifest | sed s/^install-//)/manifest && echo same; done", root);
+	cp = sh_capture(cmd);
+	assert_string_equal(cp, "same\n");
+	free(cp);
+	sh("rm -r '%s'", stick);
 	free(out);
 	free(err);
 
