@@ -73,8 +73,8 @@ static void collect_igd_regs(struct check_data *c)
 	if (g->cfg_len >= 256) {
 		f->ggc = pci_cfg16(g, 0x50);
 		ggc_decode(f->igd_gen, c->id && c->id->gen == 8 && (g->device & 0xfffc) == 0x22b0, f->ggc, &c->ggc);
-		f->igd_ivd = c->ggc.ivd;
 		if (c->ggc.valid) {
+			f->igd_ivd = c->ggc.ivd;	/* before gen 6, 0x50 of 00:02.0 is not GGC */
 			f->gms_mib = c->ggc.gms_mib;
 			f->ggms_mib = c->ggc.ggms_mib;
 			f->gms_value = c->ggc.x_igd_gms;

@@ -185,6 +185,18 @@ static int parse_unit(struct parse *p, struct reader *r, struct dmar_unit *u)
 	return parse_scopes(p, r, u);
 }
 
+static void clean_name(char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == 0) {
+			memset(s + i, 0, n - i);
+			return;
+		}
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			s[i] = '?';
+	}
+}
+
 int dmar_parse(const uint8_t *buf, size_t len, struct dmar_table *t, struct diag *d)
 {
 	memset(t, 0, sizeof(*t));
@@ -221,12 +233,9 @@ int dmar_parse(const uint8_t *buf, size_t len, struct dmar_table *t, struct diag
 			  sum);
 	rd_bytes(&tr, t->oem_id, 6, "OEM ID");
 	rd_bytes(&tr, t->oem_table_id, 8, "OEM Table ID");
-	for (int i = 0; i < 6; i++)
-		if ((unsigned char)t->oem_id[i] < 0x20 || (unsigned char)t->oem_id[i] > 0x7e)
-			t->oem_id[i] = '?';
-	for (int i = 0; i < 8; i++)
-		if ((unsigned char)t->oem_table_id[i] < 0x20 || (unsigned char)t->oem_table_id[i] > 0x7e)
-			t->oem_table_id[i] = '?';
+	/* Shown to users: NUL ends the name (some firmware pads with NULs), other control bytes become '?'. */
+	clean_name(t->oem_id, 6);
+	clean_name(t->oem_table_id, 8);
 	rd_u32le(&tr, &t->oem_revision, "OEM Revision");
 	rd_seek(&tr, 36, "Host Address Width");
 	rd_u8(&tr, &t->haw_raw, "Host Address Width");

@@ -38,8 +38,8 @@ static void present(const struct check_data *c, struct verdict_list *l)
 		verdict_evidence(v, "no Intel iGPU: 00:02.0 is %04x:%04x class 0x%06x%s", c->dev02->vendor,
 				 c->dev02->device, c->dev02->class_code, other);
 	else
-		verdict_evidence(v, "no Intel iGPU: nothing at 00:02.0%s%s%s", other, c->cpu_model[0] ? "; CPU " : "",
-				 c->cpu_model);
+		verdict_evidence(v, "no Intel iGPU: nothing at 00:02.0%s%s%s", other,
+				 c->cpu_model[0] && !c->dump_only ? "; CPU " : "", c->dump_only ? "" : c->cpu_model);
 	if (c->other_display)
 		verdict_advice(v, "a discrete GPU is the only display adapter: if the CPU has integrated graphics, "
 				  "enable iGPU multi-monitor (\"IGD Multi-Monitor\") or set the primary display to "
@@ -62,7 +62,7 @@ static void primary(const struct check_data *c, struct verdict_list *l)
 	char bv[48];
 	snprintf(bv, sizeof(bv), "boot_vga %s", f->boot_vga == TRI_YES ? "1" : f->boot_vga == TRI_NO ? "0" : "unknown");
 	char ggc[48] = "";
-	if (c->igd->cfg_len >= 256)
+	if (c->igd->cfg_len >= 256 && c->ggc.valid)
 		snprintf(ggc, sizeof(ggc), ", GGC.IVD %d", f->igd_ivd);
 	if (!vga_class || f->igd_ivd) {
 		struct verdict *v = verdict_add(l, "primary", V_FIX);

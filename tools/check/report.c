@@ -16,6 +16,56 @@ static const char *colour_of(enum verdict_status s)
 	return s == V_OK ? "\033[32m" : s == V_FIX ? "\033[1;31m" : "\033[33m";
 }
 
+/* One line per remapping structure, scopes as bus:dev.fn paths: what a forum helper wants to see. */
+static void text_dmar(FILE *f, const struct dmar_table *t)
+{
+	fprintf(f, "\nDMAR (%s %s), host address width %u bits, flags 0x%x:\n", t->oem_id, t->oem_table_id,
+		t->haw_raw + 1u, t->flags);
+	for (size_t i = 0; i < t->nunits; i++) {
+		const struct dmar_unit *u = &t->units[i];
+		fprintf(f, "  %-4s", u->type < 7 ? dmar_type_key(u->type) : "?");
+		switch (u->type) {
+		case DMAR_DRHD:
+			fprintf(f, " base 0x%llx%s", (unsigned long long)u->base, (u->flags & 1) ? " INCLUDE_PCI_ALL" : "");
+			break;
+		case DMAR_RMRR:
+			fprintf(f, " 0x%llx-0x%llx", (unsigned long long)u->base, (unsigned long long)u->limit);
+			break;
+		case DMAR_ATSR:
+			fprintf(f, "%s", (u->flags & 1) ? " ALL_PORTS" : "");
+			break;
+		case DMAR_RHSA:
+			fprintf(f, " base 0x%llx proximity %u", (unsigned long long)u->base, u->proximity);
+			break;
+		case DMAR_ANDD:
+			fprintf(f, " device %u %s", u->acpi_dev, u->name);
+			break;
+		case DMAR_SATC:
+			fprintf(f, "%s", (u->flags & 1) ? " ATC_REQUIRED" : "");
+			break;
+		case DMAR_SIDP:
+			break;
+		default:
+			fprintf(f, " type %u, %u bytes", u->type, u->length);
+			break;
+		}
+		for (size_t k = 0; k < u->nscope; k++) {
+			const struct dmar_scope *s = dmar_unit_scope(t, u, k);
+			static const char *const kind[] = { "?", "endpoint", "bridge", "ioapic", "hpet", "acpi" };
+			fprintf(f, "%s %s%s", k ? "," : ":", s->type < 6 ? kind[s->type] : "?",
+				s->type == 3 || s->type == 4 || s->type == 5 ? "" : " ");
+			if (s->type >= 3 && s->type <= 5)
+				fprintf(f, "#%u ", s->enum_id);
+			fprintf(f, "%02x", s->bus);
+			for (size_t h = 0; h < s->npath; h++) {
+				const uint8_t *hop = dmar_scope_hop(t, s, h);
+				fprintf(f, "%s%02x.%x", h ? "/" : ":", hop[0], hop[1]);
+			}
+		}
+		fputc('\n', f);
+	}
+}
+
 void report_text(FILE *f, const struct check_data *c, const struct verdict_list *l, const struct igd_plan *p,
 		 bool colour)
 {
@@ -37,6 +87,8 @@ void report_text(FILE *f, const struct check_data *c, const struct verdict_list 
 		fprintf(f, " %-17s %s\n", v->id, v->evidence);
 		fprintf(f, "%-8s %-17s -> %s\n", "", "", v->advice);
 	}
+	if (c->dmar_parsed)
+		text_dmar(f, &c->dmar);
 	fprintf(f, "\nWhat igdkit install would write (%s):\n", p->route_name);
 	fprintf(f, "  why:                 %s\n", p->why);
 	if (p->route == ROUTE_NONE)

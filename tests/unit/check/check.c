@@ -100,6 +100,9 @@ static void test_all_ok(void **state)
 	assert_non_null(strstr(r.out, "\nSTATUS   CHECK             EVIDENCE"));
 	assert_non_null(strstr(r.out, "\nok       vtx               cpuinfo has the vmx flag"));
 	assert_null(strchr(r.out, '\033'));
+	assert_non_null(strstr(r.out, "\nDMAR (INTEL  SNB ), host address width 36 bits, flags 0x1:\n"));
+	assert_non_null(strstr(r.out, "\n  drhd base 0xfed90000: endpoint 00:02.0\n"));
+	assert_non_null(strstr(r.out, "\n  rmrr 0xcd800000-0xcf9fffff: endpoint 00:02.0\n"));
 	assert_non_null(strstr(r.out, "hostpci0: 0000:00:02.0,legacy-igd=1,romfile=igd.rom"));
 	run_free(&r);
 	rm_rf(dir);

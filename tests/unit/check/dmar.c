@@ -26,6 +26,7 @@ static const char flatten_py[] =
 	"  for j,s in enumerate(ss):\n"
 	"    print(k,i,'scope',j,s['type'],s['enumeration_id'],s['bus'],','.join('%x.%x'%(p[0],p[1]) for p in s['path']))\n"
 	"print('length',d['table_length']); print('revision',d['revision'])\n"
+	"print('oem [%s] [%s]' % (d['oem_id'], d['oem_table_id']))\n"
 	"print('haw',d['host_address_width_bits']); print('flags',d['flags_raw'])\n"
 	"for i,u in enumerate(d['drhd']):\n"
 	"  print('drhd',i,h(u['base']),int(u['include_pci_all']),u['segment'],len(u['scopes'])); sc('drhd',i,u['scopes'])\n"
@@ -101,8 +102,8 @@ static char *flatten_ours(const struct dmar_table *t)
 	size_t cap = 4096, len = 0;
 	char *b = malloc(cap);
 	b[0] = 0;
-	put(&b, &len, &cap, "length %u\nrevision %u\nhaw %u\nflags %u\n", t->length, t->revision, t->haw_raw + 1u,
-	    t->flags);
+	put(&b, &len, &cap, "length %u\nrevision %u\noem [%s] [%s]\nhaw %u\nflags %u\n", t->length, t->revision,
+	    t->oem_id, t->oem_table_id, t->haw_raw + 1u, t->flags);
 	static const char *const keys[] = { "drhd", "rmrr", "atsr", "rhsa", "andd" };
 	for (unsigned type = 0; type < 5; type++) {
 		size_t i = 0;
