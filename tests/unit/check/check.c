@@ -290,6 +290,28 @@ static void test_igd_shares_its_group(void **state)
 	free(dir);
 }
 
+/* A DMAR without a graphics DRHD (cfl-asus-prime-z390-p: one INCLUDE_PCI_ALL unit) while an IGD is present. */
+static void test_igd_without_its_remapping_unit(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct scn s = scn_all_ok();
+	s.no_dmar = true;
+	scn_build(dir, &s);
+	struct file_buf fb = fixture_read("hw/cfl-asus-prime-z390-p-842B84D25492/dmar.bin");
+	scn_write(dir, "sys/firmware/acpi/tables/DMAR", fb.data, fb.len);
+	file_buf_free(&fb);
+	struct run r = run_check(dir, IVB, true);
+	assert_int_equal(r.rc, EXIT_FINDINGS);
+	expect(r.out, "v['igd_dmar_unit']['status']", "fix");
+	expect_contains(r.out, "v['igd_dmar_unit']['advice']", "graphics VT-d off");
+	expect(r.out, "[d['dmar']['graphics_drhd'], len(d['dmar']['drhd']), d['dmar']['drhd'][0]['include_pci_all']]",
+	       "[null, 1, true]");
+	run_free(&r);
+	rm_rf(dir);
+	free(dir);
+}
+
 /* The same IVB dump with class 0x038000 and GGC.IVD set, as firmware leaves an IGD that is not primary. */
 static void test_not_primary_class_0380(void **state)
 {
@@ -518,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_legacy_boot_and_secure_boot),
 		cmocka_unit_test(test_server_without_igd),
 		cmocka_unit_test(test_igd_shares_its_group),
+		cmocka_unit_test(test_igd_without_its_remapping_unit),
 		cmocka_unit_test(test_not_primary_class_0380),
 		cmocka_unit_test(test_breakages_on_the_cmdline_and_iomem),
 		cmocka_unit_test(test_qemu_q35_like_machine),
