@@ -5,6 +5,7 @@
 #include "../lib/file.h"
 #include "../lib/sha256.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,32 @@ out:
 	return rc;
 }
 
+/* A crash in the middle of atomic_write leaves ".NAME.igdkit-XXXXXX" beside NAME: ours, remove it. */
+static void remove_crash_leftovers(const char *full)
+{
+	char dir[INST_PATH];
+	snprintf(dir, sizeof(dir), "%s", full);
+	char *sl = strrchr(dir, '/');
+	if (!sl)
+		return;
+	*sl = 0;
+	const char *base = sl + 1;
+	char pfx[600];
+	snprintf(pfx, sizeof(pfx), ".%s.igdkit-", base);
+	size_t pl = strlen(pfx);
+	DIR *dd = opendir(dir);
+	if (!dd)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dd)))
+		if (strncmp(e->d_name, pfx, pl) == 0 && strlen(e->d_name) == pl + 6) {
+			char p[INST_PATH + 300];
+			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+			unlink(p);
+		}
+	closedir(dd);
+}
+
 int undo_restore(const char *root, const struct manifest *m, struct diag *d)
 {
 	int rc = 0;
@@ -146,6 +173,8 @@ int undo_restore(const char *root, const struct manifest *m, struct diag *d)
 			rc = diag_err(d, DIAG_NO_OFFSET, "%s: path too long", e->path);
 			continue;
 		}
+		if (strcmp(e->kind, "dir") != 0)
+			remove_crash_leftovers(full);
 		if (strcmp(e->kind, "sidecar") == 0)
 			continue;	/* with their config.db */
 		if (strcmp(e->kind, "dir") == 0) {

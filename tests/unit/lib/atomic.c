@@ -153,13 +153,19 @@ static void test_fault_trace(void **state)
 	assert_false(FAULT("a.two"));
 	unsetenv("IGDKIT_FAULT_TRACE");
 	char *s = slurp(tr);
-	assert_string_equal(s, "a.one\na.two\n");
+	assert_string_equal(s, "a.one#1\na.two#1\n");
 	free(s);
 	unlink(tr);
 	setenv("IGDKIT_FAULT", "a.one", 1);
 	assert_true(FAULT("a.one"));
 	assert_false(FAULT("a.on"));
 	assert_false(FAULT("a.one.x"));
+	/* only the 3rd pass of b.x fails (passes are counted per name from the start) */
+	setenv("IGDKIT_FAULT", "b.x#3", 1);
+	assert_false(FAULT("b.x"));
+	assert_false(FAULT("b.x"));
+	assert_true(FAULT("b.x"));
+	assert_false(FAULT("b.x"));
 	unsetenv("IGDKIT_FAULT");
 }
 
