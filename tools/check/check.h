@@ -50,6 +50,8 @@ struct check_data {
 	const struct igd_id_info *id;
 	struct ggc_decode ggc;
 	uint64_t bar2;			/* 00:02.0 BAR2 (aperture) base */
+	bool capid_ok;			/* host bridge carries CAPID0 (client parts: vendor capability 0x09 at 0xE0) */
+	uint32_t capid0_a;		/* host bridge 0xE4: bit 11 IGD fused off, bit 23 VT-d disabled */
 
 	/* DMAR */
 	char dmar_err[DIAG_MSG_MAX];	/* why dmar_present is unknown, or the parse error */
@@ -72,6 +74,7 @@ struct check_data {
 	/* IOMMU (sysfs) */
 	size_t n_iommu_units, n_groups;
 	char iommu_units[96];		/* "dmar0 dmar1" */
+	int iommu_aw;			/* address width of the first unit from its cap register, 0 unknown */
 
 	/* firmware */
 	struct efi_secure_state sb;

@@ -44,6 +44,13 @@ static void collect_pci(const struct ctx *ctx, struct check_data *c, struct diag
 	diag_free(&pd);
 	if (!c->pci_ok)
 		return;
+	/* Client host bridges keep the capability fuses in a vendor capability (id 0x09) at 0xE0;
+	 * server parts use the space for other things, so nothing is read without that header. */
+	const struct pci_fn *hb = pci_find(&c->pci, 0, 0, 0);
+	if (hb && hb->vendor == 0x8086 && hb->cfg_len >= 256 && hb->cfg[0xe0] == 0x09) {
+		c->capid_ok = true;
+		c->capid0_a = pci_cfg32(hb, 0xe4);
+	}
 	c->dev02 = pci_find(&c->pci, 0, 2, 0);
 	if (c->dev02 && c->dev02->vendor == 0x8086 && pci_is_display(c->dev02))
 		c->igd = c->dev02;
@@ -239,6 +246,15 @@ static void collect_iommu(struct check_data *c)
 	f->igd_group_alone = TRI_UNKNOWN;
 	if (c->host.ops->list_dir(&c->host, "/sys/class/iommu", &names, &n) == 0) {
 		c->n_iommu_units = n;
+		if (n) {
+			/* MGAW, cap bits 21:16, + 1: what QEMU's host-phys-bits-limit must not exceed */
+			char path[300], cap[64];
+			snprintf(path, sizeof(path), "/sys/class/iommu/%.64s/intel-iommu/cap", names[0]);
+			if (read_small(&c->host, path, cap, sizeof(cap))) {
+				unsigned long long v = strtoull(cap, NULL, 16);
+				c->iommu_aw = (int)((v >> 16) & 0x3f) + 1;
+			}
+		}
 		size_t used = 0;
 		for (size_t i = 0; i < n && used + strlen(names[i]) + 2 < sizeof(c->iommu_units); i++)
 			used += (size_t)snprintf(c->iommu_units + used, sizeof(c->iommu_units) - used, "%s%s",

@@ -30,20 +30,28 @@ static void present(const struct check_data *c, struct verdict_list *l)
 		return;
 	}
 	struct verdict *v = verdict_add(l, "igd", V_FIX);
-	char other[96] = "";
+	char other[96] = "", fuse[96] = "";
 	if (c->other_display)
 		snprintf(other, sizeof(other), "; display adapter %04x:%04x at %02x:%02x.%x", c->other_display->vendor,
 			 c->other_display->device, c->other_display->bus, c->other_display->dev, c->other_display->fn);
+	bool fused = c->capid_ok && (c->capid0_a & (1u << 11));
+	if (c->capid_ok)
+		snprintf(fuse, sizeof(fuse), "; host bridge CAPID0_A 0x%08x: graphics %s", c->capid0_a,
+			 fused ? "fused off (bit 11)" : "not fused off");
 	if (c->dev02)
-		verdict_evidence(v, "no Intel iGPU: 00:02.0 is %04x:%04x class 0x%06x%s", c->dev02->vendor,
-				 c->dev02->device, c->dev02->class_code, other);
+		verdict_evidence(v, "no Intel iGPU: 00:02.0 is %04x:%04x class 0x%06x%s%s", c->dev02->vendor,
+				 c->dev02->device, c->dev02->class_code, other, fuse);
 	else
-		verdict_evidence(v, "no Intel iGPU: nothing at 00:02.0%s%s%s", other,
+		verdict_evidence(v, "no Intel iGPU: nothing at 00:02.0%s%s%s%s", other, fuse,
 				 c->cpu_model[0] && !c->dump_only ? "; CPU " : "", c->dump_only ? "" : c->cpu_model);
-	if (c->other_display)
-		verdict_advice(v, "a discrete GPU is the only display adapter: if the CPU has integrated graphics, "
-				  "enable iGPU multi-monitor (\"IGD Multi-Monitor\") or set the primary display to "
-				  "onboard/IGD in the BIOS setup; F-model and server CPUs have no iGPU");
+	if (fused)
+		verdict_advice(v, "this CPU has no integrated graphics (fused off, like F-model and most Xeon "
+				  "CPUs): iGPU passthrough is impossible on it");
+	else if (c->other_display)
+		verdict_advice(v, "a discrete GPU is the only display adapter%s: enable iGPU multi-monitor (\"IGD "
+				  "Multi-Monitor\") or set the primary display to onboard/IGD in the BIOS setup%s",
+			       c->capid_ok ? " although the CPU's graphics is not fused off" : "",
+			       c->capid_ok ? "" : "; F-model and server CPUs have no iGPU");
 	else
 		verdict_advice(v, "no Intel integrated graphics found: enable the internal graphics in the BIOS setup; "
 				  "F-model and server CPUs have no iGPU, and igdkit cannot help there");

@@ -14,7 +14,10 @@ void check_iommu(const struct check_data *c, struct verdict_list *l)
 		snprintf(cl, sizeof(cl), "; cmdline has %s", w);
 	if (f->iommu_active == TRI_YES) {
 		struct verdict *v = verdict_add(l, "iommu", V_OK);
-		verdict_evidence(v, "/sys/class/iommu: %s; %zu IOMMU groups%s", c->iommu_units, c->n_groups, cl);
+		char aw[48] = "";
+		if (c->iommu_aw > 1)
+			snprintf(aw, sizeof(aw), "; IOMMU address width %d bits", c->iommu_aw);
+		verdict_evidence(v, "/sys/class/iommu: %s; %zu IOMMU groups%s%s", c->iommu_units, c->n_groups, aw, cl);
 		verdict_advice(v, "the kernel uses VT-d");
 	} else if (f->iommu_active == TRI_NO) {
 		struct verdict *v = verdict_add(l, "iommu", V_FIX);

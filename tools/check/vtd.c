@@ -9,9 +9,13 @@ void check_vtd(const struct check_data *c, struct verdict_list *l)
 	const struct dmar_table *t = &c->dmar;
 	if (f->dmar_present == TRI_NO) {
 		struct verdict *v = verdict_add(l, "vtd", V_FIX);
-		verdict_evidence(v, "no ACPI DMAR table (%s): the firmware exposes no VT-d", c->dmar_err);
+		bool fused = c->capid_ok && (c->capid0_a & (1u << 23));
+		verdict_evidence(v, "no ACPI DMAR table (%s): the firmware exposes no VT-d%s", c->dmar_err,
+				 fused ? "; host bridge CAPID0_A bit 23 (VT-d disabled) is set" : "");
 		verdict_advice(v, "enable VT-d (\"Intel VT for Directed I/O\", sometimes under Chipset or System "
-				  "Agent) in the BIOS setup; without it nothing can be passed through");
+				  "Agent) in the BIOS setup; without it nothing can be passed through%s",
+			       fused ? ". The host bridge reports VT-d as disabled in hardware: check that this CPU "
+				       "and chipset support VT-d at all" : "");
 		return;
 	}
 	if (f->dmar_present == TRI_UNKNOWN) {

@@ -91,6 +91,8 @@ static void test_all_ok(void **state)
 	expect(r.out, "d['plan']['vfio_ids']", "8086:0166");
 	expect(r.out, "d['plan']['cmdline_add']", "[]");
 	expect_contains(r.out, "v['iommu_group']['advice']", "no ACS override needed");
+	/* cap 0xd2008c40660462: MGAW (bits 21:16) = 0x26, so 39 bits */
+	expect_contains(r.out, "v['iommu']['evidence']", "dmar0 dmar1; 2 IOMMU groups; IOMMU address width 39 bits");
 	expect(r.out, "d['firmware']['secure_boot']", "false");
 	run_free(&r);
 
@@ -122,6 +124,8 @@ static void test_vtd_off(void **state)
 	assert_int_equal(r.rc, EXIT_FINDINGS);
 	expect(r.out, "v['vtd']['status']", "fix");
 	expect_contains(r.out, "v['vtd']['advice']", "enable VT-d");
+	/* i3-2100 has no VT-d; its host bridge CAPID0_A (0xe280c096) has bit 23 set */
+	expect_contains(r.out, "v['vtd']['evidence']", "CAPID0_A bit 23");
 	expect(r.out, "v['iommu']['status']", "fix");
 	expect(r.out, "d['dmar']['present']", "false");
 	/* the Sandy Bridge IGD itself decodes: GGC 0x0210 -> GMS field 2 = 64 MiB */
@@ -189,6 +193,8 @@ static void test_igd_hidden_behind_dgpu(void **state)
 	expect_contains(r.out, "v['igd']['advice']", "multi-monitor");
 	expect_contains(r.out, "v['igd']['advice']", "primary display to onboard");
 	expect_contains(r.out, "v['igd']['evidence']", "10de:1244 at 01:00.0");
+	/* CAPID0_A at 0xE4 of 00:00.0 in the dump is 0x62012079: bit 11 clear, the CPU has graphics */
+	expect_contains(r.out, "v['igd']['evidence']", "CAPID0_A 0x62012079: graphics not fused off");
 	expect(r.out, "d['igd']['present']", "false");
 	expect(r.out, "d['plan']['route']", "none");
 	run_free(&r);
@@ -268,6 +274,19 @@ static void test_server_without_igd(void **state)
 	expect(r.out, "[len(d['dmar']['atsr'][0]['scopes']), d['dmar']['rhsa'][0]['base']]", "[4, \"0xfbffc000\"]");
 	expect(r.out, "v['igd_dmar_unit']['status']", "unknown");
 	expect(r.out, "d['plan']['route']", "none");
+	run_free(&r);
+	rm_rf(dir);
+
+	/* Xeon E3-1270 v2 (no graphics): CAPID0_A 0xe200ea92 has bit 11 set */
+	s = scn_all_ok();
+	s.machine = "ivb-xeon-p61-s3-b3";
+	s.no_dmar = true;
+	scn_build(dir, &s);
+	r = run_check(dir, "hw/ivb-xeon-p61-s3-b3/lspci-full.dump", true);
+	assert_int_equal(r.rc, EXIT_FINDINGS);
+	expect(r.out, "v['igd']['status']", "fix");
+	expect_contains(r.out, "v['igd']['evidence']", "CAPID0_A 0xe200ea92: graphics fused off (bit 11)");
+	expect_contains(r.out, "v['igd']['advice']", "this CPU has no integrated graphics");
 	run_free(&r);
 	rm_rf(dir);
 	free(dir);

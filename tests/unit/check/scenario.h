@@ -177,6 +177,7 @@ static inline void scn_build(const char *root, const struct scn *s)
 	if (!s->no_iommu) {
 		scn_mkdirs(root, "sys/class/iommu/dmar0");
 		scn_mkdirs(root, "sys/class/iommu/dmar1");
+		scn_text(root, "sys/class/iommu/dmar0/intel-iommu/cap", "d2008c40660462\n");
 		scn_text(root, "sys/kernel/iommu_groups/0/devices/0000:00:00.0", "");
 		scn_text(root, "sys/kernel/iommu_groups/1/devices/0000:00:02.0", "");
 		if (s->group_extra) {
