@@ -6,6 +6,7 @@
 #include "../lib/file.h"
 #include "../lib/json.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -56,6 +57,19 @@ static void print_target_text(const struct ctx *ctx, const struct pve_target *t)
 		fprintf(o, "  VM %u %s on %s: machine %s, bios %s%s%s%s\n", g->vmid, g->name[0] ? g->name : "-", g->node,
 			g->machine[0] ? g->machine : "default", g->bios[0] ? g->bios : "seabios", g->hostpci0[0] ? ", hostpci0 " : "",
 			g->hostpci0, g->locked ? " (locked)" : "");
+	}
+}
+
+static void print_indented(FILE *o, const char *text)
+{
+	if (!text || !*text) {
+		fprintf(o, "    (none: a new VM)\n");
+		return;
+	}
+	for (const char *l = text; *l;) {
+		size_t n = strcspn(l, "\n");
+		fprintf(o, "    %.*s\n", (int)n, l);
+		l += n + (l[n] ? 1 : 0);
 	}
 }
 
@@ -430,6 +444,12 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 		if (p.route[0])
 			fprintf(ctx->out, "VM %lu: %s\n", a.vmid, p.route);
 		fputs(diff ? diff : "", ctx->out);
+		if (p.vm_after && p.n) {
+			fprintf(ctx->out, "VM %lu config before:\n", a.vmid);
+			print_indented(ctx->out, p.vm_before);
+			fprintf(ctx->out, "VM %lu config after%s:\n", a.vmid, p.vm_staged ? " the qm set on next boot" : "");
+			print_indented(ctx->out, p.vm_after);
+		}
 	}
 	char id[64] = "";
 	code = EXIT_OK;
@@ -443,6 +463,15 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 			fprintf(ctx->out, "Dry run: nothing was written. Run again with --yes to write %zu change%s.\n", p.n,
 				p.n == 1 ? "" : "s");
 	} else {
+		/* From the first write to the end of the rebuild a Ctrl-C must not cut the run in half
+		 * (the manifest makes that recoverable, but a whole run is better): hold the signals. */
+		sigset_t hold, prev;
+		sigemptyset(&hold);
+		sigaddset(&hold, SIGINT);
+		sigaddset(&hold, SIGTERM);
+		sigaddset(&hold, SIGHUP);
+		sigaddset(&hold, SIGQUIT);
+		sigprocmask(SIG_BLOCK, &hold, &prev);
 		if (mt.active && targetdev_remount(mt.mnt, true, &d) < 0)
 			code = EXIT_WRITE;
 		else if (install_apply(&t, &p, &io, id, &d) < 0)
@@ -468,6 +497,7 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 		}
 		if (mt.active)
 			targetdev_remount(mt.mnt, false, NULL);
+		sigprocmask(SIG_SETMASK, &prev, NULL);
 	}
 	if (ctx->json) {
 		struct json j;
@@ -488,6 +518,8 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 		}
 		json_arr_end(&j);
 		json_str(&j, "diff", diff);
+		json_str(&j, "vm_before", p.vm_before);
+		json_str(&j, "vm_after", p.vm_after);
 		json_str(&j, "rebuild", *what ? what : NULL);
 		json_obj_end(&j);
 		json_bool(&j, "written", written);

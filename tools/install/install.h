@@ -139,6 +139,7 @@ struct install_plan {
 	char rom_name[96];
 	bool rebuild_initramfs, rebuild_grub, rebuild_pbt;
 	bool vm_staged;			/* cluster member: a one-shot unit applies the VM change */
+	char *vm_before, *vm_after;	/* the whole VM config, for the dry run (NULL: no VM change) */
 	char qm_set[1024];		/* the qm set command the unit runs */
 };
 

@@ -761,6 +761,10 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 			rc = -1;
 	}
 
+	if (!rc) {
+		p->vm_before = strdup(old ? (char *)old : "");
+		p->vm_after = strdup(newtext);
+	}
 	char label[400];
 	if (!rc && target_clustered(t)) {
 		/* Never edit a cluster member's DB offline (dcdb leader election would revert or
@@ -858,6 +862,9 @@ fail:
 
 void install_plan_free(struct install_plan *p)
 {
+	free(p->vm_before);
+	free(p->vm_after);
+	p->vm_before = p->vm_after = NULL;
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->ch[i].old);
 		free(p->ch[i].new);
