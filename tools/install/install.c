@@ -5,6 +5,7 @@
 #include "../lib/atomic.h"
 #include "../lib/file.h"
 #include "../lib/json.h"
+#include "../rom/rom.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -312,11 +313,44 @@ static int list_installs(struct ctx *ctx)
 	return EXIT_OK;
 }
 
-static int load_rom(struct ctx *ctx, const struct install_args *a, struct file_buf *rom)
+/* --firmware IMAGE: the same as `igdkit rom make IMAGE --device 8086:DEVID -o TMP`, then --rom TMP.
+ * Its report goes nowhere (its warnings still reach stderr); `igdkit rom check` shows it all. */
+static int make_rom_from_firmware(struct ctx *ctx, const char *image, uint16_t device, struct file_buf *rom)
+{
+	char dir[] = "/tmp/igdkit-rom-XXXXXX", out[64], dev[16];
+	if (!mkdtemp(dir))
+		return cmd_fail(ctx, EXIT_WRITE, "cannot create a temporary directory");
+	snprintf(out, sizeof(out), "%s/igd.rom", dir);
+	snprintf(dev, sizeof(dev), "8086:%04x", device);
+	struct ctx mc = *ctx;
+	mc.cmd = "rom make";
+	mc.json = false;
+	mc.out = fopen("/dev/null", "w");
+	if (!mc.out) {
+		rmdir(dir);
+		return cmd_fail(ctx, EXIT_INTERNAL, "cannot open /dev/null");
+	}
+	char *argv[] = { (char *)image, (char *)"--device", dev, (char *)"-o", out, NULL };
+	int rc = cmd_rom_make(&mc, 5, argv);
+	fclose(mc.out);
+	char err[512];
+	if (rc == EXIT_OK && file_read(out, 16u << 20, rom, err, sizeof(err)) < 0)
+		rc = cmd_fail(ctx, EXIT_INPUT, "%s", err);
+	unlink(out);
+	rmdir(dir);
+	if (rc != EXIT_OK)
+		return cmd_fail(ctx, rc, "--firmware %s: no ROM could be made (see 'igdkit rom make')", image);
+	return 0;
+}
+
+static int load_rom(struct ctx *ctx, const struct install_args *a, const struct machine_facts *f, struct file_buf *rom)
 {
 	memset(rom, 0, sizeof(*rom));
-	if (a->firmware)
-		return cmd_fail(ctx, EXIT_USAGE, "--firmware: make the ROM first with 'igdkit rom make', then pass it with --rom");
+	if (a->firmware) {
+		if (!f->igd_device_id)
+			return cmd_fail(ctx, EXIT_INPUT, "--firmware: no iGPU device id in the machine facts to make the ROM for");
+		return make_rom_from_firmware(ctx, a->firmware, f->igd_device_id, rom);
+	}
 	if (!a->rom)
 		return 0;
 	char err[512];
@@ -331,7 +365,7 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 	const struct opt own[] = {
 		{ "target", 0, OPT_STR, &a.target, "UUID", "the PVE install to work on: LVM VG UUID (see --list as root)" },
 		{ "rom", 0, OPT_STR, &a.rom, "FILE", "option ROM for the VM (from 'igdkit rom make'), copied to /usr/share/kvm" },
-		{ "firmware", 0, OPT_STR, &a.firmware, "IMAGE", "BIOS image to make the ROM from (use 'igdkit rom make')" },
+		{ "firmware", 0, OPT_STR, &a.firmware, "IMAGE", "make the ROM from this BIOS image (as 'igdkit rom make' does)" },
 		{ "vmid", 0, OPT_ULONG, &a.vmid, "N", "set up this VM (default: host side only)" },
 		{ "create", 0, OPT_BOOL, &a.create, NULL, "create VM N when it does not exist" },
 		{ "yes", 'y', OPT_BOOL, &a.yes, NULL, "write the changes (default: dry run, show the diff)" },
@@ -419,7 +453,7 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 	}
 
 	struct file_buf rom;
-	if ((code = load_rom(ctx, &a, &rom)) != 0) {
+	if ((code = load_rom(ctx, &a, &f, &rom)) != 0) {
 		target_free(&t);
 		goto out;
 	}

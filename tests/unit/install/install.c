@@ -161,11 +161,40 @@ static void test_json_and_errors(void **state)
 	free(root);
 }
 
+/* --firmware: the ROM is made from a firmware image the way `igdkit rom make` does. The machine is
+ * the SNB dump with 00:02.0's device id changed to 8086:9bc8 (Comet Lake) to match the GOP in the
+ * OVMF image; PVE 9.0 (QEMU 10.0) knows CML: UEFI route, no args. */
+static void test_firmware_option(void **state)
+{
+	(void)state;
+	char *root = pve_root("pve9-grub");
+	char dump[4200];
+	snprintf(dump, sizeof(dump), "%s/cml.dump", root);
+	sh("sed '/^00:02.0 /,/^00: /s/^00: 86 80 02 01/00: 86 80 c8 9b/' '%s' > '%s'", dump_snb(), dump);
+	char *txt = read_text_file(root, "cml.dump");
+	assert_non_null(strstr(txt, "00: 86 80 c8 9b"));
+	free(txt);
+	char *out, *err;
+	int rc = run(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump, "--vmid", "100", "--firmware",
+							fixture_path("ovmf-gop-cml/OVMF_CODE.fd"), NULL });
+	if (rc != 0)
+		fail_msg("rc %d: %s", rc, err);
+	assert_non_null(strstr(out, "VM 100: UEFI: OVMF, pc-i440fx-7.1, hostpci0 at guest 00:02.0 (legacy-igd=1), ROM igd-comet-lake-8086-9bc8-efi.rom\n"));
+	assert_non_null(strstr(out, "Binary /usr/share/kvm/igd-comet-lake-8086-9bc8-efi.rom: new file, "));
+	assert_non_null(strstr(out, "+bios: ovmf\n"));
+	assert_null(strstr(out, "+args:"));
+	free(out);
+	free(err);
+	rm_rf(root);
+	free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dry_run_then_write_then_undo),
 		cmocka_unit_test(test_json_and_errors),
+		cmocka_unit_test(test_firmware_option),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
