@@ -113,6 +113,64 @@ static int run_one(const char *root, const struct rebuild_cmd *c, int mode, stru
 			WIFEXITED(st) ? "exit status" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 }
 
+/*
+ * proxmox-boot-tool finds its ESPs as /dev/disk/by-uuid/<UUID> (from /etc/kernel/proxmox-boot-uuids).
+ * The stick has no udev, so those links do not exist and refresh would skip every ESP while
+ * exiting 0. Make the missing links (findfs UUID=...) in the live /dev that the chroot sees;
+ * remove them afterwards. made[] records which ones we created.
+ */
+#define MAX_ESPS 8
+static int esp_links(const char *root, char made[MAX_ESPS][96], struct diag *d)
+{
+	char p[INST_PATH];
+	snprintf(p, sizeof(p), "%s/etc/kernel/proxmox-boot-uuids", root);
+	FILE *f = fopen(p, "r");
+	if (!f)
+		return 0;
+	char line[128];
+	int n = 0;
+	while (fgets(line, sizeof(line), f) && n < MAX_ESPS) {
+		line[strcspn(line, " \t\r\n")] = 0;
+		if (!line[0] || strspn(line, "0123456789abcdefABCDEF-") != strlen(line))
+			continue;
+		char link[96];
+		snprintf(link, sizeof(link), "/dev/disk/by-uuid/%.60s", line);
+		struct stat st;
+		if (lstat(link, &st) == 0)
+			continue;
+		char spec[96], dev[256] = "";
+		snprintf(spec, sizeof(spec), "UUID=%.60s", line);
+		int pfd[2];
+		if (pipe(pfd) < 0)
+			break;
+		pid_t pid = fork();
+		if (pid == 0) {
+			dup2(pfd[1], 1);
+			close(pfd[0]);
+			execlp("findfs", "findfs", spec, (char *)NULL);
+			_exit(127);
+		}
+		close(pfd[1]);
+		ssize_t k = pid > 0 ? read(pfd[0], dev, sizeof(dev) - 1) : -1;
+		close(pfd[0]);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		dev[k > 0 ? k : 0] = 0;
+		dev[strcspn(dev, "\n")] = 0;
+		if (dev[0] != '/') {
+			diag_warn(d, DIAG_NO_OFFSET, "ESP %s from /etc/kernel/proxmox-boot-uuids is not on any disk here; "
+				  "proxmox-boot-tool will skip it", line);
+			continue;
+		}
+		mkdir("/dev/disk", 0755);
+		mkdir("/dev/disk/by-uuid", 0755);
+		if (symlink(dev, link) == 0)
+			snprintf(made[n++], 96, "%s", link);
+	}
+	fclose(f);
+	return n;
+}
+
 int rebuild_run(const char *root, const struct rebuild_req *r, struct diag *d)
 {
 	struct rebuild_cmd c[3];
@@ -131,12 +189,16 @@ int rebuild_run(const char *root, const struct rebuild_req *r, struct diag *d)
 			return -1;
 		}
 	}
+	char made[MAX_ESPS][96];
+	int nmade = (mode == 1 && (r->pbt || r->initramfs)) ? esp_links(root, made, d) : 0;
 	int rc = 0;
 	for (size_t i = 0; i < n; i++)
 		if (run_one(root, &c[i], mode, d) < 0) {
 			rc = -1;
 			break;
 		}
+	for (int i = 0; i < nmade; i++)
+		unlink(made[i]);
 	if (mode == 1)
 		unbind_all(root, done);
 	return rc;
