@@ -215,9 +215,21 @@ int targetdev_scan(struct pve_install **out, size_t *n, struct diag *d)
 		diag_free(&q);
 	}
 	/* ZFS: the stick has no ZFS module; say so instead of silently listing nothing. */
-	char zb[4096];
-	const char *zargv[] = { "blkid", "-t", "TYPE=zfs_member", "-o", "device", NULL };
-	if (run_capture(zargv, zb, sizeof(zb)) == 0 && *trim(zb)) {
+	/* Plain `blkid` output ("/dev/sda3: LABEL=... TYPE="zfs_member""): the same from
+	 * util-linux and busybox, whose blkid has no -t/-o. */
+	static char zall[65536];
+	char zb[4096] = "";
+	const char *zargv[] = { "blkid", NULL };
+	if (run_capture(zargv, zall, sizeof(zall)) >= 0)
+		for (char *l = strtok(zall, "\n"); l; l = strtok(NULL, "\n")) {
+			char *colon = strchr(l, ':');
+			if (!colon || !strstr(colon, "TYPE=\"zfs_member\""))
+				continue;
+			*colon = 0;
+			size_t at = strlen(zb);
+			snprintf(zb + at, sizeof(zb) - at, "%s%s", at ? " " : "", l);
+		}
+	if (*zb) {
 		if (*n == cap) {
 			struct pve_install *nv = realloc(*out, (cap + 1) * sizeof(*nv));
 			if (!nv)
