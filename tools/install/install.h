@@ -258,5 +258,7 @@ int targetdev_scan(struct pve_install **out, size_t *n, struct diag *d);
 int targetdev_mount(const char *vg_uuid, const char *mnt, bool rw, struct diag *d);
 int targetdev_remount(const char *mnt, bool rw, struct diag *d);
 int targetdev_umount(const char *vg_uuid, const char *mnt, struct diag *d);
+/* A ZFS pool member (uberblock magic in label 0's ring)? Works on files too (tests). */
+bool targetdev_is_zfs_member(const char *dev);
 
 #endif

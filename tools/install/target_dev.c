@@ -6,7 +6,9 @@
  * Needs root and real disks: exercised by the QEMU boot test, not by unit tests.
  */
 #include "install.h"
+#include "../lib/reader.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -148,6 +150,52 @@ int targetdev_umount(const char *vg_uuid, const char *mnt, struct diag *d)
 	return lv_activate(vg_uuid, false, d);
 }
 
+/*
+ * A ZFS vdev starts with two 256 KiB labels; the second half of each holds the uberblock
+ * ring, every slot (1 KiB or more, a power of two) starting with ub_magic 0x00bab10c. Any
+ * magic at a 1 KiB step of label 0's ring marks a pool member.
+ */
+bool targetdev_is_zfs_member(const char *dev)
+{
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	static uint8_t ring[128 * 1024];
+	ssize_t n = pread(fd, ring, sizeof(ring), 128 * 1024);
+	close(fd);
+	if (n <= 0)
+		return false;
+	struct reader r;
+	rd_init(&r, ring, (size_t)n, 128 * 1024, NULL);
+	for (size_t at = 0; at + 8 <= (size_t)n; at += 1024) {
+		uint64_t magic;
+		if (rd_u64le_at(&r, at, &magic, "ub_magic") == 0 && magic == 0x00bab10cULL)
+			return true;
+	}
+	return false;
+}
+
+static void zfs_members(char *out, size_t len)
+{
+	DIR *d = opendir("/sys/class/block");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *nm = e->d_name;
+		if (nm[0] == '.' || !strncmp(nm, "loop", 4) || !strncmp(nm, "ram", 3) || !strncmp(nm, "dm-", 3) ||
+		    !strncmp(nm, "sr", 2) || !strncmp(nm, "zram", 4))
+			continue;
+		char dev[300];
+		snprintf(dev, sizeof(dev), "/dev/%s", nm);
+		if (targetdev_is_zfs_member(dev)) {
+			size_t at = strlen(out);
+			snprintf(out + at, len - at, "%s%s", at ? " " : "", dev);
+		}
+	}
+	closedir(d);
+}
+
 static void probe_mounted(const char *mnt, struct pve_install *pi)
 {
 	struct pve_target t;
@@ -215,20 +263,9 @@ int targetdev_scan(struct pve_install **out, size_t *n, struct diag *d)
 		diag_free(&q);
 	}
 	/* ZFS: the stick has no ZFS module; say so instead of silently listing nothing. */
-	/* Plain `blkid` output ("/dev/sda3: LABEL=... TYPE="zfs_member""): the same from
-	 * util-linux and busybox, whose blkid has no -t/-o. */
-	static char zall[65536];
+	/* ZFS members, found by their labels (no blkid on the stick). */
 	char zb[4096] = "";
-	const char *zargv[] = { "blkid", NULL };
-	if (run_capture(zargv, zall, sizeof(zall)) >= 0)
-		for (char *l = strtok(zall, "\n"); l; l = strtok(NULL, "\n")) {
-			char *colon = strchr(l, ':');
-			if (!colon || !strstr(colon, "TYPE=\"zfs_member\""))
-				continue;
-			*colon = 0;
-			size_t at = strlen(zb);
-			snprintf(zb + at, sizeof(zb) - at, "%s%s", at ? " " : "", l);
-		}
+	zfs_members(zb, sizeof(zb));
 	if (*zb) {
 		if (*n == cap) {
 			struct pve_install *nv = realloc(*out, (cap + 1) * sizeof(*nv));
