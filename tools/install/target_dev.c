@@ -104,11 +104,13 @@ static int lv_activate(const char *vg_uuid, bool on, struct diag *d)
 	return 0;
 }
 
-static int mount_any(const char *dev, const char *mnt, bool rw, char *fstype, size_t flen, struct diag *d)
+/* noreplay: a look at an install the user did not choose must not even replay its journal. */
+static int mount_any(const char *dev, const char *mnt, bool rw, bool noreplay, char *fstype, size_t flen, struct diag *d)
 {
 	static const char *const types[] = { "ext4", "xfs", "btrfs" };
+	static const char *const noreplay_opt[] = { "noload", "norecovery", "nologreplay" };
 	for (size_t i = 0; i < 3; i++)
-		if (mount(dev, mnt, types[i], rw ? 0 : MS_RDONLY, NULL) == 0) {
+		if (mount(dev, mnt, types[i], rw ? 0 : MS_RDONLY, noreplay && !rw ? noreplay_opt[i] : NULL) == 0) {
 			if (fstype)
 				snprintf(fstype, flen, "%s", types[i]);
 			return 0;
@@ -116,7 +118,7 @@ static int mount_any(const char *dev, const char *mnt, bool rw, char *fstype, si
 	return diag_err(d, DIAG_NO_OFFSET, "mount %s on %s: %s", dev, mnt, strerror(errno));
 }
 
-int targetdev_mount(const char *vg_uuid, const char *mnt, bool rw, struct diag *d)
+static int mount_root_lv(const char *vg_uuid, const char *mnt, bool rw, bool noreplay, struct diag *d)
 {
 	if (!uuid_ok(vg_uuid))
 		return diag_err(d, DIAG_NO_OFFSET, "'%s' is not an LVM VG UUID", vg_uuid);
@@ -127,11 +129,16 @@ int targetdev_mount(const char *vg_uuid, const char *mnt, bool rw, struct diag *
 		return -1;
 	if (mkdir(mnt, 0700) < 0 && errno != EEXIST)
 		return diag_err(d, DIAG_NO_OFFSET, "%s: %s", mnt, strerror(errno));
-	if (mount_any(dev, mnt, rw, NULL, 0, d) < 0) {
+	if (mount_any(dev, mnt, rw, noreplay, NULL, 0, d) < 0) {
 		lv_activate(vg_uuid, false, NULL);
 		return -1;
 	}
 	return 0;
+}
+
+int targetdev_mount(const char *vg_uuid, const char *mnt, bool rw, struct diag *d)
+{
+	return mount_root_lv(vg_uuid, mnt, rw, false, d);
 }
 
 int targetdev_remount(const char *mnt, bool rw, struct diag *d)
@@ -254,7 +261,7 @@ int targetdev_scan(struct pve_install **out, size_t *n, struct diag *d)
 		if (root_lv_path(u, pi->lv_path, sizeof(pi->lv_path), &q) == 0) {
 			char mnt[96];
 			snprintf(mnt, sizeof(mnt), "/run/igdkit-scan-%.40s", u);
-			if (targetdev_mount(u, mnt, false, &q) == 0) {
+			if (mount_root_lv(u, mnt, false, true, &q) == 0) {
 				probe_mounted(mnt, pi);
 				targetdev_umount(u, mnt, &q);
 			}
