@@ -83,7 +83,10 @@ static void fmp_walk(struct fw_image *img, struct fw_node *cap, const struct rea
 			continue;
 		}
 		struct reader it;
-		rd_sub_at(r, (size_t)off, r->len - (size_t)off, &it, "FMP payload item");
+		if (rd_sub_at(r, (size_t)off, r->len - (size_t)off, &it, "FMP payload item") < 0) {
+			walk_adopt(img, cap, mark);
+			continue;
+		}
 		uint32_t iver, isize;
 		struct guid type;
 		if (rd_u32le_at(&it, 0, &iver, "FMP image header Version") < 0 || rd_guid_at(&it, 4, &type, "FMP UpdateImageTypeId") < 0 ||
@@ -92,7 +95,12 @@ static void fmp_walk(struct fw_image *img, struct fw_node *cap, const struct rea
 			continue;
 		}
 		size_t ihdr = iver >= 3 ? 48 : iver == 2 ? 40 : 32;
-		if (ihdr > it.len || isize > it.len - ihdr) {
+		if (ihdr > it.len) {
+			walk_err(img, cap, it.base, "FMP image header (version %u, 0x%zx bytes) overruns the capsule (0x%zx bytes left)",
+				 iver, ihdr, it.len);
+			continue;
+		}
+		if (isize > it.len - ihdr) {
 			walk_err(img, cap, it.base + 24, "FMP UpdateImageSize 0x%x overruns the capsule (0x%zx bytes left)", isize,
 				 it.len > ihdr ? it.len - ihdr : 0);
 			isize = (uint32_t)(it.len > ihdr ? it.len - ihdr : 0);
@@ -115,7 +123,10 @@ static void fmp_walk(struct fw_image *img, struct fw_node *cap, const struct rea
 		}
 		pn->hdr_len = (uint32_t)skip;
 		struct reader body;
-		rd_sub_at(&it, skip, ihdr + isize - skip, &body, "FMP payload");
+		if (rd_sub_at(&it, skip, ihdr + isize - skip, &body, "FMP payload") < 0) {
+			walk_adopt(img, pn, mark);
+			continue;
+		}
 		payload_walk(img, pn, &body);
 	}
 }
@@ -155,7 +166,10 @@ void capsule_walk(struct fw_image *img, struct fw_node *parent, const struct rea
 	}
 	n->hdr_len = hsize;
 	struct reader body;
-	rd_sub_at(r, hsize, len - hsize, &body, "capsule body");
+	if (rd_sub_at(r, hsize, len - hsize, &body, "capsule body") < 0) {
+		walk_adopt(img, n, mark);
+		return;
+	}
 	if (kind == CAPSULE_FMP)
 		fmp_walk(img, n, &body);
 	else

@@ -99,7 +99,8 @@ struct fw_node *fv_walk(struct fw_image *img, struct fw_node *parent, const stru
 	}
 	n->hdr_len = hlen;
 	struct reader vr;
-	rd_sub_at(r, at, len, &vr, "volume");
+	if (rd_sub_at(r, at, len, &vr, "volume") < 0)
+		return n;
 	uint16_t sum = 0;
 	for (size_t i = 0; i < hlen; i += 2)
 		sum = (uint16_t)(sum + le16(vr.p + i));

@@ -118,8 +118,8 @@ void ifd_walk(struct fw_image *img, struct fw_node *parent, const struct reader 
 		}
 		if (g->index == 1 && have) {
 			struct reader br;
-			rd_sub_at(r, (size_t)base, have, &br, "BIOS region");
-			fv_scan(img, n, &br);
+			if (rd_sub_at(r, (size_t)base, have, &br, "BIOS region") == 0)
+				fv_scan(img, n, &br);
 		}
 	}
 	if (!bios)

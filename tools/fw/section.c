@@ -169,8 +169,8 @@ static void nested_volume(struct fw_image *img, struct fw_node *sec, const struc
 		return;
 	}
 	struct reader body;
-	rd_sub_at(r, at, r->len - at, &body, "volume image");
-	fv_walk(img, sec, &body, 0);
+	if (rd_sub_at(r, at, r->len - at, &body, "volume image") == 0)
+		fv_walk(img, sec, &body, 0);
 }
 
 static void guid_defined(struct fw_image *img, struct fw_node *n, const struct reader *sr, size_t base_hdr)
@@ -195,7 +195,8 @@ static void guid_defined(struct fw_image *img, struct fw_node *n, const struct r
 		if (guid_eq(&guided[i].g, &n->guid))
 			how = guided[i].what, known = true;
 	struct reader body;
-	rd_sub_at(sr, data_off, sr->len - data_off, &body, "GUID-defined data");
+	if (rd_sub_at(sr, data_off, sr->len - data_off, &body, "GUID-defined data") < 0)
+		return;
 	if (!known) {
 		if (attrs & GUIDED_PROCESSING_REQUIRED)
 			walk_note(img, n, n->off, "GUID-defined section needs processing igdkit does not know: contents not walked");
@@ -247,7 +248,8 @@ static void one_section(struct fw_image *img, struct fw_node *n, bool erase_one)
 		n->hdr_len = (uint32_t)(h + 5);
 		n->extra = ulen;
 		struct reader body;
-		rd_sub_at(&sr, h + 5, sr.len - h - 5, &body, "compressed data");
+		if (rd_sub_at(&sr, h + 5, sr.len - h - 5, &body, "compressed data") < 0)
+			return;
 		if (ctype == 0)
 			section_walk(img, n, &body, 0);
 		else if (ctype == 1)
