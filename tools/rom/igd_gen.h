@@ -1,9 +1,8 @@
 /* igd_gen.h - Intel IGD device id -> platform and graphics generation
  *
- * From /work/shared/reference/intel-igd-ids.md (i915_pciids.h and the i915
- * graphics versions). Used to decide what an option ROM must carry: Gen6-9
- * have a legacy VBIOS, Gen11+ need OVMF with IgdAssignmentDxe +
- * PlatformGopPolicy + the GOP. Kept in rom/ until another module needs it.
+ * A thin view of tools/check/igd_ids.h (the one id table). Used to decide what
+ * an option ROM must carry: Gen6-9 have a legacy VBIOS, Gen11+ need OVMF with
+ * IgdAssignmentDxe + PlatformGopPolicy + the GOP.
  */
 #ifndef IGDKIT_ROM_IGD_GEN_H
 #define IGDKIT_ROM_IGD_GEN_H
