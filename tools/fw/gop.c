@@ -313,11 +313,16 @@ int fw_find(const struct fw_image *img, enum fw_blob_kind kind, const struct gui
 	size_t shown = n < MAX_LISTED ? n : MAX_LISTED;
 	if (!n)
 		return diag_err(d, DIAG_NO_OFFSET, "no %s in this image", kind_name(kind));
-	/* Identical copies (backup volumes, duplicated regions) are one candidate. */
-	bool all_same = true;
-	for (size_t i = 1; i < shown; i++)
-		all_same = all_same && same_bytes(&c[0], &c[i]);
-	if (n == 1 || (all_same && n <= MAX_LISTED)) {
+	/* Identical copies (backup volumes, duplicated regions) are one candidate: keep the first of each. */
+	size_t u[MAX_LISTED], nu = 0;
+	for (size_t i = 0; i < shown; i++) {
+		size_t k = 0;
+		while (k < nu && !same_bytes(&c[u[k]], &c[i]))
+			k++;
+		if (k == nu)
+			u[nu++] = i;
+	}
+	if (nu == 1 && n <= MAX_LISTED) {
 		*out = c[0];
 		if (device && c[0].match == FW_MATCH_NO) {
 			char where[96];
@@ -327,27 +332,25 @@ int fw_find(const struct fw_image *img, enum fw_blob_kind kind, const struct gui
 		return 0;
 	}
 	size_t yes = 0, pick = 0;
-	for (size_t i = 0; i < shown; i++)
-		if (c[i].match == FW_MATCH_YES) {
-			if (!yes || !same_bytes(&c[pick], &c[i]))
-				yes++;
-			if (yes == 1)
-				pick = i;
-		}
+	for (size_t k = 0; k < nu; k++)
+		if (c[u[k]].match == FW_MATCH_YES && !yes++)
+			pick = u[k];
 	if (device && yes == 1) {
 		*out = c[pick];
 		return 0;
 	}
 	char list[DIAG_MSG_MAX - 100];
 	size_t o = 0;
-	for (size_t i = 0; i < shown && o < sizeof(list); i++) {
+	for (size_t k = 0; k < nu && o < sizeof(list); k++) {
 		char where[64];
-		fw_node_where(c[i].section ? c[i].section : c[i].file, where, sizeof(where));
-		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s%s%s", i ? "; " : "", where, c[i].version[0] ? " " : "", c[i].version);
+		const struct fw_blob *b = &c[u[k]];
+		fw_node_where(b->section ? b->section : b->file, where, sizeof(where));
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s%s%s", k ? "; " : "", where, b->version[0] ? " " : "", b->version);
 	}
+	const char *more = n > MAX_LISTED ? "at least " : "";
 	if (!device)
-		return diag_err(d, DIAG_NO_OFFSET, "%zu different %ss in this image (%s): choose one with --device 8086:DEVID", n,
-				kind_name(kind), list);
-	return diag_err(d, DIAG_NO_OFFSET, "%zu %ss in this image (%s), %s device 8086:%04x: choose with --guid", n,
-			kind_name(kind), list, yes ? "several serve" : "none says it serves", device);
+		return diag_err(d, DIAG_NO_OFFSET, "%s%zu different %ss in this image (%s): choose one with --device 8086:DEVID", more,
+				nu, kind_name(kind), list);
+	return diag_err(d, DIAG_NO_OFFSET, "%s%zu different %ss in this image (%s), %s device 8086:%04x: choose with --guid", more,
+			nu, kind_name(kind), list, yes ? "several serve" : "none says it serves", device);
 }

@@ -228,14 +228,13 @@ static void guid_defined(struct fw_image *img, struct fw_node *n, const struct r
 	}
 }
 
-static void one_section(struct fw_image *img, struct fw_node *n, bool erase_one)
+static void one_section(struct fw_image *img, struct fw_node *n)
 {
 	struct reader sr;
 	walk_reader(img, n, &sr);
 	size_t h = n->hdr_len;	/* common header: 4 or 8 bytes */
 	size_t mark = walk_mark(img);
 	char text[256];
-	(void)erase_one;
 	switch (n->type) {
 	case SEC_COMPRESSION: {
 		uint32_t ulen;
@@ -354,7 +353,7 @@ void section_walk(struct fw_image *img, struct fw_node *parent, const struct rea
 		n->flags |= erase_one ? FWN_ERASE_ONE : 0;
 		if (size > left)
 			walk_err(img, n, n->off, "section of 0x%x bytes overruns its parent: only 0x%zx bytes left", size, left);
-		one_section(img, n, erase_one);
+		one_section(img, n);
 		if (size > left)
 			return;
 		pos += size;

@@ -78,6 +78,27 @@ static const char *two_gop_image(void)
 	return p;
 }
 
+static void test_identical_copies_are_one(void **state)
+{
+	(void)state;
+	/* the same GOP in two volumes (as in backup regions): no ambiguity */
+	struct tbuf f1 = { 0 }, f2 = { 0 }, img = { 0 };
+	add_file(&f1, gop_a, 0x07, 0x10, "gop-efi/jsl.efi", "IntelGopDriver");
+	add_file(&f2, gop_b, 0x07, 0x10, "gop-efi/jsl.efi", "IntelGopDriver");
+	tb_volume(&img, (0x48 + f1.len + 0xFFF) & ~(size_t)0xFFF, &f1);
+	tb_volume(&img, (0x48 + f2.len + 0xFFF) & ~(size_t)0xFFF, &f2);
+	char path[600], *out, *err;
+	snprintf(path, sizeof(path), "%s", tmp("copies.fd"));
+	write_file(path, img.p, img.len);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", path, "--gop", "-o", tmp("j.efi"), NULL }), 0);
+	free(out);
+	free(err);
+	assert_file_equals(tmp("j.efi"), "gop-efi/jsl.efi");
+	tb_free(&f1);
+	tb_free(&f2);
+	tb_free(&img);
+}
+
 static void test_list_text_and_json(void **state)
 {
 	(void)state;
@@ -204,6 +225,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list_text_and_json),
+		cmocka_unit_test(test_identical_copies_are_one),
 		cmocka_unit_test(test_extract_gop_vbt_guid),
 		cmocka_unit_test(test_several_candidates_need_device),
 		cmocka_unit_test(test_usage_and_input_errors),

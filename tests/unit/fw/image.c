@@ -143,6 +143,30 @@ static void test_detects_capsules(void **state)
 	assert_cml_gop(img);
 	fw_close(img);
 	diag_free(&d);
+	/* an item offset 0x10 bytes before the end: no room for its image header (found by fuzz_capsule);
+	   the first field that does not fit is UpdateImageTypeId at +4 */
+	size_t item_list = 0x20 + 8;
+	uint64_t late = fmp_len - 0x10;
+	for (int i = 0; i < 8; i++)
+		c.p[item_list + i] = (uint8_t)(late >> (8 * i));
+	img = open_buf(c.p, c.len, &d, FW_INPUT_FMP_CAPSULE);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(d.v[0].off, 0x20 + late + 4);
+	assert_non_null(strstr(d.v[0].msg, "FMP UpdateImageTypeId: need 16 bytes, 12 left"));
+	fw_close(img);
+	diag_free(&d);
+	/* 0x20 bytes left and a version-3 (0x30-byte) image header there: the header itself overruns */
+	late = fmp_len - 0x20;
+	for (int i = 0; i < 8; i++)
+		c.p[item_list + i] = (uint8_t)(late >> (8 * i));
+	memset(c.p + 0x20 + late, 0, 4);
+	c.p[0x20 + late] = 3;
+	img = open_buf(c.p, c.len, &d, FW_INPUT_FMP_CAPSULE);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(d.v[0].off, 0x20 + late);
+	assert_non_null(strstr(d.v[0].msg, "FMP image header (version 3, 0x30 bytes) overruns"));
+	fw_close(img);
+	diag_free(&d);
 	tb_free(&c);
 	file_buf_free(&fsp);
 	file_buf_free(&ovmf);
