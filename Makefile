@@ -107,11 +107,11 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
 	$(CLANG) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(LDLIBS)
 
 test-unit: $(B)/igdkit $(UNIT_BIN) | $(B)/.deps-test
-	@tests/run-unit.sh unit $(FIXTURES) $(UNIT_BIN)
+	@IGDKIT_BIN=$(B)/igdkit tests/run-unit.sh unit $(FIXTURES) $(UNIT_BIN)
 
 test-asan: $(B)/igdkit $(ASAN_BIN) | $(B)/.deps-test
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		tests/run-unit.sh asan $(FIXTURES) $(ASAN_BIN)
+		IGDKIT_BIN=$(B)/igdkit tests/run-unit.sh asan $(FIXTURES) $(ASAN_BIN)
 
 test-fuzz-seeds: $(FUZZ_BIN)
 	@tests/fuzz/run.sh seeds $(FIXTURES) $(FUZZ_BIN)

@@ -28,6 +28,7 @@ cpio: cpio
 kmod: depmod
 xz-utils: xz
 lvm2: lvm
+e2fsprogs: mke2fs
 apt: apt-get
 '
 test_need='

@@ -73,6 +73,14 @@ copy_with_libs "$lvm" usr/sbin/lvm
 for l in pvs vgs lvs vgchange lvchange vgscan pvscan vgdisplay lvdisplay; do
 	ln -sf lvm "$root/usr/sbin/$l"
 done
+# Disk tools busybox lacks: GPT partitioning (the boot tests build a Proxmox
+# installer layout inside the guest with them) and ext4 creation and repair.
+for t in sfdisk mke2fs e2fsck; do
+	copy_with_libs "$(command -v $t)" usr/sbin/$t
+done
+ln -sf mke2fs "$root/usr/sbin/mkfs.ext4"
+ln -sf e2fsck "$root/usr/sbin/fsck.ext4"
+[ -r /etc/mke2fs.conf ] && cp /etc/mke2fs.conf "$root/etc/mke2fs.conf"
 # the dynamic loader at the path the binaries ask for
 ldso=$(ldd "$B/igdkit" | awk '/ld-linux/ { print $1 }')
 mkdir -p "$root/$(dirname "$ldso")"

@@ -74,16 +74,49 @@ else
 	bad "$name" "no autorun end marker"
 fi
 
-# q35 with an emulated VT-d unit: the live kernel shows DMAR units and IOMMU groups.
+# q35 with an emulated VT-d unit: the live kernel shows DMAR units and IOMMU
+# groups, and `igdkit check` decodes the DMAR table and finds no Intel iGPU.
 name=iommu-q35
-if boot_stick "$name" uefi "--version" "$here/setup-probe.sh" -- -device intel-iommu; then
+if boot_stick "$name" uefi "check --json" "$here/setup-probe.sh" -- -device intel-iommu; then
 	serial_text "$name"
 	t=$OUT/$name.serial.txt
 	expect "$name" '^probe: dmar_table=yes$' "$t" &&
 	expect "$name" '^probe: iommu=dmar0' "$t" &&
 	expect "$name" '^probe: iommu_groups=[1-9][0-9]*$' "$t" &&
 	expect "$name" '^probe: cmdline=.*intel_iommu=on' "$t" &&
-	ok "$name"
+	python3 "$here/assert_check.py" q35-iommu "$OUT/$name.autorun.log" > "$OUT/$name.assert" 2>&1 &&
+	ok "$name" || bad "$name" "$(cat "$OUT/$name.assert" 2>/dev/null)"
+else
+	bad "$name" "no autorun end marker"
+fi
+
+# Secure Boot guest: igdkit check sees the UEFI boot and Secure Boot through libefivar.
+name=check-uefi-sb
+if boot_stick "$name" uefi-sb "check --json"; then
+	python3 "$here/assert_check.py" uefi-sb "$OUT/$name.autorun.log" > "$OUT/$name.assert" 2>&1 &&
+	ok "$name" || bad "$name" "$(cat "$OUT/$name.assert")"
+else
+	bad "$name" "no autorun end marker"
+fi
+
+# The menu's ROM step: a firmware file dropped onto the stick becomes a checked
+# igd.rom on the stick. Comet Lake GOP inside an OVMF build; the result must be
+# byte-identical to EDK2's `EfiRom -f 0x8086 -i 0x9bc8 -e` (EXPECTED.md).
+name=rom-make
+fw=$FIXTURES/ovmf-gop-cml/OVMF_CODE.fd
+if [ ! -f "$fw" ]; then
+	bad "$name" "fixture $fw missing"
+elif STICK_PUT="$fw:CML.FD" boot_stick "$name" bios "rom make /mnt/stick/CML.FD --device 8086:9bc8 -o /mnt/stick/igd.rom"; then
+	serial_block "$name" > "$OUT/$name.block"
+	mcopy -n -i "$OUT/$name.img@@1048576" ::igd.rom "$OUT/$name.igd.rom" 2>/dev/null
+	sum=$(sha256sum "$OUT/$name.igd.rom" 2>/dev/null | cut -d' ' -f1)
+	expect "$name" '^=== igdkit autorun end \(rc=0\) ===$' "$OUT/$name.block" &&
+	expect "$name" 'Verdict: ok' "$OUT/$name.block" &&
+	if [ "$sum" = debbb669ed1e1d1921b936dfa1661ef7f116888041c799b3859e35c9051481af ]; then
+		ok "$name"
+	else
+		bad "$name" "igd.rom on the stick has sha256 ${sum:-none}, not EfiRom's"
+	fi
 else
 	bad "$name" "no autorun end marker"
 fi

@@ -22,9 +22,22 @@ for f in "$@"; do
 		failed=$((failed + 1))
 		continue
 	fi
+	# libFuzzer takes either corpus directories or single files, not a mix:
+	# gather every seed into one directory.
+	sd=$(dirname "$f")/seeds-$name
+	rm -rf "$sd"
+	mkdir -p "$sd"
+	for s in $seeds; do
+		if [ -d "$s" ]; then
+			for x in "$s"/*; do [ -f "$x" ] && cp "$x" "$sd/$(basename "$s")-$(basename "$x")"; done
+		else
+			cp "$s" "$sd/$(echo "$s" | tr / _)"
+		fi
+	done
+	seeds=$sd
 	log=$(dirname "$f")/fuzz_$name.log
 	if [ "$mode" = seeds ]; then
-		# -runs=0 on files executes each file once; directories are read as corpora.
+		# -runs=0: run every seed once and stop.
 		"$f" -runs=0 -rss_limit_mb=2048 -timeout=30 $seeds >"$log" 2>&1
 	else
 		mkdir -p "$(dirname "$f")/corpus-$name"
