@@ -226,7 +226,7 @@ const char *fw_kind_name(enum fw_node_kind k)
 	static const char *const names[] = {
 		[FWN_IMAGE] = "image", [FWN_REGION] = "region", [FWN_CAPSULE] = "capsule",
 		[FWN_VOLUME] = "volume", [FWN_FILE] = "file", [FWN_SECTION] = "section",
-		[FWN_FREE] = "free space", [FWN_PADDING] = "padding",
+		[FWN_FREE] = "free", [FWN_PADDING] = "padding",
 	};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
