@@ -8,7 +8,9 @@ IMG=$B/igdkit.img
 OUT=$B/boot
 rm -rf "$OUT"
 mkdir -p "$OUT"
+TOP=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
+. "$here/install-test.sh"
 detect_accel
 
 passed=0 failed=0
@@ -120,6 +122,8 @@ elif STICK_PUT="$fw:CML.FD" boot_stick "$name" bios "rom make /mnt/stick/CML.FD 
 else
 	bad "$name" "no autorun end marker"
 fi
+
+run_install_tests
 
 # Interactive boot (no autorun): greeting and a working root shell on ttyS0.
 name=interactive-bios
