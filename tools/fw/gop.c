@@ -235,9 +235,18 @@ static bool candidate(const struct fw_node *n, enum fw_blob_kind kind, const str
 		b->version[k] = 0;
 		return true;
 	}
-	uint16_t vendor, device;
-	if (!vbios_pcir(p, len, &vendor, &device) || vendor != 0x8086)
-		return false;
+	uint16_t vendor = 0, device = 0;
+	if (!vbios_pcir(p, len, &vendor, &device) || vendor != 0x8086) {
+		/* CSM modules keep several option ROMs in one raw body, each on a 512-byte boundary. */
+		size_t at = 512;
+		while (at < len && !(vbios_pcir(p + at, len - at, &vendor, &device) && vendor == 0x8086))
+			at += 512;
+		if (at >= len)
+			return false;
+		size_t img = (size_t)p[at + 2] * 512;
+		p += at;
+		len = img && img < len - at ? img : len - at;
+	}
 	blob_from(b, kind, file, sec, p, len);
 	b->vendor = vendor;
 	b->device = device;

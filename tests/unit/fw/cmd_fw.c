@@ -99,6 +99,40 @@ static void test_identical_copies_are_one(void **state)
 	tb_free(&img);
 }
 
+static void test_vbios_inside_a_csm_body(void **state)
+{
+	(void)state;
+	/* a raw section holding the AMD ROM, then the SNB ROM at a 512-byte boundary: the Intel image,
+	   cut at its own length (byte 2 x 512 = 109 x 512, SOURCE.md) */
+	struct file_buf amd = fixture_read("vbios-legacy/amd-kabini-vbios.rom"), snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
+	struct tbuf body = { 0 }, secs = { 0 }, files = { 0 }, v = { 0 };
+	tb_put(&body, amd.data, amd.len);
+	tb_align(&body, 512, 0xFF);
+	tb_put(&body, snb.data, snb.len);
+	tb_section(&secs, 0x19, body.p, body.len);
+	tb_ffs(&files, csm_a, 0x02, secs.p, secs.len, 1);
+	tb_volume(&v, (0x48 + files.len + 0xFFF) & ~(size_t)0xFFF, &files);
+	char path[600], *out, *err;
+	snprintf(path, sizeof(path), "%s", tmp("csm.fd"));
+	write_file(path, v.p, v.len);
+	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", path, "--vbios", "--device", "8086:0102", "-o", tmp("s.rom"), NULL }), 0);
+	assert_non_null(strstr(out, "55808 bytes"));
+	free(out);
+	free(err);
+	struct file_buf got;
+	char e[256];
+	assert_int_equal(file_read(tmp("s.rom"), FILE_MAX_FIRMWARE, &got, e, sizeof(e)), 0);
+	assert_int_equal(got.len, 109 * 512);
+	assert_memory_equal(got.data, snb.data, got.len);
+	file_buf_free(&got);
+	tb_free(&body);
+	tb_free(&secs);
+	tb_free(&files);
+	tb_free(&v);
+	file_buf_free(&amd);
+	file_buf_free(&snb);
+}
+
 static void test_list_text_and_json(void **state)
 {
 	(void)state;
@@ -226,6 +260,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list_text_and_json),
 		cmocka_unit_test(test_identical_copies_are_one),
+		cmocka_unit_test(test_vbios_inside_a_csm_body),
 		cmocka_unit_test(test_extract_gop_vbt_guid),
 		cmocka_unit_test(test_several_candidates_need_device),
 		cmocka_unit_test(test_usage_and_input_errors),
