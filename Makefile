@@ -133,7 +133,7 @@ FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_BIN)
 	@tests/fuzz/run.sh fuzz $(FIXTURES) $(FUZZ_BIN)
 
-bench: $(B)/.deps-test
+bench: $(B)/.deps-test $(B)/igdkit
 	@tests/bench/run.sh $(B) $(FIXTURES)
 
 clean:
