@@ -9,22 +9,26 @@
 #include "check/check.h"
 #include "check/plan.h"
 #include "check/report.h"
+#include "install/install.h"
+#include "lib/file.h"
 
 static const char synopsis[] =
-	"usage: igdkit check [--root DIR] [--pci-dump FILE] [--qemu X.Y] [--json]\n"
+	"usage: igdkit check [--root DIR] [--pci-dump FILE] [--qemu X.Y] [--rom FILE] [--json]\n"
 	"\n"
 	"Gives a verdict (ok / fix / unknown) with evidence and advice for VT-x, VT-d (ACPI DMAR),\n"
 	"the IOMMU and 00:02.0's group, the iGPU (present, primary, generation, passthrough mode),\n"
 	"boot mode and Secure Boot, stolen memory (GGC) and OpRegion, the host kernel and known\n"
-	"breakages, then prints the settings igdkit install would write. With IGDKIT_STICK set\n"
+	"breakages, then prints the settings igdkit install would write (for the Proxmox VE install\n"
+	"under --root when there is one, else for --qemu X.Y or for every QEMU version). With IGDKIT_STICK set\n"
 	"the text report is also saved to $IGDKIT_STICK/logs/check-<UTC time>.txt.\n"
 	"Exit status: 0 all ok, 1 something to fix, 2 usage, 3 cannot read the machine.";
 
 int cmd_check(struct ctx *ctx, int argc, char **argv)
 {
-	const char *qemu = NULL;
+	const char *qemu = NULL, *rom = NULL;
 	const struct opt own[] = {
-		{ "qemu", 0, OPT_STR, &qemu, "X.Y", "plan for this pve-qemu-kvm version (default: 10.0 or newer)" },
+		{ "qemu", 0, OPT_STR, &qemu, "X.Y", "plan for this pve-qemu-kvm version (default: the one under --root, else every version)" },
+		{ "rom", 0, OPT_STR, &rom, "FILE", "plan for this option ROM (what igdkit install --rom would get)" },
 		{ 0 },
 	};
 	struct opts_result res;
@@ -38,9 +42,28 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 		return EXIT_OK;
 	if (npos)
 		return cmd_fail(ctx, EXIT_USAGE, "check takes no arguments (see igdkit check --help)");
-	struct plan_opts po = { 0, 0 };
-	if (qemu && (sscanf(qemu, "%d.%d", &po.qemu_major, &po.qemu_minor) != 2 || po.qemu_major < 1))
+	int qmaj = 0, qmin = 0;
+	if (qemu && (sscanf(qemu, "%d.%d", &qmaj, &qmin) != 2 || qmaj < 1))
 		return cmd_fail(ctx, EXIT_USAGE, "--qemu wants a version like 9.2, not '%s'", qemu);
+	/* The ROM decides the route as it does for install: a VBIOS for legacy mode, EFI images for OVMF. */
+	struct rom_summary rs = { 0 };
+	if (rom) {
+		struct file_buf fb;
+		char ferr[256];
+		struct diag rd;
+		diag_init(&rd);
+		if (file_read(rom, 16u << 20, &fb, ferr, sizeof(ferr)) < 0)
+			return cmd_fail(ctx, EXIT_INPUT, "--rom %s: %s", rom, ferr);
+		int r = rom_summarize(fb.data, fb.len, &rs, &rd);
+		rs.data = NULL;
+		file_buf_free(&fb);
+		if (r < 0) {
+			int code = cmd_fail(ctx, EXIT_INPUT, "--rom %s: not a PCI option ROM: %s", rom, diag_last(&rd));
+			diag_free(&rd);
+			return code;
+		}
+		diag_free(&rd);
+	}
 	struct stat st;
 	if (ctx->root && strcmp(ctx->root, "/") && (stat(ctx->root, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return cmd_fail(ctx, EXIT_INPUT, "--root %s: not a directory", ctx->root);
@@ -69,7 +92,34 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	check_all(c, l);
+	/* The plan for the PVE install under --root when there is one (the versions install would
+	 * use), else for --qemu / an unknown target. */
+	struct pve_target *t = calloc(1, sizeof(*t));
+	struct plan_opts po = { 0 };
+	char *target_cmd = NULL;
+	if (t && ctx->root) {
+		struct diag td;
+		diag_init(&td);
+		if (target_probe(ctx->root, t, &td) == 0) {
+			install_plan_opts(t, &po);
+			target_cmd = install_target_cmdline(t, &td);
+			po.target_cmdline = target_cmd;
+			target_free(t);
+		}
+		diag_free(&td);
+	}
+	free(t);
+	if (qmaj) {
+		po.qemu_major = qmaj;
+		po.qemu_minor = qmin;
+	}
+	if (rom) {
+		po.rom_known = true;
+		po.rom_legacy = rs.has_legacy;
+		po.rom_efi = rs.has_efi;
+	}
 	plan_compute(&c->f, &po, p);
+	free(target_cmd);
 	code = verdicts_need_fix(l) ? EXIT_FINDINGS : EXIT_OK;
 	if (crc < 0 && !verdicts_need_fix(l))
 		code = EXIT_INPUT;

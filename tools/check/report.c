@@ -93,6 +93,11 @@ void report_text(FILE *f, const struct check_data *c, const struct verdict_list 
 	fprintf(f, "  why:                 %s\n", p->why);
 	if (p->route == ROUTE_NONE)
 		return;
+	if (p->qemu_depends[0])
+		fprintf(f, "  QEMU:                %s\n", p->qemu_depends);
+	fprintf(f, "  kernel cmdline needs:%s\n", p->nneed ? "" : " (nothing)");
+	for (size_t i = 0; i < p->nneed; i++)
+		fprintf(f, "    %s  (%s)\n", p->need[i].word, p->need[i].why);
 	fprintf(f, "  kernel cmdline add:  ");
 	for (size_t i = 0; i < p->nadd; i++)
 		fprintf(f, "%s%s", i ? " " : "", p->cmdline_add[i]);
@@ -102,17 +107,27 @@ void report_text(FILE *f, const struct check_data *c, const struct verdict_list 
 		fprintf(f, "%s%s", i ? " " : "", p->cmdline_remove[i]);
 	fprintf(f, "%s\n", p->nremove ? "" : "(nothing)");
 	fprintf(f, "  vfio-pci ids:        %s\n", p->vfio_ids);
-	fprintf(f, "  /etc/modprobe.d/igdkit-vfio.conf:\n");
-	for (const char *s = p->modprobe_conf; *s;) {
-		const char *e = strchr(s, '\n');
-		int len = e ? (int)(e - s) : (int)strlen(s);
-		fprintf(f, "    %.*s\n", len, s);
-		s += len + (e != NULL);
+	static const char *const files[] = { "/etc/modules-load.d/igdkit-vfio.conf", "/etc/modprobe.d/igdkit-vfio.conf" };
+	const char *texts[] = { p->modules_load, p->modprobe_conf };
+	for (int k = 0; k < 2; k++) {
+		fprintf(f, "  %s:\n", files[k]);
+		for (const char *s = texts[k]; *s;) {
+			const char *e = strchr(s, '\n');
+			int len = e ? (int)(e - s) : (int)strlen(s);
+			fprintf(f, "    %.*s\n", len, s);
+			s += len + (e != NULL);
+		}
 	}
-	fprintf(f, "  VM config:\n    machine: %s\n    bios: %s\n    vga: %s\n    hostpci0: %s\n", p->vm_machine,
-		p->vm_bios, p->vm_vga, p->hostpci0);
+	fprintf(f, "  ROM:                 /usr/share/kvm/%s\n", p->rom_name);
+	if (p->rom_note[0])
+		fprintf(f, "                       (%s)\n", p->rom_note);
+	fprintf(f, "  VM config (for a new VM; an existing one keeps its own i440fx pin if this QEMU has it):\n"
+		   "    machine: %s%s\n    bios: %s\n    vga: %s\n    %s: %s\n", p->vm_machine,
+		p->machine_kept ? "  (the VM's own pin, kept)" : "", p->vm_bios, p->vm_vga, p->hostpci_key, p->hostpci0);
 	if (p->args[0])
 		fprintf(f, "    args: %s\n", p->args);
+	for (size_t i = 0; i < p->nnotes; i++)
+		fprintf(f, "  note: %s\n", p->notes[i]);
 }
 
 static void json_tri(struct json *j, const char *key, enum tristate t)
@@ -298,6 +313,16 @@ static void json_plan(struct json *j, const struct igd_plan *p)
 			     : p->route == ROUTE_OVMF_EFIROM ? "ovmf-efirom"
 							      : "none");
 	json_str(j, "why", p->why);
+	json_bool(j, "qemu_known", p->qemu_known);
+	json_str(j, "qemu_depends", p->qemu_depends[0] ? p->qemu_depends : NULL);
+	json_arr(j, "cmdline_needs");
+	for (size_t i = 0; i < p->nneed; i++) {
+		json_obj(j, NULL);
+		json_str(j, "word", p->need[i].word);
+		json_str(j, "why", p->need[i].why);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
 	json_arr(j, "cmdline_add");
 	for (size_t i = 0; i < p->nadd; i++)
 		json_str(j, NULL, p->cmdline_add[i]);
@@ -310,13 +335,20 @@ static void json_plan(struct json *j, const struct igd_plan *p)
 		json_str(j, "vfio_ids", p->vfio_ids);
 		json_str(j, "modprobe_conf", p->modprobe_conf);
 		json_str(j, "modules_load", p->modules_load);
+		json_str(j, "rom_name", p->rom_name);
+		json_str(j, "rom_note", p->rom_note[0] ? p->rom_note : NULL);
 		json_obj(j, "vm");
 		json_str(j, "machine", p->vm_machine);
 		json_str(j, "bios", p->vm_bios);
 		json_str(j, "vga", p->vm_vga);
+		json_str(j, "hostpci_key", p->hostpci_key);
 		json_str(j, "hostpci0", p->hostpci0);
 		json_str(j, "args", p->args[0] ? p->args : NULL);
 		json_obj_end(j);
+		json_arr(j, "notes");
+		for (size_t i = 0; i < p->nnotes; i++)
+			json_str(j, NULL, p->notes[i]);
+		json_arr_end(j);
 	}
 	json_obj_end(j);
 }

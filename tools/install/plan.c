@@ -6,6 +6,7 @@
 #include "../lib/sha256.h"
 #include "../lib/shsplit.h"
 #include "../rom/check.h"
+#include "../check/plan.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -167,26 +168,32 @@ static bool has_word(const char *s, const char *w)
 	return false;
 }
 
-static bool any_kernel_below(const struct pve_target *t, int maj, int min)
+void install_plan_opts(const struct pve_target *t, struct plan_opts *o)
 {
-	if (!t->nkernels)
-		return true;	/* unknown: assume the old one is still around */
-	for (size_t i = 0; i < t->nkernels; i++)
-		if (t->kernels[i].major < maj || (t->kernels[i].major == maj && t->kernels[i].minor < min))
-			return true;
-	return false;
+	memset(o, 0, sizeof(*o));
+	if (t->qemu_major > 0) {
+		o->qemu_major = t->qemu_major;
+		o->qemu_minor = t->qemu_minor;
+	}
+	for (size_t i = 0; i < t->nkernels && o->nkernels < PLAN_KERNELS_MAX; i++) {
+		o->kernel_major[o->nkernels] = t->kernels[i].major;
+		o->kernel_minor[o->nkernels] = t->kernels[i].minor;
+		o->nkernels++;
+	}
 }
 
 void install_cmdline_words(const struct pve_target *t, const struct machine_facts *f, char *buf, size_t len)
 {
+	struct plan_opts o;
+	struct igd_plan *ip = calloc(1, sizeof(*ip));
 	buf[0] = 0;
-	/* PVE kernels turn the Intel IOMMU on by default from 6.8 (PVE 8.2); older ones need it. */
-	if (any_kernel_below(t, 6, 8))
-		snprintf(buf + strlen(buf), len - strlen(buf), "%sintel_iommu=on", *buf ? " " : "");
-	/* The firmware framebuffer (sysfb -> simpledrm/efifb) sits on the iGPU's aperture unless a
-	 * discrete GPU is the boot display. */
-	if (!(f->dgpu_present && f->boot_vga == TRI_NO))
-		snprintf(buf + strlen(buf), len - strlen(buf), "%sinitcall_blacklist=sysfb_init", *buf ? " " : "");
+	if (!ip)
+		return;
+	install_plan_opts(t, &o);
+	plan_compute(f, &o, ip);
+	for (size_t i = 0; i < ip->nneed; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", *buf ? " " : "", ip->need[i].word);
+	free(ip);
 }
 
 /* Non-comment text of /etc/default/grub and grub.d/NAME.cfg except ours: what GRUB already gets. */
@@ -232,15 +239,40 @@ static char *grub_existing(const struct pve_target *t, struct diag *d)
 	return o.s;
 }
 
-static int plan_grub(const struct pve_target *t, const char *words, struct install_plan *p, struct diag *d)
+char *install_target_cmdline(const struct pve_target *t, struct diag *d)
+{
+	if (t->boot == BOOT_PROXMOX_BOOT_TOOL && t->kernel_cmdline_present)
+		return strdup(t->kernel_cmdline);
+	return grub_existing(t, d);
+}
+
+/* Why a word has to leave the command line (the decision itself is plan_word_must_go). */
+static const char *must_go_reason(const char *w)
+{
+	if (strstr(w, "igfx_off"))
+		return "it hides the iGPU from the IOMMU";
+	if (!strncmp(w, "intel_iommu=", 12) || !strcmp(w, "iommu=off"))
+		return "it switches the IOMMU off";
+	if (!strncmp(w, "pcie_acs_override=", 18))
+		return "the iGPU is alone in its IOMMU group and the override removes isolation";
+	if (!strncmp(w, "vfio_iommu_type1.", 17))
+		return "interrupt remapping is there, so unsafe interrupts are not needed";
+	return "GVT-g / SR-IOV sharing conflicts with passing the whole iGPU";
+}
+
+static int plan_grub(const struct pve_target *t, const struct machine_facts *f, const char *words, struct install_plan *p,
+		     struct diag *d)
 {
 	char *have = grub_existing(t, d);
 	if (!have)
 		return diag_err(d, DIAG_NO_OFFSET, "out of memory");
-	if (has_word(have, "intel_iommu=igfx_off"))
-		diag_warn(d, DIAG_NO_OFFSET, "/etc/default/grub: intel_iommu=igfx_off hides the iGPU from the IOMMU; remove it by hand");
-	if (has_word(have, "pcie_acs_override=downstream,multifunction") || strstr(have, "pcie_acs_override"))
-		diag_warn(d, DIAG_NO_OFFSET, "GRUB command line has pcie_acs_override: the iGPU does not need it and it removes isolation");
+	/* /etc/default/grub is never rewritten: words that must go are for the user to remove. */
+	char *tmp = strdup(have);
+	for (char *tok = tmp ? strtok(tmp, " \t\n\"'") : NULL; tok; tok = strtok(NULL, " \t\n\"'"))
+		if (plan_word_must_go(f, tok))
+			diag_warn(d, DIAG_NO_OFFSET, "GRUB command line has %s: %s; remove it by hand from /etc/default/grub",
+				  tok, must_go_reason(tok));
+	free(tmp);
 	char need[512] = "";
 	char w[512];
 	snprintf(w, sizeof(w), "%s", words);
@@ -271,7 +303,8 @@ static int plan_grub(const struct pve_target *t, const char *words, struct insta
 	return rc < 0 ? -1 : 0;
 }
 
-static int plan_kernel_cmdline(const struct pve_target *t, const char *words, struct install_plan *p, struct diag *d)
+static int plan_kernel_cmdline(const struct pve_target *t, const struct machine_facts *f, const char *words,
+			       struct install_plan *p, struct diag *d)
 {
 	unsigned char *old;
 	size_t oldlen;
@@ -293,14 +326,14 @@ static int plan_kernel_cmdline(const struct pve_target *t, const char *words, st
 		return diag_err(d, DIAG_NO_OFFSET,
 				"/etc/kernel/cmdline has no root=: proxmox-boot-tool refresh would abort; fix that file first");
 	}
-	/* Rebuild the line word by word: keep everything, drop igfx_off, append what is missing. */
+	/* Rebuild the line word by word: keep everything, drop the words that must go, append what is missing. */
 	struct sbuf b = { 0 };
 	sb_add(&b, "%s", "");
 	char tmp[4096];
 	snprintf(tmp, sizeof(tmp), "%s", line);
 	for (char *tok = strtok(tmp, " \t"); tok; tok = strtok(NULL, " \t")) {
-		if (strcmp(tok, "intel_iommu=igfx_off") == 0) {
-			diag_note(d, DIAG_NO_OFFSET, "/etc/kernel/cmdline: removing intel_iommu=igfx_off (it hides the iGPU from the IOMMU)");
+		if (plan_word_must_go(f, tok)) {
+			diag_note(d, DIAG_NO_OFFSET, "/etc/kernel/cmdline: removing %s (%s)", tok, must_go_reason(tok));
 			continue;
 		}
 		sb_add(&b, "%s%s", b.len ? " " : "", tok);
@@ -350,14 +383,12 @@ static void modprobe_warnings(const struct pve_target *t, struct diag *d)
 	closedir(dd);
 }
 
-static int plan_modules(const struct pve_target *t, const struct machine_facts *f, struct install_plan *p, struct diag *d)
+static int plan_modules(const struct pve_target *t, const struct machine_facts *f, const struct igd_plan *ip,
+			struct install_plan *p, struct diag *d)
 {
-	bool virqfd = any_kernel_below(t, 6, 2) && t->nkernels;
 	struct sbuf b = { 0 };
 	sb_add(&b, "# Written by igdkit: VFIO modules, so vfio-pci can claim the iGPU (00:02.0) at boot.\n");
-	sb_add(&b, "vfio\nvfio_iommu_type1\nvfio_pci\n");
-	if (virqfd)
-		sb_add(&b, "# vfio_virqfd: a separate module only on kernels before 6.2\nvfio_virqfd\n");
+	sb_add(&b, "%s", ip->modules_load);
 	int rc = file_change(t, p, modules_dropin, b.s, b.len, 0644, false, d);
 	free(b.s);
 	if (rc < 0)
@@ -366,7 +397,7 @@ static int plan_modules(const struct pve_target *t, const struct machine_facts *
 		p->rebuild_initramfs = true;
 	unsigned char *m;
 	size_t mlen;
-	if (!virqfd && target_read(t, "/etc/modules", TEXT_MAX, &m, &mlen, NULL) == 1) {
+	if (!ip->vfio_virqfd && target_read(t, "/etc/modules", TEXT_MAX, &m, &mlen, NULL) == 1) {
 		if (has_word((char *)m, "vfio_virqfd"))
 			diag_note(d, DIAG_NO_OFFSET, "/etc/modules lists vfio_virqfd, which kernels >= 6.2 no longer have (harmless 'Failed to find module' at boot); left as it is");
 		free(m);
@@ -375,10 +406,7 @@ static int plan_modules(const struct pve_target *t, const struct machine_facts *
 	b = (struct sbuf){ 0 };
 	const char *plat = f->igd_platform ? f->igd_platform : "Intel iGPU";
 	sb_add(&b, "# Written by igdkit: hand the iGPU (8086:%04x, %s) to vfio-pci before i915 can bind it.\n", f->igd_device_id, plat);
-	sb_add(&b, "options vfio-pci ids=8086:%04x\n", f->igd_device_id);
-	sb_add(&b, "softdep i915 pre: vfio-pci\n");
-	if (f->igd_gen >= 12)
-		sb_add(&b, "softdep xe pre: vfio-pci\n");
+	sb_add(&b, "%s", ip->modprobe_conf);
 	rc = file_change(t, p, modprobe_dropin, b.s, b.len, 0644, false, d);
 	free(b.s);
 	if (rc < 0)
@@ -390,50 +418,6 @@ static int plan_modules(const struct pve_target *t, const struct machine_facts *
 }
 
 /* ---- the VM ---------------------------------------------------------- */
-
-/* QEMU 9.2's igd_gen() table (qemu-igd.md): only these IDs get legacy mode there. */
-static bool qemu92_knows(uint16_t id)
-{
-	static const uint8_t hi[] = { 0x01, 0x04, 0x0a, 0x0c, 0x0d, 0x0f, 0x16, 0x22, 0x19, 0x59, 0x3e, 0x45, 0x9a };
-	if ((id & 0xfff) == 0xa84)
-		return true;
-	for (size_t i = 0; i < sizeof(hi); i++)
-		if ((id >> 8) == hi[i])
-			return true;
-	return false;
-}
-
-/* Does the installed QEMU run this iGPU in legacy mode (SeaBIOS + VBIOS)? why gets the reason when not. */
-static bool qemu_legacy_ok(int qv, const struct machine_facts *f, char *why, size_t wl)
-{
-	if (f->igd_gen < 6 || f->igd_gen > 9) {
-		snprintf(why, wl, "legacy VBIOS exists only for Gen6-9 (this is Gen%d)", f->igd_gen);
-		return false;
-	}
-	if (qv == 902 && !qemu92_knows(f->igd_device_id)) {
-		snprintf(why, wl, "QEMU 9.2 does not know device 8086:%04x and refuses legacy mode", f->igd_device_id);
-		return false;
-	}
-	if (qv >= 1001 && (f->igd_class != 0x0300 || (f->ggc & 2))) {
-		snprintf(why, wl, "QEMU 10.1+ needs the iGPU as VGA device with IVD clear (class 0x%04x, GGC 0x%04x)", f->igd_class, f->ggc);
-		return false;
-	}
-	return true;
-}
-
-static void slug(const char *s, char *out, size_t len)
-{
-	size_t o = 0;
-	for (; s && *s && o + 1 < len; s++) {
-		if (isalnum((unsigned char)*s))
-			out[o++] = (char)tolower((unsigned char)*s);
-		else if (o && out[o - 1] != '-')
-			out[o++] = '-';
-	}
-	while (o && out[o - 1] == '-')
-		o--;
-	out[o] = 0;
-}
 
 /* Keep every args: word except our own -set device.hostpciN.x-igd-* / .addr pairs (stale or ours). */
 static int merge_args(const char *old, const char *dev, const char *ours, char *out, size_t len, struct diag *d)
@@ -500,18 +484,6 @@ static int hostpci_slot(const struct vmconf *vc)
 			return i;
 	}
 	return free_slot;
-}
-
-/* "pc-i440fx-8.1+pve0" -> 801; 0 when it has no version. */
-static int machine_version(const char *m)
-{
-	const char *v = strstr(m, "i440fx-");
-	if (!v)
-		return 0;
-	int a, b;
-	if (sscanf(v + 7, "%d.%d", &a, &b) != 2)
-		return 0;
-	return a * 100 + b;
 }
 
 static int plan_vm(const struct pve_target *t, const struct machine_facts *f, const struct install_opts *o,
@@ -583,7 +555,6 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 		free(old);
 		return -1;
 	}
-	int qv = t->qemu_major * 100 + t->qemu_minor;
 
 	/* The ROM: given, or the one the VM already uses from /usr/share/kvm. */
 	const unsigned char *rom = o->rom;
@@ -649,71 +620,56 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 				rs.vendor, rs.device, f->igd_device_id);
 	}
 
-	/* Route: SeaBIOS + VBIOS where this QEMU supports legacy mode for the iGPU and the guest
-	 * is not already UEFI; otherwise OVMF + EFI ROM. Both on i440fx with legacy-igd=1. */
+	/* Every decision (route, ROM name, machine, bios, args) comes from the plan engine that
+	 * `igdkit check` prints, given this target, this ROM and this VM. */
 	const char *cur_bios = vmconf_get(&vc, "bios");
 	bool guest_uefi = cur_bios && strcmp(cur_bios, "ovmf") == 0;
-	char why[200] = "";
-	bool legacy_ok = qemu_legacy_ok(qv, f, why, sizeof(why));
-	bool legacy = rs.has_legacy && legacy_ok && !guest_uefi;
-	if (!legacy && !rs.has_efi) {
+	struct plan_opts po;
+	install_plan_opts(t, &po);
+	po.rom_known = true;
+	po.rom_legacy = rs.has_legacy;
+	po.rom_efi = rs.has_efi;
+	po.vm_bios = cur_bios;
+	po.vm_machine = vmconf_get(&vc, "machine");
+	po.hostpci_slot = slot;
+	po.rom_name = p->rom_name[0] ? p->rom_name : NULL;
+	struct igd_plan *ip = calloc(1, sizeof(*ip));
+	if (!ip) {
 		free(kept);
 		vmconf_free(&vc);
 		free(old);
-		if (!rs.has_legacy)
-			return diag_err(d, DIAG_NO_OFFSET, "the ROM has neither a legacy VBIOS nor an EFI image");
-		return diag_err(d, DIAG_NO_OFFSET, "the ROM has only a legacy VBIOS, but %s; build an EFI ROM with 'igdkit rom make'",
-				guest_uefi ? "the VM boots UEFI (bios: ovmf)" : why);
+		return diag_err(d, DIAG_NO_OFFSET, "out of memory");
 	}
-	if (!legacy && g && !guest_uefi)
-		diag_warn(d, DIAG_NO_OFFSET, "VM %u switches from SeaBIOS to OVMF (UEFI): its guest OS must be able to boot UEFI", o->vmid);
-	if (!legacy && g && !vmconf_get(&vc, "efidisk0"))
-		diag_note(d, DIAG_NO_OFFSET, "VM %u has no efidisk0: OVMF settings will not persist (add an EFI disk in the GUI)", o->vmid);
-	if (!legacy && f->igd_gen >= 11 && qv < 902)
-		diag_warn(d, DIAG_NO_OFFSET, "QEMU %d.%d treats Gen%d as Gen8 (32-bit BDSM); upgrade pve-qemu-kvm to >= 9.2 for this iGPU",
-			  t->qemu_major, t->qemu_minor, f->igd_gen);
-
-	if (!p->rom_name[0]) {
-		char sl[64];
-		slug(f->igd_platform ? f->igd_platform : "intel", sl, sizeof(sl));
-		snprintf(p->rom_name, sizeof(p->rom_name), "igd-%s-8086-%04x-%s.rom", sl, f->igd_device_id,
-			 rs.has_legacy && rs.has_efi ? "vbios-efi" : rs.has_legacy ? "vbios" : "efi");
-	}
-
-	/* args: x-igd-gms only where QEMU zeroes the guest's stolen memory (<= 9.1); x-igd-opregion
-	 * where legacy mode will not switch it on (9.2/10.0 with an ID they do not know). */
-	char ours[256] = "";
-	char dev[24];
-	snprintf(dev, sizeof(dev), "hostpci%d", slot);
-	if (qv <= 901) {
-		if (f->gms_value >= 1 && f->gms_value <= 0x10)
-			snprintf(ours, sizeof(ours), "-set device.%s.x-igd-gms=0x%x", dev, f->gms_value);
-		else
-			diag_warn(d, DIAG_NO_OFFSET,
-				  "host DVMT pre-allocation (%u MiB) cannot be passed to QEMU %d.%d (x-igd-gms 1..0x10): set it to 64 MiB in the BIOS",
-				  f->gms_mib, t->qemu_major, t->qemu_minor);
-	}
-	bool opregion_off = (qv == 902 && !qemu92_knows(f->igd_device_id)) || (qv >= 1000 && qv < 1001 && f->igd_gen == 0);
-	if (!legacy && opregion_off)
-		snprintf(ours + strlen(ours), sizeof(ours) - strlen(ours), "%s-set device.%s.x-igd-opregion=on", *ours ? " " : "", dev);
-	char args[1024];
-	if (merge_args(vmconf_get(&vc, "args"), dev, ours, args, sizeof(args), d) < 0) {
+	plan_compute(f, &po, ip);
+	if (ip->route == ROUTE_NONE) {
+		diag_err(d, DIAG_NO_OFFSET, "%s", ip->why);
+		free(ip);
 		free(kept);
 		vmconf_free(&vc);
 		free(old);
 		return -1;
 	}
+	bool legacy = ip->route == ROUTE_LEGACY_SEABIOS;
+	if (!legacy && g && !guest_uefi)
+		diag_warn(d, DIAG_NO_OFFSET, "VM %u switches from SeaBIOS to OVMF (UEFI): its guest OS must be able to boot UEFI", o->vmid);
+	if (!legacy && g && !vmconf_get(&vc, "efidisk0"))
+		diag_note(d, DIAG_NO_OFFSET, "VM %u has no efidisk0: OVMF settings will not persist (add an EFI disk in the GUI)", o->vmid);
+	for (size_t i = 0; i < ip->nnotes; i++)
+		diag_warn(d, DIAG_NO_OFFSET, "%s", ip->notes[i]);
+	snprintf(p->rom_name, sizeof(p->rom_name), "%s", ip->rom_name);
 
-	char hostpci[300];
-	snprintf(hostpci, sizeof(hostpci), "0000:00:02.0,legacy-igd=1,romfile=%s", p->rom_name);
-	/* machine: i440fx (legacy-igd is refused on q35), pinned to a version this QEMU has. */
-	const char *cur_m = vmconf_get(&vc, "machine");
-	int mv = cur_m ? machine_version(cur_m) : 0;
-	char machine[64];
-	if (cur_m && mv && mv <= qv && strstr(cur_m, "i440fx"))
-		snprintf(machine, sizeof(machine), "%s", cur_m);
-	else
-		snprintf(machine, sizeof(machine), "pc-i440fx-%d.%d", t->qemu_major, t->qemu_minor);
+	const char *ours = ip->args;
+	const char *dev = ip->hostpci_key;
+	char args[1024];
+	if (merge_args(vmconf_get(&vc, "args"), dev, ours, args, sizeof(args), d) < 0) {
+		free(ip);
+		free(kept);
+		vmconf_free(&vc);
+		free(old);
+		return -1;
+	}
+	const char *hostpci = ip->hostpci0;
+	const char *machine = ip->vm_machine;
 
 	if (!g) {
 		char uuid[40], line[128];
@@ -741,11 +697,11 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 	else
 		vmconf_delete(&vc, "args");
 
-	snprintf(p->route, sizeof(p->route), "%s: %s, %s, hostpci%d at guest 00:02.0 (legacy-igd=1), ROM %s%s%s",
+	snprintf(p->route, sizeof(p->route), "%s: %s, %.63s, hostpci%d at guest 00:02.0 (legacy-igd=1), ROM %.95s%s%.160s",
 		 legacy ? "legacy" : "UEFI", legacy ? "SeaBIOS" : "OVMF", machine, slot, p->rom_name,
 		 *ours ? ", args " : "", ours);
-	if (!legacy && rs.has_legacy && *why)
-		diag_note(d, DIAG_NO_OFFSET, "not the legacy route: %s", guest_uefi ? "the VM already boots UEFI" : why);
+	if (!legacy && *ip->legacy_refused)
+		diag_note(d, DIAG_NO_OFFSET, "not the legacy route: %s", ip->legacy_refused);
 
 	size_t newlen;
 	char *newtext = vmconf_format(&vc, &newlen);
@@ -824,6 +780,7 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 		}
 	}
 	free(newtext);
+	free(ip);
 	free(kept);
 	vmconf_free(&vc);
 	free(old);
@@ -840,15 +797,23 @@ int install_plan_compute(const struct pve_target *t, const struct machine_facts 
 		diag_note(d, DIAG_NO_OFFSET, "root on ZFS (rpool): this plan was made on an already imported pool");
 	if (f->igd_group_alone == TRI_NO)
 		diag_warn(d, DIAG_NO_OFFSET, "00:02.0 shares its IOMMU group; igdkit does not add pcie_acs_override (it removes isolation)");
-	char words[512];
-	install_cmdline_words(t, f, words, sizeof(words));
-	if (*words) {
-		if (plan_grub(t, words, p, d) < 0)
-			goto fail;
-		if (t->boot == BOOT_PROXMOX_BOOT_TOOL && plan_kernel_cmdline(t, words, p, d) < 0)
-			goto fail;
-	}
-	if (plan_modules(t, f, p, d) < 0)
+	/* The host side: the same decisions `igdkit check` prints for this target. */
+	struct plan_opts po;
+	install_plan_opts(t, &po);
+	struct igd_plan *ip = calloc(1, sizeof(*ip));
+	if (!ip)
+		return diag_err(d, DIAG_NO_OFFSET, "out of memory");
+	plan_compute(f, &po, ip);
+	char words[PLAN_WORDS_MAX * (PLAN_WORD_LEN + 1)] = "";
+	for (size_t i = 0; i < ip->nneed; i++)
+		snprintf(words + strlen(words), sizeof(words) - strlen(words), "%s%s", *words ? " " : "", ip->need[i].word);
+	int hrc = plan_grub(t, f, words, p, d);
+	if (!hrc && t->boot == BOOT_PROXMOX_BOOT_TOOL)
+		hrc = plan_kernel_cmdline(t, f, words, p, d);
+	if (!hrc)
+		hrc = plan_modules(t, f, ip, p, d);
+	free(ip);
+	if (hrc < 0)
 		goto fail;
 	if (o->vmid && plan_vm(t, f, o, p, d) < 0)
 		goto fail;
