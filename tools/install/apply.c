@@ -207,12 +207,19 @@ static int write_change(const struct pve_target *t, const struct change *c, cons
 		return atomic_symlink((const char *)c->new, full, d);
 	if (c->kind == CH_FILE) {
 		mode_t mode = e->existed ? e->mode : c->mode;
-		if (strncmp(c->path, "/etc/pve/", 9) == 0)
-			mode = 0;	/* pmxcfs owns modes and owners there */
+		bool pmxcfs = strncmp(c->path, "/etc/pve/", 9) == 0;
 		uid_t uid = e->existed ? e->uid : 0;
 		gid_t gid = e->existed ? e->gid : 0;
-		if (atomic_write(full, c->new, c->newlen, mode, uid, gid, d) < 0)
+		/* /etc/pve on a live host is pmxcfs: written the way PVE's own tools write it
+		 * (PVE::Tools::file_set_contents: a temp file in the same directory, renamed over
+		 * the target; pmxcfs's memdb_rename replaces the target in one mutation). pmxcfs
+		 * refuses chmod/chown to anything but its own 0640/0600 root:www-data, so the temp
+		 * file is not chmod'ed; afterwards the recorded mode is set best-effort, which is a
+		 * no-op (or EPERM) on pmxcfs and keeps the mode on any other file system. */
+		if (atomic_write(full, c->new, c->newlen, pmxcfs ? 0 : mode, uid, gid, d) < 0)
 			return -1;
+		if (pmxcfs && e->existed)
+			(void)!chmod(full, e->mode);
 		char got[65], want[65];
 		sha256_buf_hex(c->new, c->newlen, want);
 		if (manifest_sha_of(full, false, got) < 0 || strcmp(got, want) != 0)

@@ -8,8 +8,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
+
+/* SQLite calls the progress handler every PROGRESS_OPS virtual-machine steps. A real config.db
+ * (<= 128 MiB, pmxcfs's limit) needs far less than BUDGET_BASE + size/BUDGET_BYTES calls for an
+ * integrity check plus a full read; a hostile one runs out and gets SQLITE_INTERRUPT. */
+#define PROGRESS_OPS 1000
+#define BUDGET_BASE 100000u
+#define BUDGET_BYTES 64u
+/* Longest value SQLite may build: pmxcfs files are <= 1 MiB, so this is slack, not a limit on
+ * real data; it stops CHECK expressions or stored values that would allocate gigabytes. */
+#define VALUE_MAX (2 * 1024 * 1024)
 
 #define DB(c) ((sqlite3 *)(c)->db)
 
@@ -34,7 +45,49 @@ void configdb_close(struct configdb *c)
 
 static int sql_err(const struct configdb *c, struct diag *d, const char *what)
 {
+	if (c->db && c->budget && c->spent > c->budget)
+		return diag_err(d, DIAG_NO_OFFSET, "%s: %s: stopped after %llu million SQLite steps: far more work than a pmxcfs "
+				"database of this size needs (damaged or not made by pmxcfs)", c->path, what,
+				(unsigned long long)(c->spent * PROGRESS_OPS / 1000000));
 	return diag_err(d, DIAG_NO_OFFSET, "%s: %s: %s", c->path, what, c->db ? sqlite3_errmsg(DB(c)) : "no database");
+}
+
+static int progress(void *arg)
+{
+	struct configdb *c = arg;
+	return ++c->spent > c->budget;
+}
+
+/* pmxcfs's database.c creates one table, `tree`, and nothing else. Anything more (a view, a
+ * trigger, an index on an expression, a virtual table) is not pmxcfs's and could make our
+ * reads endless or our writes do something else. */
+static int schema_check(struct configdb *c, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(DB(c), "SELECT type, name, sql FROM sqlite_master", -1, &st, NULL) != SQLITE_OK)
+		return sql_err(c, d, "reading the schema");
+	int rc = 0, step, tree = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *type = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		const char *sql = (const char *)sqlite3_column_text(st, 2);
+		if (type && name && strcmp(type, "table") == 0 && strcmp(name, "tree") == 0 && sql &&
+		    strncmp(sql, "CREATE TABLE ", 13) == 0) {
+			tree = 1;
+			continue;
+		}
+		if (type && name && strcmp(type, "table") == 0 && strncmp(name, "sqlite_", 7) == 0)
+			continue;	/* SQLite's own (sqlite_sequence, sqlite_stat1) */
+		rc = diag_err(d, DIAG_NO_OFFSET, "%s: schema has %s '%.64s', which pmxcfs never creates: not a pmxcfs database",
+			      c->path, type ? type : "?", name ? name : "?");
+		break;
+	}
+	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = sql_err(c, d, "reading the schema");
+	sqlite3_finalize(st);
+	if (!rc && !tree)
+		rc = diag_err(d, DIAG_NO_OFFSET, "%s: no table 'tree': not a pmxcfs database", c->path);
+	return rc;
 }
 
 static int exec_simple(struct configdb *c, const char *sql, struct diag *d)
@@ -257,6 +310,9 @@ int configdb_validate(const struct configdb *c, struct diag *d)
 		const struct cdb_row *r = &c->rows[i];
 		if (!r->name[0])
 			rc = diag_err(d, DIAG_NO_OFFSET, "%s: inode %" PRId64 " has an empty name", p, r->inode);
+		if (i && c->rows[i - 1].inode == r->inode)	/* rows are sorted by inode */
+			rc = diag_err(d, DIAG_NO_OFFSET, "%s: inode %" PRId64 " appears twice (%s, %s)", p, r->inode,
+				      c->rows[i - 1].name, r->name);
 		if (r->type != CDB_DT_DIR && r->type != CDB_DT_REG)
 			rc = diag_err(d, DIAG_NO_OFFSET, "%s: inode %" PRId64 " (%s) has type %" PRId64 ", pmxcfs accepts only 4 and 8",
 				      p, r->inode, r->name, r->type);
@@ -364,7 +420,18 @@ int configdb_open(struct configdb *c, const char *path, bool writable, struct di
 	}
 	c->db = db;
 	sqlite3_busy_timeout(db, 2000);
-	if (integrity_check(c, d) < 0 || load_rows(c, d) < 0 || configdb_validate(c, d) < 0) {
+	/* Treat the file as untrusted: no code from its schema, bounded work and value sizes. */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, VALUE_MAX);
+	struct stat fst;
+	uint64_t size = stat(path, &fst) == 0 && fst.st_size > 0 ? (uint64_t)fst.st_size : 0;
+	c->budget = BUDGET_BASE + size / BUDGET_BYTES;
+	c->spent = 0;
+	sqlite3_progress_handler(db, PROGRESS_OPS, progress, c);
+	if (schema_check(c, d) < 0 || integrity_check(c, d) < 0 || load_rows(c, d) < 0 || configdb_validate(c, d) < 0) {
 		configdb_close(c);
 		return -1;
 	}
@@ -443,6 +510,7 @@ int configdb_put_vm(struct configdb *c, const char *node, unsigned vmid, const v
 		return diag_err(d, DIAG_NO_OFFSET, "%s: VMID %u already belongs to nodes/%s/%s", c->path, vmid, g.node, g.kind);
 
 	int64_t v = c->counter;
+	c->spent = 0;
 	if (exec_simple(c, "PRAGMA synchronous=FULL", d) < 0 || exec_simple(c, "BEGIN IMMEDIATE", d) < 0)
 		return -1;
 	/* nodes -> NODE -> qemu-server: each missing directory is one mkdir (one bump). */
@@ -500,6 +568,7 @@ int configdb_delete_vm(struct configdb *c, unsigned vmid, int64_t now, struct di
 	if (strcmp(g.kind, "qemu-server") != 0)
 		return diag_err(d, DIAG_NO_OFFSET, "%u is not a VM", vmid);
 	int64_t inode = g.row->inode, v = c->counter + 1;
+	c->spent = 0;
 	if (exec_simple(c, "PRAGMA synchronous=FULL", d) < 0 || exec_simple(c, "BEGIN IMMEDIATE", d) < 0)
 		return -1;
 	sqlite3_stmt *st;

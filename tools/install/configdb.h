@@ -33,6 +33,8 @@ struct configdb {
 	struct cdb_row *rows;
 	size_t nrows;
 	int64_t counter;	/* max(__version__.version, every inode, every version) */
+	uint64_t budget;	/* SQLite progress callbacks allowed per operation (set from the file size) */
+	uint64_t spent;
 };
 
 /* A guest config found under nodes/NODE/{qemu-server,lxc,openvz}/VMID.conf. */
@@ -44,10 +46,13 @@ struct cdb_guest {
 };
 
 /*
- * Opens path (writable: read-write, so a leftover WAL is replayed), runs
- * PRAGMA integrity_check, loads every row and applies pmxcfs's load-time checks
- * (configdb_validate). Any failure is an error: nothing may be written to a DB
- * pmxcfs itself would refuse.
+ * Opens path (writable: read-write, so a leftover WAL is replayed), checks the schema
+ * is pmxcfs's (one table `tree`: no views, triggers or indexes, which could run code or
+ * never finish on our reads and writes), runs PRAGMA integrity_check, loads every row and
+ * applies pmxcfs's load-time checks (configdb_validate). Any failure is an error: nothing
+ * may be written to a DB pmxcfs itself would refuse. The work SQLite does for one call is
+ * bounded (progress budget proportional to the file size; values over 2 MiB refused), so a
+ * hostile file ends in an error, not a hang.
  */
 int configdb_open(struct configdb *c, const char *path, bool writable, struct diag *d);
 void configdb_close(struct configdb *c);

@@ -233,10 +233,10 @@ static void pvecfg_version(struct pve_target *t)
 	free(s);
 }
 
-static void vm_summary(struct pve_guest *g, const struct cdb_row *row)
+static void vm_summary(struct pve_guest *g, const unsigned char *data, size_t len)
 {
 	struct vmconf vc;
-	if (!row->data || vmconf_parse(&vc, (const char *)row->data, row->len, NULL) < 0)
+	if (!data || vmconf_parse(&vc, (const char *)data, len, NULL) < 0)
 		return;
 	const char *v;
 	if ((v = vmconf_get(&vc, "name")))
@@ -344,13 +344,138 @@ static void load_guests(struct pve_target *t, struct diag *d)
 			pg->vmid = g[i].vmid;
 			snprintf(pg->node, sizeof(pg->node), "%s", g[i].node);
 			snprintf(pg->kind, sizeof(pg->kind), "%s", g[i].kind);
-			vm_summary(pg, g[i].row);
+			vm_summary(pg, g[i].row->data, g[i].row->len);
 		}
 		if (t->guests)
 			t->nguests = (size_t)n;
 	}
 	free(g);
 	target_snapshot_done(&c, tmp);
+}
+
+/* A mount-table field: \040 (space), \011, \012, \134 are octal escapes. */
+static void unescape_mount_field(char *s)
+{
+	char *o = s;
+	for (char *p = s; *p; p++) {
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+			*o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+			p += 3;
+		} else
+			*o++ = *p;
+	}
+	*o = 0;
+}
+
+/*
+ * Is the target's /etc/pve pmxcfs's FUSE mount, i.e. a live host? The mount table is read
+ * as ROOT/proc/mounts: /proc/mounts for "/", and for a --root tree its own proc (bind-mounted
+ * for a chroot, or a test fixture's file). Its mount points are paths as this process sees
+ * them (/proc/mounts is /proc/self/mounts), so the entry must be ROOT/etc/pve itself: a
+ * chroot's bind-mounted /proc listing the host's own /etc/pve does not count. pmxcfs mounts
+ * through libfuse without fsname/subtype ("/dev/fuse /etc/pve fuse ..."); "fuse.pmxcfs" is
+ * accepted too. The mount must also answer: .version is one of pmxcfs's virtual files.
+ */
+static bool etc_pve_mounted(const struct pve_target *t)
+{
+	char want[INST_PATH], p[INST_PATH];
+	if (target_path(t, "/etc/pve", want, sizeof(want)) < 0 || target_path(t, "/proc/mounts", p, sizeof(p)) < 0)
+		return false;
+	bool listed = false;
+	char *s = read_text(t, "/proc/mounts", (size_t)4 << 20);
+	if (s) {
+		for (char *l = strtok(s, "\n"); l && !listed; l = strtok(NULL, "\n")) {
+			char src[512], mnt[INST_PATH], type[64];
+			if (sscanf(l, "%511s %4095s %63s", src, mnt, type) != 3)
+				continue;
+			unescape_mount_field(mnt);
+			listed = strcmp(mnt, want) == 0 && (strcmp(type, "fuse.pmxcfs") == 0 ||
+							    (strcmp(type, "fuse") == 0 && strcmp(src, "/dev/fuse") == 0));
+		}
+		free(s);
+	} else if (strcmp(t->root, "/") == 0) {
+		/* no /proc: the file system type of /etc/pve itself */
+		struct statfs sf;
+		listed = statfs("/etc/pve", &sf) == 0 && (unsigned long)sf.f_type == FUSE_SUPER_MAGIC;
+	}
+	return listed && exists(t, "/etc/pve/.version");
+}
+
+/* "[1-9][0-9]*.conf" -> vmid, else 0 (the names pmxcfs lists as guests). */
+static unsigned conf_vmid(const char *n)
+{
+	if (*n < '1' || *n > '9')
+		return 0;
+	unsigned long v = 0;
+	for (; isdigit((unsigned char)*n); n++)
+		if ((v = v * 10 + (unsigned long)(*n - '0')) > 999999999UL)
+			return 0;
+	return strcmp(n, ".conf") == 0 ? (unsigned)v : 0;
+}
+
+static int cmp_guest_id(const void *a, const void *b)
+{
+	const struct pve_guest *x = a, *y = b;
+	return x->vmid < y->vmid ? -1 : x->vmid > y->vmid;
+}
+
+/* Guests from the live /etc/pve: nodes/NODE/{qemu-server,lxc,openvz}/VMID.conf. */
+static void load_guests_pve(struct pve_target *t, struct diag *d)
+{
+	static const char *const kinds[] = { "qemu-server", "lxc", "openvz" };
+	char p[INST_PATH];
+	if (target_path(t, "/etc/pve/nodes", p, sizeof(p)) < 0)
+		return;
+	DIR *nd = opendir(p);
+	if (!nd)
+		return;
+	size_t cap = 0;
+	struct dirent *ne;
+	while ((ne = readdir(nd))) {
+		if (ne->d_name[0] == '.' || strlen(ne->d_name) >= sizeof(t->guests[0].node))
+			continue;
+		for (int k = 0; k < 3; k++) {
+			char rel[512];
+			snprintf(rel, sizeof(rel), "/etc/pve/nodes/%s/%s", ne->d_name, kinds[k]);
+			if (target_path(t, rel, p, sizeof(p)) < 0)
+				continue;
+			DIR *kd = opendir(p);
+			if (!kd)
+				continue;
+			struct dirent *fe;
+			while ((fe = readdir(kd))) {
+				unsigned id = conf_vmid(fe->d_name);
+				if (!id || t->nguests >= 100000)
+					continue;
+				if (t->nguests == cap) {
+					size_t nc = cap ? cap * 2 : 16;
+					struct pve_guest *nv = realloc(t->guests, nc * sizeof(*nv));
+					if (!nv) {
+						diag_err(d, DIAG_NO_OFFSET, "out of memory");
+						break;
+					}
+					t->guests = nv;
+					cap = nc;
+				}
+				struct pve_guest *g = &t->guests[t->nguests++];
+				memset(g, 0, sizeof(*g));
+				g->vmid = id;
+				snprintf(g->node, sizeof(g->node), "%s", ne->d_name);
+				snprintf(g->kind, sizeof(g->kind), "%s", kinds[k]);
+				char fr[1024];
+				snprintf(fr, sizeof(fr), "%s/%s", rel, fe->d_name);
+				unsigned char *text;
+				size_t len;
+				if (target_read(t, fr, (size_t)1 << 20, &text, &len, d) == 1)
+					vm_summary(g, text, len);
+				free(text);
+			}
+			closedir(kd);
+		}
+	}
+	closedir(nd);
+	if (t->nguests)
+		qsort(t->guests, t->nguests, sizeof(*t->guests), cmp_guest_id);
 }
 
 int target_probe(const char *root, struct pve_target *t, struct diag *d)
@@ -426,13 +551,13 @@ int target_probe(const char *root, struct pve_target *t, struct diag *d)
 	}
 	t->corosync_file = exists(t, "/etc/corosync/corosync.conf");
 
-	/* A live host: the root is "/" and /etc/pve is pmxcfs's FUSE mount. */
-	struct statfs sf;
-	if (strcmp(t->root, "/") == 0 && statfs("/etc/pve", &sf) == 0 && (unsigned long)sf.f_type == FUSE_SUPER_MAGIC &&
-	    access("/etc/pve/.version", F_OK) == 0)
-		t->etc_pve_mounted = true;
-
-	if (t->configdb_present)
+	t->etc_pve_mounted = etc_pve_mounted(t);
+	if (t->etc_pve_mounted) {
+		/* The live /etc/pve is the truth (config.db is pmxcfs's, open and in WAL use):
+		 * guests and cluster membership come from it, config.db is not even read. */
+		t->corosync_row = exists(t, "/etc/pve/corosync.conf");
+		load_guests_pve(t, d);
+	} else if (t->configdb_present)
 		load_guests(t, d);
 	return 0;
 }

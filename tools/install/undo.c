@@ -47,9 +47,14 @@ static int restore_from_backup(const char *root, const struct manifest *m, const
 		sha256_buf_hex(fb.data ? (void *)fb.data : (void *)"", fb.len, sha);
 		if (strcmp(e->kind, "sidecar") != 0 && strcmp(sha, e->sha_before) != 0)
 			rc = diag_err(d, DIAG_NO_OFFSET, "%s: backup copy does not match the manifest's sha256; not restored", bp);
-		else
-			rc = atomic_write(full, fb.data ? (void *)fb.data : (void *)"", fb.len,
-					  strncmp(e->path, "/etc/pve/", 9) == 0 ? 0 : e->mode, e->uid, e->gid, d);
+		else {
+			/* /etc/pve: pmxcfs takes no chmod (see apply.c write_change); best effort after. */
+			bool pmxcfs = strncmp(e->path, "/etc/pve/", 9) == 0;
+			rc = atomic_write(full, fb.data ? (void *)fb.data : (void *)"", fb.len, pmxcfs ? 0 : e->mode, e->uid,
+					  e->gid, d);
+			if (!rc && pmxcfs)
+				(void)!chmod(full, e->mode);
+		}
 	}
 	file_buf_free(&fb);
 	return rc;

@@ -82,9 +82,30 @@ struct run {
 	struct file_buf rom;
 };
 
+static char *replace1(const char *s, const char *from, const char *to)
+{
+	const char *at = strstr(s, from);
+	assert_non_null(at);
+	char *o = malloc(strlen(s) + strlen(to) + 1);
+	sprintf(o, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+	return o;
+}
+
+/* "live-TREE": TREE as a live host sees it (pve_make_live): VM 100 is in /etc/pve, named
+ * differently from config.db's VM 100, so the tests can tell where it was read from. */
+static char *live_conf(void)
+{
+	return replace1(conf100, "name: Win11-iGD\n", "name: live-vm\n");
+}
+
 static int plan_for(struct run *r, const char *tree, const struct machine_facts *f, const char *rom, unsigned vmid, bool create)
 {
-	if (tree)
+	if (tree && strncmp(tree, "live-", 5) == 0) {
+		r->root = pve_root(tree + 5);
+		char *lc = live_conf();
+		pve_make_live(r->root, lc, "", true);
+		free(lc);
+	} else if (tree)
 		r->root = pve_root(tree);
 	diag_init(&r->d);
 	memset(&r->rom, 0, sizeof(r->rom));
@@ -659,11 +680,187 @@ static void fault_points_on(const char *tree)
 static void test_fault_points(void **state)
 {
 	(void)state;
+	fault_points_on("live-pve8-grub");
 	fault_points_on("pve8-grub");
 	fault_points_on("pve8-zfs-sdboot");
 	fault_points_on("pve8-cluster");
 }
 
+
+static char *sha_of_file(const char *root, const char *rel)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "sha256sum < '%s/%s' | cut -c1-64", root, rel);
+	char *s = sh_capture(cmd);
+	s[strcspn(s, "\n")] = 0;
+	return s;
+}
+
+/* A live host (/etc/pve mounted): the VM change goes through /etc/pve (temp file + rename in the
+ * same directory, as PVE's own file_set_contents does; pmxcfs's memdb_rename replaces the target),
+ * backed up and in the manifest; config.db is neither read nor written; undo restores the file
+ * byte-identical; a second run has nothing to do. */
+static void test_live_etc_pve(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	struct run r;
+	const char *conf = "etc/pve/nodes/pve/qemu-server/100.conf";
+	assert_int_equal(plan_for(&r, "live-pve8-grub", &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	char *old = live_conf();
+	char *want = replace1(conf100_pve8_cfl, "name: Win11-iGD\n", "name: live-vm\n");
+	assert_true(r.t.etc_pve_mounted);
+	/* guests come from /etc/pve: only VM 100 there (config.db also has 101), with its own name */
+	assert_int_equal(r.t.nguests, 1);
+	assert_int_equal(r.t.guests[0].vmid, 100);
+	assert_string_equal(r.t.guests[0].name, "live-vm");
+	assert_string_equal(r.t.guests[0].kind, "qemu-server");
+	const struct change *c = find_change(&r.p, "/etc/pve/nodes/pve/qemu-server/100.conf");
+	assert_non_null(c);
+	assert_int_equal(c->kind, CH_FILE);
+	assert_int_equal(c->mode, 0);	/* pmxcfs owns modes there */
+	assert_null(find_change(&r.p, INST_CONFIGDB));
+	assert_string_equal((const char *)c->old, old);
+	assert_string_equal((const char *)c->new, want);
+
+	char *before = tree_digest(r.root);
+	char *db_sha = sha_of_file(r.root, "var/lib/pve-cluster/config.db");
+	char id[64];
+	assert_int_equal(apply_run(&r, id), 0);
+	assert_file(r.root, conf, want);
+	/* config.db untouched: same bytes, no WAL/SHM made by opening it */
+	char *db_sha2 = sha_of_file(r.root, "var/lib/pve-cluster/config.db");
+	assert_string_equal(db_sha2, db_sha);
+	free(db_sha2);
+	assert_false(path_exists(r.root, "var/lib/pve-cluster/config.db-wal"));
+	assert_false(path_exists(r.root, "var/lib/pve-cluster/config.db-shm"));
+	/* atomic: nothing but the config is left in pmxcfs's directory (no temp file) */
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "ls -A '%s/etc/pve/nodes/pve/qemu-server'", r.root);
+	char *ls = sh_capture(cmd);
+	assert_string_equal(ls, "100.conf\n");
+	free(ls);
+	/* the manifest: path, existed, sha256 before/after (sha256sum's), backup copy = old bytes */
+	struct manifest m;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(manifest_load(r.root, id, &m, &d), 0);
+	assert_int_equal(m.state, MAN_APPLIED);
+	assert_int_equal(m.vmid, 0);	/* no config.db row written */
+	const struct manifest_entry *e = NULL;
+	for (size_t i = 0; i < m.n; i++)
+		if (strcmp(m.e[i].path, "/etc/pve/nodes/pve/qemu-server/100.conf") == 0)
+			e = &m.e[i];
+	assert_non_null(e);
+	assert_string_equal(e->kind, "file");
+	assert_true(e->existed);
+	for (size_t i = 0; i < m.n; i++)
+		assert_string_not_equal(m.e[i].kind, "configdb");
+	snprintf(cmd, sizeof(cmd), "printf %%s '%s' | sha256sum | cut -c1-64", old);
+	char *sb = sh_capture(cmd);
+	sb[64] = 0;
+	assert_string_equal(e->sha_before, sb);
+	free(sb);
+	char *sa = sha_of_file(r.root, conf);
+	assert_string_equal(e->sha_after, sa);
+	free(sa);
+	char bk[512];
+	snprintf(bk, sizeof(bk), "var/lib/igdkit/backup/%s/%s", id, e->backup);
+	assert_file(r.root, bk, old);
+	diag_free(&d);
+	run_free(&r, true);
+
+	/* second run: nothing to change */
+	struct run r2 = { .root = r.root };
+	assert_int_equal(plan_for(&r2, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	assert_int_equal(r2.p.n, 0);
+	run_free(&r2, true);
+
+	/* undo: the file byte-identical, the whole tree as before */
+	struct manifest mu;
+	diag_init(&d);
+	assert_int_equal(install_undo(r.root, id, &mu, &d), 0);
+	diag_free(&d);
+	assert_file(r.root, conf, old);
+	char *after = tree_digest(r.root);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+	free(db_sha);
+	free(old);
+	free(want);
+	rm_rf(r.root);
+	free(r.root);
+}
+
+/* Only ROOT's own /etc/pve mount counts: a mount table naming the host's /etc/pve (a chroot
+ * with the host's /proc), or a mount that does not answer (no .version), is not a live target:
+ * the change goes to config.db as offline. */
+static void test_live_detection_strict(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	for (int k = 0; k < 2; k++) {
+		char *root = pve_root("pve8-grub");
+		char *lc = live_conf();
+		pve_make_live(root, lc, k == 0 ? "/etc/pve" : "", k == 0);
+		free(lc);
+		struct run r = { .root = root };
+		assert_int_equal(plan_for(&r, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+		assert_false(r.t.etc_pve_mounted);
+		assert_int_equal(r.t.nguests, 2);	/* from config.db */
+		assert_string_equal(r.t.guests[0].name, "Win11-iGD");
+		const struct change *c = find_change(&r.p, INST_CONFIGDB);
+		assert_non_null(c);
+		assert_int_equal(c->kind, CH_CONFIGDB);
+		assert_null(find_change(&r.p, "/etc/pve/nodes/pve/qemu-server/100.conf"));
+		run_free(&r, false);
+	}
+	/* an escaped mount point (\040 for a space in the root's path) is still ours */
+	char *base = make_tmpdir();
+	char root[4200];
+	snprintf(root, sizeof(root), "%s/with space", base);
+	sh("mkdir '%s' && cp -a tests/data/pve/pve8-grub/. '%s'/ && mkdir -p '%s/var/lib/pve-cluster' && cp '%s' '%s/var/lib/pve-cluster/config.db'",
+	   root, root, root, fixture_path("pve-configdb/config.db"), root);
+	char mp[4300];
+	snprintf(mp, sizeof(mp), "%s/with\\040space/etc/pve", base);
+	char *lc = live_conf();
+	pve_make_live(root, lc, mp, true);
+	free(lc);
+	struct pve_target t;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(target_probe(root, &t, &d), 0);
+	assert_true(t.etc_pve_mounted);
+	assert_string_equal(t.guests[0].name, "live-vm");
+	target_free(&t);
+	diag_free(&d);
+	rm_rf(base);
+	free(base);
+}
+
+/* A live cluster member: membership comes from /etc/pve/corosync.conf (config.db is not read). */
+static void test_live_cluster_member(void **state)
+{
+	(void)state;
+	char *root = pve_root("pve8-grub");
+	char *lc = live_conf();
+	pve_make_live(root, lc, "", true);
+	free(lc);
+	struct pve_target t;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(target_probe(root, &t, &d), 0);
+	assert_false(target_clustered(&t));
+	target_free(&t);
+	sh("printf 'totem {\\n  cluster_name: lab\\n}\\n' > '%s/etc/pve/corosync.conf'", root);
+	assert_int_equal(target_probe(root, &t, &d), 0);
+	assert_true(target_clustered(&t));
+	target_free(&t);
+	diag_free(&d);
+	rm_rf(root);
+	free(root);
+}
 
 /* The host ran between install and undo: pmxcfs wrote to config.db, so the file cannot go back
  * byte for byte; the VM's row goes back (as one more pmxcfs change), pmxcfs's rows stay. */
@@ -757,6 +954,9 @@ int main(void)
 		cmocka_unit_test(test_cluster_stages_qm_set),
 		cmocka_unit_test(test_refusals_write_nothing),
 		cmocka_unit_test(test_fault_points),
+		cmocka_unit_test(test_live_etc_pve),
+		cmocka_unit_test(test_live_detection_strict),
+		cmocka_unit_test(test_live_cluster_member),
 		cmocka_unit_test(test_undo_after_host_ran),
 		cmocka_unit_test(test_kernel_cmdline_cleanup),
 	};

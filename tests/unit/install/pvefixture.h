@@ -55,6 +55,35 @@ static inline char *pve_root(const char *tree)
 	return t;
 }
 
+/*
+ * The same root as seen on a live PVE host: /etc/pve is pmxcfs's FUSE mount. ROOT/proc/mounts
+ * lists ROOT/etc/pve the way libfuse mounts it for pmxcfs (source /dev/fuse, type fuse, no
+ * subtype: pve-cluster src/pmxcfs/pmxcfs.c calls fuse_mount without fsname/subtype), and
+ * ROOT/etc/pve holds pmxcfs's virtual .version plus nodes/pve/qemu-server/100.conf = conf.
+ * mount_point: what proc/mounts names ("" = ROOT/etc/pve).
+ */
+static inline void pve_make_live(const char *root, const char *conf, const char *mount_point, bool version_file)
+{
+	char p[9000], mp[8800];
+	snprintf(mp, sizeof(mp), "%s%s", *mount_point ? "" : root, *mount_point ? mount_point : "/etc/pve");
+	sh("mkdir -p '%s/proc' '%s/etc/pve/nodes/pve/qemu-server' '%s/etc/pve/nodes/pve/lxc' '%s/etc/pve/priv'", root, root, root, root);
+	snprintf(p, sizeof(p), "%s/proc/mounts", root);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fprintf(f, "sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
+		   "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"
+		   "/dev/mapper/pve-root / ext4 rw,relatime,errors=remount-ro 0 0\n"
+		   "/dev/fuse %s fuse rw,nosuid,nodev,relatime,user_id=0,group_id=0,default_permissions,allow_other 0 0\n",
+		mp);
+	fclose(f);
+	if (version_file) {
+		snprintf(p, sizeof(p), "%s/etc/pve/.version", root);
+		write_file(p, "{\"version\":36}\n", 15);
+	}
+	snprintf(p, sizeof(p), "%s/etc/pve/nodes/pve/qemu-server/100.conf", root);
+	write_file(p, conf, strlen(conf));
+}
+
 /* Every file and symlink (sha256 / link target) and every directory, outside igdkit's backup
  * folder, plus the DB's rows as sqlite3 .dump prints them. */
 static inline char *tree_digest(const char *root)
