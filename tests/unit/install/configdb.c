@@ -3,6 +3,9 @@
 #include "install/configdb.h"
 #include "lib/sha256.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 /* Expected rows from pve-configdb/SOURCE.md (inode|parent|version|writer|type|name|length). */
 static const char fixture_rows[] =
 	"0|0|36|0|8|__version__|\n"
@@ -225,6 +228,70 @@ static void test_fault_before_commit_changes_nothing(void **state)
 	}
 }
 
+/* config.db is untrusted bytes: a schema pmxcfs never makes (a view named tree that never ends,
+ * a trigger that would run on our write, an index, a table without the inode key holding one
+ * inode twice) is refused quickly, before any write; a CHECK that would build a 500 MB string
+ * costs no memory. The DBs
+ * are made with the sqlite3 tool. */
+static void test_refuses_hostile_schemas(void **state)
+{
+	(void)state;
+	static const char cols[] = "parent INTEGER NOT NULL, version INTEGER NOT NULL, writer INTEGER NOT NULL, "
+				   "mtime INTEGER NOT NULL, type INTEGER NOT NULL, name TEXT NOT NULL, data BLOB";
+	char sql[6][1024];
+	snprintf(sql[0], sizeof(sql[0]),
+		 "CREATE VIEW tree AS WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x+1 FROM c) SELECT x AS inode, 0 AS parent, "
+		 "x AS version, 0 AS writer, 0 AS mtime, 8 AS type, 'f'||x AS name, NULL AS data FROM c;");
+	snprintf(sql[1], sizeof(sql[1]), "CREATE TABLE log(x); CREATE TRIGGER t AFTER UPDATE ON tree BEGIN INSERT INTO log VALUES (1); END;");
+	snprintf(sql[2], sizeof(sql[2]), "CREATE INDEX byname ON tree(name);");
+	snprintf(sql[3], sizeof(sql[3]),
+		 "CREATE TABLE tree (inode INTEGER PRIMARY KEY NOT NULL, parent INTEGER NOT NULL CHECK(length(printf('%%.*c', 500000000, 'x')) > 0), "
+		 "version INTEGER NOT NULL, writer INTEGER NOT NULL, mtime INTEGER NOT NULL, type INTEGER NOT NULL, name TEXT NOT NULL, data BLOB); "
+		 "PRAGMA ignore_check_constraints=1; INSERT INTO tree VALUES (0,0,1,0,0,8,'__version__',NULL);");
+	snprintf(sql[4], sizeof(sql[4]),
+		 "CREATE TABLE tree (inode INTEGER NOT NULL, %s); INSERT INTO tree VALUES (0,0,9,0,0,8,'__version__',NULL),"
+		 "(5,0,5,0,0,8,'a.cfg',x'31'),(5,0,6,0,0,8,'b.cfg',x'32');", cols);
+	snprintf(sql[5], sizeof(sql[5]), "CREATE TABLE other (x);");
+	static const char *const want[] = { "schema has view 'tree'", "schema has table 'log'", "schema has index 'byname'",
+					    NULL, "inode 5 appears twice", "schema has table 'other'" };
+	/* on the fixture's DB (1, 2, 5) or a fresh file (0, 3, 4) */
+	static const bool on_fixture[] = { false, true, true, false, false, true };
+	for (int i = 0; i < 6; i++) {
+		char *dir = make_tmpdir();
+		char db[4200];
+		snprintf(db, sizeof(db), "%s/config.db", dir);
+		if (on_fixture[i])
+			sh("cp '%s' '%s' && chmod 600 '%s'", fixture_path("pve-configdb/config.db"), db, db);
+		sh("sqlite3 '%s' \"%s\"", db, sql[i]);
+		char sha[65], sha2[65];
+		assert_int_equal(sha256_file_hex(db, sha), 0);
+		struct configdb c;
+		struct diag d;
+		diag_init(&d);
+		alarm(30);	/* the view never ends: without the schema check this would hang */
+		int rc = configdb_open(&c, db, true, &d);
+		alarm(0);
+		if (!want[i]) {
+			/* SQLite evaluates the CHECK in integrity_check: with values capped at 2 MiB the
+			 * 500 MB string is never built (the DB itself is acceptable to pmxcfs's rules) */
+			struct rusage ru;
+			assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
+			if (ru.ru_maxrss > 300 * 1024)
+				fail_msg("case %d: peak memory %ld KiB", i, ru.ru_maxrss);
+			assert_int_equal(rc, 0);
+			configdb_close(&c);
+		} else if (rc != -1)
+			fail_msg("case %d: opened", i);
+		else if (!strstr(diag_last(&d), want[i]))
+			fail_msg("case %d: '%s' does not say '%s'", i, diag_last(&d), want[i]);
+		assert_int_equal(sha256_file_hex(db, sha2), 0);
+		assert_string_equal(sha, sha2);
+		diag_free(&d);
+		rm_rf(dir);
+		free(dir);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_refuses_broken_dbs),
 		cmocka_unit_test(test_refuses_vmid_of_container),
 		cmocka_unit_test(test_fault_before_commit_changes_nothing),
+		cmocka_unit_test(test_refuses_hostile_schemas),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
