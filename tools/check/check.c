@@ -97,13 +97,14 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 	struct pve_target *t = calloc(1, sizeof(*t));
 	struct plan_opts po = { 0 };
 	char *target_cmd = NULL;
-	if (t && ctx->root) {
+	if (t) {
 		struct diag td;
 		diag_init(&td);
-		if (target_probe(ctx->root, t, &td) == 0) {
+		if (target_probe(ctx->root ? ctx->root : "/", t, &td) == 0) {
 			install_plan_opts(t, &po);
 			target_cmd = install_target_cmdline(t, &td);
 			po.target_cmdline = target_cmd;
+			po.target_cmdline_name = install_target_cmdline_name(t);
 			target_free(t);
 		}
 		diag_free(&td);

@@ -121,6 +121,9 @@ static void plan_cmdline(const struct machine_facts *f, const struct plan_opts *
 						: "the iGPU is the boot display: no firmware framebuffer on its memory (BAR2)");
 
 	const char *cmd = o && o->target_cmdline ? o->target_cmdline : f->cmdline;
+	snprintf(p->compared_with, sizeof(p->compared_with), "%s",
+		 o && o->target_cmdline ? (o->target_cmdline_name ? o->target_cmdline_name : "the target's command line")
+					: "/proc/cmdline");
 	char w[PLAN_WORD_LEN];
 	size_t pos = 0;
 	while (next_word(cmd, &pos, w, sizeof(w))) {

@@ -26,6 +26,7 @@ struct plan_opts {
 	/* The kernel command line the target is configured with (GRUB files, /etc/kernel/cmdline);
 	 * NULL: compare with the facts' running cmdline. */
 	const char *target_cmdline;
+	const char *target_cmdline_name;	/* where it comes from ("/etc/kernel/cmdline"), for the report */
 	/* The option ROM that will be used; rom_known false: the one 'igdkit rom make' makes
 	 * (a legacy VBIOS for Gen6-9, EFI images otherwise). */
 	bool rom_known, rom_legacy, rom_efi;
@@ -62,6 +63,7 @@ struct igd_plan {
 	/* Host kernel command line */
 	struct plan_word need[PLAN_WORDS_MAX];	/* every word this host needs */
 	size_t nneed;
+	char compared_with[64];		/* the cmdline add/remove are relative to ("/proc/cmdline") */
 	char cmdline_add[PLAN_WORDS_MAX][PLAN_WORD_LEN];	/* needed and not on the compared cmdline */
 	size_t nadd;
 	char cmdline_remove[PLAN_WORDS_MAX][PLAN_WORD_LEN];	/* words on the compared cmdline that must go */

@@ -101,11 +101,13 @@ void report_text(FILE *f, const struct check_data *c, const struct verdict_list 
 	fprintf(f, "  kernel cmdline add:  ");
 	for (size_t i = 0; i < p->nadd; i++)
 		fprintf(f, "%s%s", i ? " " : "", p->cmdline_add[i]);
-	fprintf(f, "%s\n", p->nadd ? "" : "(nothing)");
+	fprintf(f, "%s  (not yet in %s)\n", p->nadd ? "" : "(nothing)", p->compared_with);
 	fprintf(f, "  cmdline remove:      ");
 	for (size_t i = 0; i < p->nremove; i++)
 		fprintf(f, "%s%s", i ? " " : "", p->cmdline_remove[i]);
-	fprintf(f, "%s\n", p->nremove ? "" : "(nothing)");
+	fprintf(f, "%s\n", p->nremove ? "  (install drops them from /etc/kernel/cmdline; in /etc/default/grub it warns"
+					 " and leaves them to you)"
+				       : "(nothing)");
 	fprintf(f, "  vfio-pci ids:        %s\n", p->vfio_ids);
 	static const char *const files[] = { "/etc/modules-load.d/igdkit-vfio.conf", "/etc/modprobe.d/igdkit-vfio.conf" };
 	const char *texts[] = { p->modules_load, p->modprobe_conf };
@@ -323,6 +325,7 @@ static void json_plan(struct json *j, const struct igd_plan *p)
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+	json_str(j, "cmdline_compared_with", p->compared_with[0] ? p->compared_with : NULL);
 	json_arr(j, "cmdline_add");
 	for (size_t i = 0; i < p->nadd; i++)
 		json_str(j, NULL, p->cmdline_add[i]);

@@ -156,6 +156,8 @@ void install_plan_opts(const struct pve_target *t, struct plan_opts *o);
 /* The kernel command line the target is configured with, for comparing against: /etc/kernel/cmdline
  * on proxmox-boot-tool installs that have it, otherwise the GRUB files (allocated; NULL on error). */
 char *install_target_cmdline(const struct pve_target *t, struct diag *d);
+/* Which file(s) that is: "/etc/kernel/cmdline" or "/etc/default/grub(.d)". */
+const char *install_target_cmdline_name(const struct pve_target *t);
 
 /* ---- diff.c ------------------------------------------------------------ */
 

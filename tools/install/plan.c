@@ -239,6 +239,12 @@ static char *grub_existing(const struct pve_target *t, struct diag *d)
 	return o.s;
 }
 
+const char *install_target_cmdline_name(const struct pve_target *t)
+{
+	return t->boot == BOOT_PROXMOX_BOOT_TOOL && t->kernel_cmdline_present ? "/etc/kernel/cmdline"
+									       : "/etc/default/grub(.d)";
+}
+
 char *install_target_cmdline(const struct pve_target *t, struct diag *d)
 {
 	if (t->boot == BOOT_PROXMOX_BOOT_TOOL && t->kernel_cmdline_present)

@@ -376,7 +376,10 @@ static void test_commands_agree(void **state)
 			 "bad+=[] if vm.get(\"args\")==v[\"args\"] else [\"args\"]\n"
 			 "bad+=[] if vm.get(\"bios\",\"seabios\")==v[\"bios\"] else [\"bios\"]\n"
 			 "bad+=[] if i[\"rom_name\"]==c[\"rom_name\"] else [\"rom\"]\n"
-			 "print(\" \".join(bad) or \"same\", v[\"machine\"], v[\"args\"])' '%s' '%s'",
+			 "plus=[l[1:] for l in i[\"diff\"].splitlines() if l.startswith(\"+\") and not l.startswith(\"+++\")]\n"
+			 "host=c[\"cmdline_add\"]+c[\"modprobe_conf\"].splitlines()+c[\"modules_load\"].splitlines()\n"
+			 "bad+=[] if c[\"cmdline_add\"] and all(any(w in l for l in plus) for w in host) else [\"host\"]\n"
+			 "print(\" \".join(bad) or \"same\", v[\"machine\"], v[\"args\"], c[\"cmdline_compared_with\"])' '%s' '%s'",
 			 p1, p2);
 		FILE *py = popen(cmd, "r");
 		assert_non_null(py);
@@ -388,7 +391,8 @@ static void test_commands_agree(void **state)
 		 * GGC (0x50 = 0x0210 in the dump: GMS bits 7:3 = 2, 64 MiB) only on QEMU <= 9.1 */
 		static const char *const machines[] = { "pc-i440fx-7.2", "pc-i440fx-9.0", "pc-i440fx-9.2", "pc-i440fx-10.0" };
 		char want[300];
-		snprintf(want, sizeof(want), "same %s %s\n", machines[i], i < 2 ? "-set device.hostpci0.x-igd-gms=0x2" : "None");
+		snprintf(want, sizeof(want), "same %s %s %s\n", machines[i], i < 2 ? "-set device.hostpci0.x-igd-gms=0x2" : "None",
+			 i == 2 ? "/etc/kernel/cmdline" : "/etc/default/grub(.d)");
 		if (strcmp(line, want) != 0)
 			fail_msg("%s: check and install differ: %s (wanted %s)", trees[i], line, want);
 		free(cout);
