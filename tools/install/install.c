@@ -300,7 +300,7 @@ static int list_installs(struct ctx *ctx)
 			time_t tt = (time_t)v[i].last_boot;
 			struct tm tm;
 			gmtime_r(&tt, &tm);
-			strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
 		}
 		fprintf(ctx->out, "--target %s  VG %s, %.1f GiB, host %s, PVE %s, last boot %s\n", v[i].vg_uuid, v[i].vg_name,
 			(double)v[i].size / (1024.0 * 1024 * 1024), v[i].hostname[0] ? v[i].hostname : "?",

@@ -81,6 +81,16 @@ int target_path(const struct pve_target *t, const char *abs, char *buf, size_t l
 /* Reads abs under the root: 1 read, 0 missing, -1 error (diag). *data is NUL-terminated. */
 int target_read(const struct pve_target *t, const char *abs, size_t max, unsigned char **data, size_t *len,
 		struct diag *d);
+/*
+ * When the install at root last ran (epoch seconds, 0 unknown): the newest mtime of files a
+ * running Debian/PVE system rewrites at every boot and shutdown: /var/lib/systemd/random-seed
+ * (systemd-random-seed.service, on every systemd system), the persistent journal
+ * /var/log/journal/ID/system.journal (Debian 12+ default), /var/log/wtmp (boot records up to
+ * Debian 12), /var/lib/wtmpdb/wtmp.db (Debian 13's wtmp) and /var/lib/systemd/timesync/clock
+ * (only with systemd-timesyncd; PVE uses chrony). Files dated in the future are ignored.
+ * source (may be NULL) receives the path that gave the time.
+ */
+int64_t target_last_boot(const char *root, char *source, size_t srclen);
 /* The guest with vmid or NULL. */
 const struct pve_guest *target_guest(const struct pve_target *t, unsigned vmid);
 /* Copies root's config.db (+ -wal) into a private temp dir and opens the copy read-only:
@@ -158,6 +168,17 @@ void install_plan_opts(const struct pve_target *t, struct plan_opts *o);
 char *install_target_cmdline(const struct pve_target *t, struct diag *d);
 /* Which file(s) that is: "/etc/kernel/cmdline" or "/etc/default/grub(.d)". */
 const char *install_target_cmdline_name(const struct pve_target *t);
+/* What the plan reads from an existing VM: read the way install_plan_compute reads it, so that
+ * `igdkit check --vmid N` shows the same plan. 1 found, 0 no such guest, -1 error (diag). */
+struct install_vm_now {
+	bool exists;
+	char bios[16];			/* "" = not set (SeaBIOS) */
+	char machine[64];		/* "" = not set */
+	int slot;			/* hostpciN holding 00:02.0, else the first free one; -1 none free */
+	char rom_name[96];		/* romfile= of that slot when the file is in /usr/share/kvm */
+	bool rom_ok, rom_legacy, rom_efi;	/* that file is a PCI option ROM holding a VBIOS / EFI images */
+};
+int install_vm_now(const struct pve_target *t, unsigned vmid, struct install_vm_now *v, struct diag *d);
 
 /* ---- diff.c ------------------------------------------------------------ */
 
@@ -256,12 +277,20 @@ struct pve_install {
 	uint64_t size;
 	char hostname[64];
 	char pve_version[48];
-	int64_t last_boot;		/* mtime of /var/log/wtmp or similar, 0 unknown */
+	int64_t last_boot;		/* target_last_boot: when the install last ran, 0 unknown */
+	char last_boot_source[96];	/* the file that told, e.g. "/var/lib/systemd/random-seed" */
 	bool zfs;			/* an rpool we cannot import */
 };
 
-/* Lists PVE installs on the block devices (LVM VGs with a root LV; rpool detection). */
+/* Lists PVE installs on the block devices (LVM VGs with a root LV; rpool detection); as root. */
 int targetdev_scan(struct pve_install **out, size_t *n, struct diag *d);
+/* The LVM part of the scan: every VG (`lvm vgs`) that has an LV named root (`lvm lvs --select
+ * vg_uuid=UUID && lv_name=root`), with UUID, name, size and root LV path; mounts nothing. */
+int targetdev_list_vgs(struct pve_install **out, size_t *n, struct diag *d);
+/* lvm lvchange -ay/-an on the root LV of VG vg_uuid only (selected by UUID, never by name). */
+int targetdev_activate(const char *vg_uuid, bool on, struct diag *d);
+/* Hostname, PVE version and last boot of the install mounted at mnt. */
+void targetdev_probe_root(const char *mnt, struct pve_install *pi);
 /* Activates VG vg_uuid (only it), mounts its root LV at mnt (read-only unless rw). */
 int targetdev_mount(const char *vg_uuid, const char *mnt, bool rw, struct diag *d);
 int targetdev_remount(const char *mnt, bool rw, struct diag *d);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FUSE_SUPER_MAGIC 0x65735546
@@ -560,6 +561,44 @@ int target_probe(const char *root, struct pve_target *t, struct diag *d)
 	} else if (t->configdb_present)
 		load_guests(t, d);
 	return 0;
+}
+
+int64_t target_last_boot(const char *root, char *source, size_t srclen)
+{
+	static const char *const files[] = { "/var/lib/systemd/random-seed", "/var/log/wtmp", "/var/lib/wtmpdb/wtmp.db",
+					     "/var/lib/systemd/timesync/clock" };
+	const char *r = root && strcmp(root, "/") != 0 ? root : "";
+	int64_t best = 0, limit = (int64_t)time(NULL) + 86400;	/* a clock set wrong once is no "last boot" */
+	char p[INST_PATH], bestsrc[INST_PATH] = "";
+	struct stat st;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", r, files[i]);
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime > best && st.st_mtime <= limit) {
+			best = st.st_mtime;
+			snprintf(bestsrc, sizeof(bestsrc), "%s", files[i]);
+		}
+	}
+	/* journald: /var/log/journal/MACHINE-ID/system.journal (one directory per machine id) */
+	snprintf(p, sizeof(p), "%s/var/log/journal", r);
+	DIR *dir = opendir(p);
+	if (dir) {
+		struct dirent *e;
+		int seen = 0;
+		while ((e = readdir(dir)) && seen++ < 64) {
+			if (e->d_name[0] == '.' || strlen(e->d_name) > 64)
+				continue;
+			char jp[INST_PATH + 96];
+			snprintf(jp, sizeof(jp), "%s/%s/system.journal", p, e->d_name);
+			if (stat(jp, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime > best && st.st_mtime <= limit) {
+				best = st.st_mtime;
+				snprintf(bestsrc, sizeof(bestsrc), "/var/log/journal/%s/system.journal", e->d_name);
+			}
+		}
+		closedir(dir);
+	}
+	if (source && srclen)
+		snprintf(source, srclen, "%s", bestsrc);
+	return best;
 }
 
 void target_free(struct pve_target *t)

@@ -3,7 +3,8 @@
  * LVM through the lvm2 command (the stick has it; liblvm2app is gone from Debian), always
  * selecting by VG UUID: after a reinstall several VGs are named "pve". Mounts with mount(2).
  * Only the root LV of the chosen VG is activated, and only it is deactivated again.
- * Needs root and real disks: exercised by the QEMU boot test, not by unit tests.
+ * Mounting needs root and real disks (the QEMU boot test); listing, activation commands and the
+ * probe of a mounted root are unit-tested with a stand-in `lvm` on PATH and fixture roots.
  */
 #include "install.h"
 #include "../lib/reader.h"
@@ -203,7 +204,7 @@ static void zfs_members(char *out, size_t len)
 	closedir(d);
 }
 
-static void probe_mounted(const char *mnt, struct pve_install *pi)
+void targetdev_probe_root(const char *mnt, struct pve_install *pi)
 {
 	struct pve_target t;
 	struct diag d;
@@ -214,26 +215,28 @@ static void probe_mounted(const char *mnt, struct pve_install *pi)
 		target_free(&t);
 	}
 	diag_free(&d);
-	char p[INST_PATH];
-	struct stat st;
-	snprintf(p, sizeof(p), "%s/var/log/wtmp", mnt);
-	if (stat(p, &st) == 0)
-		pi->last_boot = st.st_mtime;
+	pi->last_boot = target_last_boot(mnt, pi->last_boot_source, sizeof(pi->last_boot_source));
 }
 
-int targetdev_scan(struct pve_install **out, size_t *n, struct diag *d)
+int targetdev_activate(const char *vg_uuid, bool on, struct diag *d)
+{
+	if (!uuid_ok(vg_uuid))
+		return diag_err(d, DIAG_NO_OFFSET, "'%s' is not an LVM VG UUID", vg_uuid);
+	return lv_activate(vg_uuid, on, d);
+}
+
+int targetdev_list_vgs(struct pve_install **out, size_t *n, struct diag *d)
 {
 	*out = NULL;
 	*n = 0;
-	if (geteuid() != 0)
-		return diag_err(d, DIAG_NO_OFFSET, "scanning disks needs root");
 	static char buf[65536];
 	const char *argv[] = { "lvm", "vgs", "--noheadings", "--separator", "|", "--units", "b", "--nosuffix", "-o",
 			       "vg_uuid,vg_name,vg_size", NULL };
 	if (run_capture(argv, buf, sizeof(buf)) != 0)
 		return diag_err(d, DIAG_NO_OFFSET, "lvm vgs failed (is lvm2 on this system?)");
 	size_t cap = 0;
-	for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n")) {
+	char *save = NULL;
+	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char *u = trim(l), *name = strchr(u, '|');
 		if (!name)
 			continue;
@@ -244,6 +247,13 @@ int targetdev_scan(struct pve_install **out, size_t *n, struct diag *d)
 		*size++ = 0;
 		if (!uuid_ok(u))
 			continue;
+		struct diag q;
+		diag_init(&q);
+		char lv[128];
+		int ok = root_lv_path(u, lv, sizeof(lv), &q) == 0;
+		diag_free(&q);
+		if (!ok)
+			continue;	/* no LV "root": not an installer layout */
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;
 			struct pve_install *nv = realloc(*out, cap * sizeof(*nv));
@@ -251,21 +261,34 @@ int targetdev_scan(struct pve_install **out, size_t *n, struct diag *d)
 				return diag_err(d, DIAG_NO_OFFSET, "out of memory");
 			*out = nv;
 		}
-		struct pve_install *pi = &(*out)[*n];
+		struct pve_install *pi = &(*out)[(*n)++];
 		memset(pi, 0, sizeof(*pi));
 		snprintf(pi->vg_uuid, sizeof(pi->vg_uuid), "%s", u);
 		snprintf(pi->vg_name, sizeof(pi->vg_name), "%s", name);
+		snprintf(pi->lv_path, sizeof(pi->lv_path), "%s", lv);
 		pi->size = strtoull(size, NULL, 10);
+	}
+	return 0;
+}
+
+int targetdev_scan(struct pve_install **out, size_t *n, struct diag *d)
+{
+	*out = NULL;
+	*n = 0;
+	if (geteuid() != 0)
+		return diag_err(d, DIAG_NO_OFFSET, "scanning disks needs root");
+	if (targetdev_list_vgs(out, n, d) < 0)
+		return -1;
+	size_t cap = *n;
+	for (size_t i = 0; i < *n; i++) {
+		struct pve_install *pi = &(*out)[i];
 		struct diag q;
 		diag_init(&q);
-		if (root_lv_path(u, pi->lv_path, sizeof(pi->lv_path), &q) == 0) {
-			char mnt[96];
-			snprintf(mnt, sizeof(mnt), "/run/igdkit-scan-%.40s", u);
-			if (mount_root_lv(u, mnt, false, true, &q) == 0) {
-				probe_mounted(mnt, pi);
-				targetdev_umount(u, mnt, &q);
-			}
-			(*n)++;
+		char mnt[96];
+		snprintf(mnt, sizeof(mnt), "/run/igdkit-scan-%.40s", pi->vg_uuid);
+		if (mount_root_lv(pi->vg_uuid, mnt, false, true, &q) == 0) {
+			targetdev_probe_root(mnt, pi);
+			targetdev_umount(pi->vg_uuid, mnt, &q);
 		}
 		diag_free(&q);
 	}
