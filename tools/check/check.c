@@ -13,7 +13,7 @@
 #include "lib/file.h"
 
 static const char synopsis[] =
-	"usage: igdkit check [--root DIR] [--pci-dump FILE] [--qemu X.Y] [--rom FILE] [--json]\n"
+	"usage: igdkit check [--root DIR] [--pci-dump FILE] [--qemu X.Y] [--rom FILE] [--vmid N] [--json]\n"
 	"\n"
 	"Gives a verdict (ok / fix / unknown) with evidence and advice for VT-x, VT-d (ACPI DMAR),\n"
 	"the IOMMU and 00:02.0's group, the iGPU (present, primary, generation, passthrough mode),\n"
@@ -26,7 +26,9 @@ static const char synopsis[] =
 int cmd_check(struct ctx *ctx, int argc, char **argv)
 {
 	const char *qemu = NULL, *rom = NULL;
+	unsigned long vmid = 0;
 	const struct opt own[] = {
+		{ "vmid", 0, OPT_ULONG, &vmid, "N", "plan for this existing VM of the --root target (its machine pin, bios, slot, ROM)" },
 		{ "qemu", 0, OPT_STR, &qemu, "X.Y", "plan for this pve-qemu-kvm version (default: the one under --root, else every version)" },
 		{ "rom", 0, OPT_STR, &rom, "FILE", "plan for this option ROM (what igdkit install --rom would get)" },
 		{ 0 },
@@ -97,6 +99,8 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 	struct pve_target *t = calloc(1, sizeof(*t));
 	struct plan_opts po = { 0 };
 	char *target_cmd = NULL;
+	struct install_vm_now vm = { 0 };
+	bool have_target = false;
 	if (t) {
 		struct diag td;
 		diag_init(&td);
@@ -105,6 +109,14 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 			target_cmd = install_target_cmdline(t, &td);
 			po.target_cmdline = target_cmd;
 			po.target_cmdline_name = install_target_cmdline_name(t);
+			have_target = true;
+			if (vmid) {
+				int vr = install_vm_now(t, (unsigned)vmid, &vm, &td);
+				if (vr < 0)
+					cmd_warn(ctx, "VM %lu: %s; planning for a new VM", vmid, diag_last(&td));
+				else if (vr == 0)
+					cmd_warn(ctx, "VM %lu does not exist on this target; planning for a new VM", vmid);
+			}
 			target_free(t);
 		}
 		diag_free(&td);
@@ -113,6 +125,21 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 	if (qmaj) {
 		po.qemu_major = qmaj;
 		po.qemu_minor = qmin;
+	}
+	if (vmid && !have_target)
+		cmd_warn(ctx, "--vmid %lu: no Proxmox VE install under --root; planning for a new VM", vmid);
+	if (vm.exists) {
+		po.vmid = (unsigned)vmid;
+		po.vm_bios = vm.bios[0] ? vm.bios : NULL;
+		po.vm_machine = vm.machine[0] ? vm.machine : NULL;
+		po.hostpci_slot = vm.slot > 0 ? vm.slot : 0;
+		if (!rom && vm.rom_name[0]) {
+			/* install keeps the ROM the VM already uses, and routes by what it holds */
+			po.rom_name = vm.rom_name;
+			po.rom_known = vm.rom_ok;
+			po.rom_legacy = vm.rom_legacy;
+			po.rom_efi = vm.rom_efi;
+		}
 	}
 	if (rom) {
 		po.rom_known = true;

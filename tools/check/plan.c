@@ -274,6 +274,7 @@ static void plan_vm(const struct machine_facts *f, const struct plan_opts *o, in
 			note(p, "QEMU %d.%d treats Gen%d as Gen8 (32-bit BDSM); upgrade pve-qemu-kvm to >= 9.2 for this iGPU",
 			     qmaj, qmin, f->igd_gen);
 	}
+	p->vmid = o ? o->vmid : 0;
 	/* qemu-server's legacy-igd=1 wants i440fx and vga: none in every route. */
 	snprintf(p->vm_vga, sizeof(p->vm_vga), "none");
 	int slot = o && o->hostpci_slot > 0 ? o->hostpci_slot : 0;

@@ -31,6 +31,7 @@ struct plan_opts {
 	 * (a legacy VBIOS for Gen6-9, EFI images otherwise). */
 	bool rom_known, rom_legacy, rom_efi;
 	/* The VM as it is now (NULL: a new VM or not known). */
+	unsigned vmid;			/* 0: a new VM */
 	const char *vm_bios, *vm_machine;
 	int hostpci_slot;		/* the hostpciN that holds (or will hold) 00:02.0 */
 	const char *rom_name;		/* keep this romfile= name (the VM already uses it) */
@@ -81,6 +82,7 @@ struct igd_plan {
 
 	/* VM configuration lines (qemu-server syntax) */
 	char vm_machine[64], vm_bios[16], vm_vga[16];
+	unsigned vmid;			/* the existing VM planned for, 0 = a new one */
 	bool machine_kept;		/* the VM's own i440fx pin stays */
 	char hostpci_key[24];		/* "hostpci0" */
 	char hostpci0[160];		/* its value */

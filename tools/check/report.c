@@ -123,11 +123,14 @@ void report_text(FILE *f, const struct check_data *c, const struct verdict_list 
 	fprintf(f, "  ROM:                 /usr/share/kvm/%s\n", p->rom_name);
 	if (p->rom_note[0])
 		fprintf(f, "                       (%s)\n", p->rom_note);
-	fprintf(f, "  VM config (for a new VM; an existing one keeps its own i440fx pin if this QEMU has it):\n"
-		   "    machine: %s%s\n    bios: %s\n    vga: %s\n    %s: %s\n", p->vm_machine,
+	if (p->vmid)
+		fprintf(f, "  VM %u config lines:\n", p->vmid);
+	else
+		fprintf(f, "  VM config (for a new VM; with --vmid N an existing one keeps its own i440fx pin if this QEMU has it):\n");
+	fprintf(f, "    machine: %s%s\n    bios: %s\n    vga: %s\n    %s: %s\n", p->vm_machine,
 		p->machine_kept ? "  (the VM's own pin, kept)" : "", p->vm_bios, p->vm_vga, p->hostpci_key, p->hostpci0);
 	if (p->args[0])
-		fprintf(f, "    args: %s\n", p->args);
+		fprintf(f, "    args: %s%s\n", p->args, p->vmid ? "  (the VM's other args words stay)" : "");
 	for (size_t i = 0; i < p->nnotes; i++)
 		fprintf(f, "  note: %s\n", p->notes[i]);
 }
@@ -341,6 +344,10 @@ static void json_plan(struct json *j, const struct igd_plan *p)
 		json_str(j, "rom_name", p->rom_name);
 		json_str(j, "rom_note", p->rom_note[0] ? p->rom_note : NULL);
 		json_obj(j, "vm");
+		if (p->vmid)
+			json_uint(j, "vmid", p->vmid);
+		else
+			json_null(j, "vmid");
 		json_str(j, "machine", p->vm_machine);
 		json_str(j, "bios", p->vm_bios);
 		json_str(j, "vga", p->vm_vga);

@@ -249,7 +249,18 @@ char *install_target_cmdline(const struct pve_target *t, struct diag *d)
 {
 	if (t->boot == BOOT_PROXMOX_BOOT_TOOL && t->kernel_cmdline_present)
 		return strdup(t->kernel_cmdline);
-	return grub_existing(t, d);
+	/* what GRUB gets: the other files plus igdkit's own drop-in (words it already added count) */
+	char *have = grub_existing(t, d);
+	unsigned char *ours;
+	size_t n;
+	if (have && target_read(t, grub_dropin, TEXT_MAX, &ours, &n, NULL) == 1) {
+		struct sbuf b = { 0 };
+		sb_add(&b, "%s%s\n", have, (char *)ours);
+		free(ours);
+		free(have);
+		have = b.s;
+	}
+	return have;
 }
 
 /* Why a word has to leave the command line (the decision itself is plan_word_must_go). */
@@ -492,6 +503,105 @@ static int hostpci_slot(const struct vmconf *vc)
 	return free_slot;
 }
 
+/* VM vmid's config text (it exists: target_guest found it), through /etc/pve on a live host,
+ * else from a private copy of config.db. */
+static int read_vm_text(const struct pve_target *t, unsigned vmid, unsigned char **old, size_t *oldlen, struct diag *d)
+{
+	char conf_path[256];
+	snprintf(conf_path, sizeof(conf_path), "/etc/pve/nodes/%s/qemu-server/%u.conf", t->hostname, vmid);
+	*old = NULL;
+	*oldlen = 0;
+	if (t->etc_pve_mounted) {
+		if (target_read(t, conf_path, TEXT_MAX, old, oldlen, d) != 1)
+			return diag_err(d, DIAG_NO_OFFSET, "%s: cannot read", conf_path);
+		return 0;
+	}
+	struct configdb c;
+	char tmp[INST_PATH];
+	struct cdb_guest cg;
+	if (target_snapshot_configdb(t, &c, tmp, d) < 0)
+		return -1;
+	int found = configdb_find_guest(&c, vmid, &cg, d);
+	if (found == 1 && cg.row->data) {
+		*old = malloc(cg.row->len + 1);
+		if (*old) {
+			memcpy(*old, cg.row->data, cg.row->len + 1);
+			*oldlen = cg.row->len;
+		}
+	}
+	target_snapshot_done(&c, tmp);
+	if (!*old)
+		return diag_err(d, DIAG_NO_OFFSET, "VM %u: config row has no data", vmid);
+	return 0;
+}
+
+/* The ROM name the VM already uses when that file is in /usr/share/kvm ("" otherwise). */
+static void kept_rom_name(const struct pve_target *t, const char *hostpci, char *name, size_t len, unsigned char **data,
+			  size_t *dlen)
+{
+	name[0] = 0;
+	const char *rf = hostpci ? strstr(hostpci, "romfile=") : NULL;
+	if (!rf)
+		return;
+	char n[90], abs[256];
+	snprintf(n, sizeof(n), "%.*s", (int)strcspn(rf + 8, ","), rf + 8);
+	snprintf(abs, sizeof(abs), "/usr/share/kvm/%s", n);
+	unsigned char *buf = NULL;
+	size_t blen = 0;
+	if (!strchr(n, '/') && target_read(t, abs, ROM_MAX, &buf, &blen, NULL) == 1) {
+		snprintf(name, len, "%s", n);
+		if (data) {
+			*data = buf;
+			*dlen = blen;
+			return;
+		}
+	}
+	free(buf);
+}
+
+int install_vm_now(const struct pve_target *t, unsigned vmid, struct install_vm_now *v, struct diag *d)
+{
+	memset(v, 0, sizeof(*v));
+	const struct pve_guest *g = target_guest(t, vmid);
+	if (!g)
+		return 0;
+	if (strcmp(g->kind, "qemu-server") != 0)
+		return diag_err(d, DIAG_NO_OFFSET, "%u is a container (%s), not a VM", vmid, g->kind);
+	unsigned char *old;
+	size_t oldlen;
+	if (read_vm_text(t, vmid, &old, &oldlen, d) < 0)
+		return -1;
+	struct vmconf vc;
+	if (vmconf_parse(&vc, (char *)old, oldlen, d) < 0) {
+		free(old);
+		return -1;
+	}
+	v->exists = true;
+	const char *s;
+	if ((s = vmconf_get(&vc, "bios")))
+		snprintf(v->bios, sizeof(v->bios), "%s", s);
+	if ((s = vmconf_get(&vc, "machine")))
+		snprintf(v->machine, sizeof(v->machine), "%s", s);
+	v->slot = hostpci_slot(&vc);
+	if (v->slot >= 0) {
+		char key[24];
+		snprintf(key, sizeof(key), "hostpci%d", v->slot);
+		unsigned char *data = NULL;
+		size_t dlen = 0;
+		kept_rom_name(t, vmconf_get(&vc, key), v->rom_name, sizeof(v->rom_name), &data, &dlen);
+		struct rom_summary rs;
+		if (data && rom_summarize(data, dlen, &rs, NULL) == 0) {
+			v->rom_ok = true;
+			v->rom_legacy = rs.has_legacy;
+			v->rom_efi = rs.has_efi;
+		}
+		free(data);
+	}
+	vmconf_free(&vc);
+	free(old);
+	return 1;
+}
+
 static int plan_vm(const struct pve_target *t, const struct machine_facts *f, const struct install_opts *o,
 		   struct install_plan *p, struct diag *d)
 {
@@ -532,29 +642,8 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 	size_t oldlen = 0;
 	char conf_path[256];
 	snprintf(conf_path, sizeof(conf_path), "/etc/pve/nodes/%s/qemu-server/%u.conf", t->hostname, o->vmid);
-	if (g) {
-		if (t->etc_pve_mounted) {
-			if (target_read(t, conf_path, TEXT_MAX, &old, &oldlen, d) != 1)
-				return diag_err(d, DIAG_NO_OFFSET, "%s: cannot read", conf_path);
-		} else {
-			struct configdb c;
-			char tmp[INST_PATH];
-			struct cdb_guest cg;
-			if (target_snapshot_configdb(t, &c, tmp, d) < 0)
-				return -1;
-			int found = configdb_find_guest(&c, o->vmid, &cg, d);
-			if (found == 1 && cg.row->data) {
-				old = malloc(cg.row->len + 1);
-				if (old) {
-					memcpy(old, cg.row->data, cg.row->len + 1);
-					oldlen = cg.row->len;
-				}
-			}
-			target_snapshot_done(&c, tmp);
-			if (!old)
-				return diag_err(d, DIAG_NO_OFFSET, "VM %u: config row has no data", o->vmid);
-		}
-	}
+	if (g && read_vm_text(t, o->vmid, &old, &oldlen, d) < 0)
+		return -1;
 
 	struct vmconf vc;
 	if (vmconf_parse(&vc, old ? (char *)old : "", oldlen, d) < 0) {
@@ -575,17 +664,9 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 	char key[24];
 	snprintf(key, sizeof(key), "hostpci%d", slot);
 	if (!rom) {
-		const char *hp = vmconf_get(&vc, key);
-		const char *rf = hp ? strstr(hp, "romfile=") : NULL;
-		if (rf) {
-			char name[90], abs[256];
-			snprintf(name, sizeof(name), "%.*s", (int)strcspn(rf + 8, ","), rf + 8);
-			snprintf(abs, sizeof(abs), "/usr/share/kvm/%s", name);
-			if (!strchr(name, '/') && target_read(t, abs, ROM_MAX, &kept, &romlen, NULL) == 1) {
-				rom = kept;
-				snprintf(p->rom_name, sizeof(p->rom_name), "%s", name);
-			}
-		}
+		kept_rom_name(t, vmconf_get(&vc, key), p->rom_name, sizeof(p->rom_name), &kept, &romlen);
+		if (kept)
+			rom = kept;
 	}
 	if (!rom) {
 		vmconf_free(&vc);

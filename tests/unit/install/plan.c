@@ -346,16 +346,22 @@ static void test_commands_agree(void **state)
 	/* fixture_path reuses its buffer */
 	char *dump = strdup(fixture_path("hw/snb-gigabyte-h61m-ds2/pci-host-igd.dump"));
 	char *rom = strdup(fixture_path("vbios-legacy/snb-0102-vbios.rom"));
-	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
+	for (size_t k = 0; k < 2 * sizeof(trees) / sizeof(trees[0]); k++) {
+		/* first a new VM 102, then the fixture's VM 100 (machine: pc-i440fx-7.1, kept everywhere) */
+		size_t i = k % 4;
+		bool vm100 = k >= 4;
 		char *root = pve_tree(trees[i]);
 		char *cout, *iout, *err;
-		int rc = run_igdkit(&cout, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--rom", rom,
-									"--json", NULL });
+		int rc = vm100 ? run_igdkit(&cout, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--rom",
+									      rom, "--vmid", "100", "--json", NULL })
+			       : run_igdkit(&cout, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--rom",
+									      rom, "--json", NULL });
 		if (rc != EXIT_OK && rc != EXIT_FINDINGS)
 			fail_msg("check rc %d: %s", rc, err);
 		free(err);
 		rc = run_igdkit(&iout, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump, "--rom", rom,
-								    "--vmid", "102", "--create", "--json", NULL });
+								    "--vmid", vm100 ? "100" : "102", "--json",
+								    vm100 ? NULL : "--create", NULL });
 		if (rc != EXIT_OK)
 			fail_msg("install rc %d: %s", rc, err);
 		free(err);
@@ -391,7 +397,7 @@ static void test_commands_agree(void **state)
 		 * GGC (0x50 = 0x0210 in the dump: GMS bits 7:3 = 2, 64 MiB) only on QEMU <= 9.1 */
 		static const char *const machines[] = { "pc-i440fx-7.2", "pc-i440fx-9.0", "pc-i440fx-9.2", "pc-i440fx-10.0" };
 		char want[300];
-		snprintf(want, sizeof(want), "same %s %s %s\n", machines[i], i < 2 ? "-set device.hostpci0.x-igd-gms=0x2" : "None",
+		snprintf(want, sizeof(want), "same %s %s %s\n", vm100 ? "pc-i440fx-7.1" : machines[i], i < 2 ? "-set device.hostpci0.x-igd-gms=0x2" : "None",
 			 i == 2 ? "/etc/kernel/cmdline" : "/etc/default/grub(.d)");
 		if (strcmp(line, want) != 0)
 			fail_msg("%s: check and install differ: %s (wanted %s)", trees[i], line, want);
@@ -404,6 +410,45 @@ static void test_commands_agree(void **state)
 	free(rom);
 }
 
+/* After an install, `check --vmid 100` without --rom plans with the ROM the VM already uses, as
+ * install does (same name, route from its contents); an unknown VM is said, not guessed. */
+static void test_check_vmid_after_install(void **state)
+{
+	(void)state;
+	char *dump = strdup(fixture_path("hw/snb-gigabyte-h61m-ds2/pci-host-igd.dump"));
+	char *rom = strdup(fixture_path("vbios-legacy/snb-0102-vbios.rom"));
+	char *root = pve_tree("pve9-grub");
+	char *out, *err;
+	int rc = run_igdkit(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump, "--rom", rom, "--vmid",
+								"100", "--yes", "--no-rebuild", NULL });
+	if (rc != EXIT_OK)
+		fail_msg("install rc %d: %s", rc, err);
+	free(out);
+	free(err);
+	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--vmid", "100", NULL });
+	assert_true(rc == EXIT_OK || rc == EXIT_FINDINGS);
+	assert_non_null(strstr(out, "\n  VM 100 config lines:\n    machine: pc-i440fx-7.1  (the VM's own pin, kept)\n    bios: seabios\n"
+				    "    vga: none\n    hostpci0: 0000:00:02.0,legacy-igd=1,romfile=igd-sandy-bridge-8086-0102-vbios.rom\n"));
+	assert_non_null(strstr(out, "  ROM:                 /usr/share/kvm/igd-sandy-bridge-8086-0102-vbios.rom\n  VM 100"));
+	/* everything is in place: nothing left to add to the GRUB files */
+	assert_non_null(strstr(out, "  kernel cmdline add:  (nothing)  (not yet in /etc/default/grub(.d))\n"));
+	free(out);
+	free(err);
+	rc = run_igdkit(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump, "--vmid", "100", NULL });
+	assert_int_equal(rc, EXIT_OK);
+	assert_non_null(strstr(out, "Nothing to change"));
+	free(out);
+	free(err);
+	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--vmid", "555", NULL });
+	assert_non_null(strstr(err, "VM 555 does not exist on this target; planning for a new VM"));
+	free(out);
+	free(err);
+	rm_rf(root);
+	free(root);
+	free(dump);
+	free(rom);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_pve84_qemu92),
 		cmocka_unit_test(test_pve90_qemu100),
 		cmocka_unit_test(test_commands_agree),
+		cmocka_unit_test(test_check_vmid_after_install),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
