@@ -47,25 +47,6 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 	int qmaj = 0, qmin = 0;
 	if (qemu && (sscanf(qemu, "%d.%d", &qmaj, &qmin) != 2 || qmaj < 1))
 		return cmd_fail(ctx, EXIT_USAGE, "--qemu wants a version like 9.2, not '%s'", qemu);
-	/* The ROM decides the route as it does for install: a VBIOS for legacy mode, EFI images for OVMF. */
-	struct rom_summary rs = { 0 };
-	if (rom) {
-		struct file_buf fb;
-		char ferr[256];
-		struct diag rd;
-		diag_init(&rd);
-		if (file_read(rom, 16u << 20, &fb, ferr, sizeof(ferr)) < 0)
-			return cmd_fail(ctx, EXIT_INPUT, "--rom %s: %s", rom, ferr);
-		int r = rom_summarize(fb.data, fb.len, &rs, &rd);
-		rs.data = NULL;
-		file_buf_free(&fb);
-		if (r < 0) {
-			int code = cmd_fail(ctx, EXIT_INPUT, "--rom %s: not a PCI option ROM: %s", rom, diag_last(&rd));
-			diag_free(&rd);
-			return code;
-		}
-		diag_free(&rd);
-	}
 	struct stat st;
 	if (ctx->root && strcmp(ctx->root, "/") && (stat(ctx->root, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return cmd_fail(ctx, EXIT_INPUT, "--root %s: not a directory", ctx->root);
@@ -73,11 +54,31 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 		return cmd_fail(ctx, EXIT_INPUT, "--pci-dump %s: cannot read it", ctx->pci_dump);
 	/* libefivar reads its fixture path only at process start: come back with it set. */
 	efivars_reexec_for_root(ctx->root);
+	/* The ROM decides the route as it does for install: a VBIOS for legacy mode, EFI images for OVMF. */
+	struct rom_summary rs = { 0 };
+	struct file_buf romfb = { 0 };
+	if (rom) {
+		char ferr[256];
+		struct diag rd;
+		diag_init(&rd);
+		if (file_read(rom, 16u << 20, &romfb, ferr, sizeof(ferr)) < 0) {
+			diag_free(&rd);
+			return cmd_fail(ctx, EXIT_INPUT, "--rom %s: %s", rom, ferr);
+		}
+		if (rom_summarize(romfb.data, romfb.len, &rs, &rd) < 0) {
+			int code = cmd_fail(ctx, EXIT_INPUT, "--rom %s: not a PCI option ROM: %s", rom, diag_last(&rd));
+			diag_free(&rd);
+			file_buf_free(&romfb);
+			return code;
+		}
+		diag_free(&rd);
+	}
 
 	struct check_data *c = calloc(1, sizeof(*c));
 	struct verdict_list *l = calloc(1, sizeof(*l));
 	struct igd_plan *p = calloc(1, sizeof(*p));
 	if (!c || !l || !p) {
+		file_buf_free(&romfb);
 		free(c);
 		free(l);
 		free(p);
@@ -148,6 +149,15 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 	}
 	plan_compute(&c->f, &po, p);
 	free(target_cmd);
+	if (rom && c->f.igd_present && c->f.igd_device_id && p->nnotes < PLAN_NOTES_MAX) {
+		/* the same acceptance test install makes before it writes anything */
+		struct diag rd;
+		diag_init(&rd);
+		struct rom_summary fit;
+		if (install_rom_fits(romfb.data, romfb.len, c->f.igd_device_id, &fit, &rd) < 0)
+			snprintf(p->notes[p->nnotes++], sizeof(p->notes[0]), "install refuses this ROM: %s", diag_last(&rd));
+		diag_free(&rd);
+	}
 	code = verdicts_need_fix(l) ? EXIT_FINDINGS : EXIT_OK;
 	if (crc < 0 && !verdicts_need_fix(l))
 		code = EXIT_INPUT;
@@ -164,6 +174,7 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 			cmd_progress(ctx, "report saved to %s", path);
 	}
 out:
+	file_buf_free(&romfb);
 	diag_free(&d);
 	check_data_free(c);
 	free(c);

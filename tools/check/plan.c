@@ -265,6 +265,10 @@ static void plan_vm(const struct machine_facts *f, const struct plan_opts *o, in
 		if (*p->legacy_refused)
 			snprintf(p->why, sizeof(p->why), "not the legacy route: %s; OVMF with an EFI option ROM instead%s",
 				 p->legacy_refused, no_quirks ? " (QEMU has no quirks for this generation: best effort)" : "");
+		else if (f->igd_gen >= 6 && f->igd_gen <= 9 && legacy_ok && !guest_uefi)
+			snprintf(p->why, sizeof(p->why),
+				 "the ROM holds no legacy VBIOS (EFI images only): OVMF with the EFI option ROM (a ROM with "
+				 "the VBIOS would give the legacy route on QEMU %d.%d)", qmaj, qmin);
 		else
 			snprintf(p->why, sizeof(p->why),
 				 "gen %d has no legacy VBIOS and SeaBIOS cannot program its 64-bit BDSM: OVMF with an EFI "

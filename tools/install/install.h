@@ -111,6 +111,9 @@ struct rom_summary {
 	unsigned char *data;
 };
 int rom_summarize(const unsigned char *data, size_t len, struct rom_summary *s, struct diag *d);
+/* Summarizes the ROM and checks it would run on 8086:device (PCIR device, PCI 3.0 device list or
+ * the 0xFFFF wildcard); rom check's errors become warnings. -1 with the reason in d. */
+int install_rom_fits(const unsigned char *rom, size_t romlen, uint16_t device, struct rom_summary *rs, struct diag *d);
 
 enum change_kind {
 	CH_FILE,		/* a file on the target root (incl. /etc/pve/... on a live host) */

@@ -79,6 +79,33 @@ int rom_summarize(const unsigned char *data, size_t len, struct rom_summary *s, 
 	return 0;
 }
 
+int install_rom_fits(const unsigned char *rom, size_t romlen, uint16_t device, struct rom_summary *rs, struct diag *d)
+{
+	if (rom_summarize(rom, romlen, rs, d) < 0)
+		return diag_err(d, DIAG_NO_OFFSET, "the ROM is not a valid PCI option ROM");
+	/* The same checks as `igdkit rom check --device`: its findings are shown, and its PCIR
+	 * matching (PCI 3.0 device lists) decides, with device 0xFFFF (VfioIgdPkg-style ROMs made
+	 * for any Intel iGPU) accepted as well. */
+	bool listed = false;
+	struct rom_check *rc = NULL;
+	struct rom_check_opts ro = { .have_device = true, .vendor = 0x8086, .device = device };
+	if (rom_check_run(rom, romlen, &ro, &rc) == 0 && rc) {
+		listed = rc->device_image >= 0;
+		int shown = 0;
+		for (size_t i = 0; i < rc->d.n && shown < 3; i++)
+			if (rc->d.v[i].level == DIAG_ERROR) {
+				diag_warn(d, DIAG_NO_OFFSET, "rom check: %s (see 'igdkit rom check --device 8086:%04x')",
+					  rc->d.v[i].msg, device);
+				shown++;
+			}
+		rom_check_free(rc);
+	}
+	if (!listed && (rs->vendor != 0x8086 || (rs->device != device && rs->device != 0xffff)))
+		return diag_err(d, DIAG_NO_OFFSET, "the ROM is for %04x:%04x, this iGPU is 8086:%04x: firmware would not run it",
+				rs->vendor, rs->device, device);
+	return 0;
+}
+
 /* ---- helpers --------------------------------------------------------- */
 
 static int add_change(struct install_plan *p, enum change_kind kind, const char *path, const char *label, const unsigned char *old,
@@ -674,37 +701,11 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 		return diag_err(d, DIAG_NO_OFFSET, "VM %u needs an option ROM for the iGPU: give --rom FILE (made by 'igdkit rom make')", o->vmid);
 	}
 	struct rom_summary rs;
-	if (rom_summarize(rom, romlen, &rs, d) < 0) {
+	if (install_rom_fits(rom, romlen, f->igd_device_id, &rs, d) < 0) {
 		free(kept);
 		vmconf_free(&vc);
 		free(old);
-		return diag_err(d, DIAG_NO_OFFSET, "the ROM is not a valid PCI option ROM");
-	}
-	/* The same checks as `igdkit rom check --device`: its findings are shown, and its PCIR
-	 * matching (PCI 3.0 device lists) decides, with device 0xFFFF (VfioIgdPkg-style ROMs made
-	 * for any Intel iGPU) accepted as well. */
-	bool listed = false;
-	{
-		struct rom_check *rc = NULL;
-		struct rom_check_opts ro = { .have_device = true, .vendor = 0x8086, .device = f->igd_device_id };
-		if (rom_check_run(rom, romlen, &ro, &rc) == 0 && rc) {
-			listed = rc->device_image >= 0;
-			int shown = 0;
-			for (size_t i = 0; i < rc->d.n && shown < 3; i++)
-				if (rc->d.v[i].level == DIAG_ERROR) {
-					diag_warn(d, DIAG_NO_OFFSET, "rom check: %s (see 'igdkit rom check --device 8086:%04x')",
-						  rc->d.v[i].msg, f->igd_device_id);
-					shown++;
-				}
-			rom_check_free(rc);
-		}
-	}
-	if (!listed && (rs.vendor != 0x8086 || (rs.device != f->igd_device_id && rs.device != 0xffff))) {
-		free(kept);
-		vmconf_free(&vc);
-		free(old);
-		return diag_err(d, DIAG_NO_OFFSET, "the ROM is for %04x:%04x, this iGPU is 8086:%04x: firmware would not run it",
-				rs.vendor, rs.device, f->igd_device_id);
+		return -1;
 	}
 
 	/* Every decision (route, ROM name, machine, bios, args) comes from the plan engine that

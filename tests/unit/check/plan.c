@@ -202,6 +202,7 @@ static void test_rom_and_vm(void **state)
 	struct plan_opts o = { .qemu_major = 10, .qemu_minor = 0, .rom_known = true, .rom_efi = true };
 	plan_compute(&f, &o, &p);	/* an EFI-only ROM: OVMF, though legacy mode would work */
 	assert_int_equal(p.route, ROUTE_OVMF_EFIROM);
+	assert_non_null(strstr(p.why, "the ROM holds no legacy VBIOS (EFI images only)"));
 	assert_string_equal(p.rom_name, "igd-comet-lake-8086-9bc8-efi.rom");
 	assert_string_equal(p.rom_note, "");
 	o.rom_legacy = true;

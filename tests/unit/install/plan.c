@@ -449,6 +449,31 @@ static void test_check_vmid_after_install(void **state)
 	free(rom);
 }
 
+/* A ROM for another device: check says install will refuse it, with install's own reason. */
+static void test_check_rom_refused_like_install(void **state)
+{
+	(void)state;
+	char *dump = strdup(fixture_path("hw/snb-gigabyte-h61m-ds2/pci-host-igd.dump"));
+	char *rom = strdup(fixture_path("gop-rom/cfl-3e91-gop.rom"));
+	char *root = pve_tree("pve8-grub");
+	char *out, *err;
+	int rc = run_igdkit(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump, "--rom", rom, "--vmid",
+								"100", NULL });
+	assert_int_equal(rc, EXIT_INPUT);
+	assert_non_null(strstr(err, "the ROM is for 8086:3e91, this iGPU is 8086:0102"));
+	free(out);
+	free(err);
+	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--rom", rom, NULL });
+	assert_true(rc == EXIT_OK || rc == EXIT_FINDINGS);
+	assert_non_null(strstr(out, "\n  note: install refuses this ROM: the ROM is for 8086:3e91, this iGPU is 8086:0102"));
+	free(out);
+	free(err);
+	rm_rf(root);
+	free(root);
+	free(dump);
+	free(rom);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_pve90_qemu100),
 		cmocka_unit_test(test_commands_agree),
 		cmocka_unit_test(test_check_vmid_after_install),
+		cmocka_unit_test(test_check_rom_refused_like_install),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
