@@ -177,6 +177,18 @@ static bool qemu92_knows(uint16_t id)
 	return false;
 }
 
+/* QEMU 10.0's table adds CML, GLK, ICL, JSL, RKL, ADL and RPL (qemu-igd.md); 10.1+ keeps it. */
+static bool qemu100_knows(uint16_t id)
+{
+	static const uint8_t hi[] = { 0x9b, 0x31, 0x8a, 0x4e, 0x4c, 0x46, 0xa7 };
+	if (qemu92_knows(id))
+		return true;
+	for (size_t i = 0; i < sizeof(hi); i++)
+		if ((id >> 8) == hi[i])
+			return true;
+	return false;
+}
+
 /* Does QEMU qv (major*100+minor) run this iGPU in legacy mode (SeaBIOS + VBIOS)? why gets the reason when not. */
 static bool qemu_legacy_ok(int qv, const struct machine_facts *f, char *why, size_t wl)
 {
@@ -186,6 +198,11 @@ static bool qemu_legacy_ok(int qv, const struct machine_facts *f, char *why, siz
 	}
 	if (qv == 902 && !qemu92_knows(f->igd_device_id)) {
 		snprintf(why, wl, "QEMU 9.2 does not know device 8086:%04x and refuses legacy mode", f->igd_device_id);
+		return false;
+	}
+	if (qv >= 1000 && !qemu100_knows(f->igd_device_id)) {
+		snprintf(why, wl, "QEMU %d.%d does not know device 8086:%04x and refuses legacy mode", qv / 100, qv % 100,
+			 f->igd_device_id);
 		return false;
 	}
 	if (qv >= 1001 && (f->igd_class != 0x0300 || (f->ggc & 2))) {
@@ -312,7 +329,8 @@ static void plan_vm(const struct machine_facts *f, const struct plan_opts *o, in
 		snprintf(p->vm_machine, sizeof(p->vm_machine), "pc-i440fx-X.Y");
 
 	/* args: x-igd-gms only where QEMU zeroes the guest's stolen memory (<= 9.1); x-igd-opregion
-	 * where legacy mode will not switch it on (9.2/10.0 with an ID they do not know). */
+	 * where legacy mode will not switch it on (9.2/10.0 with an ID they do not know; 10.1+ turns
+	 * it on for any IGD by default). */
 	p->args[0] = 0;
 	if (qv <= 901) {
 		if (f->gms_value >= 1 && f->gms_value <= 0x10)
@@ -323,7 +341,7 @@ static void plan_vm(const struct machine_facts *f, const struct plan_opts *o, in
 				"set it to 64 MiB in the BIOS",
 			     f->gms_mib, qmaj, qmin);
 	}
-	bool opregion_off = (qv == 902 && !qemu92_knows(f->igd_device_id)) || (qv == 1000 && f->igd_gen == 0);
+	bool opregion_off = (qv == 902 && !qemu92_knows(f->igd_device_id)) || (qv == 1000 && !qemu100_knows(f->igd_device_id));
 	if (!legacy && opregion_off)
 		appendf(p->args, sizeof(p->args), "%s-set device.%s.x-igd-opregion=on", *p->args ? " " : "", p->hostpci_key);
 }

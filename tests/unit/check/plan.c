@@ -244,6 +244,23 @@ static void test_rom_and_vm(void **state)
 	assert_non_null(strstr(p.notes[0], "host DVMT pre-allocation (1024 MiB) cannot be passed to QEMU 9.0"));
 }
 
+/* An id QEMU 10.0's table lacks (Amber Lake 8086:87c0, gen 9): legacy on <= 9.1 (treated as gen 8),
+ * refused on 9.2 and 10.0 (OpRegion asked for), 10.1+ turns the OpRegion on by itself. */
+static void test_id_unknown_to_qemu(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cml();
+	f.igd_device_id = 0x87c0;
+	f.igd_platform = "Amber Lake";
+	struct igd_plan p;
+	plan_compute(&f, NULL, &p);
+	assert_non_null(strstr(p.qemu_depends, "<= 9.1 (PVE 7, 8.0-8.3): legacy mode, bios: seabios, args: -set device.hostpci0.x-igd-gms=0x2"));
+	assert_non_null(strstr(p.qemu_depends, "9.2 (PVE 8.4): UEFI route, bios: ovmf, args: -set device.hostpci0.x-igd-opregion=on"));
+	assert_non_null(strstr(p.qemu_depends, "10.0 (PVE 9.0): UEFI route, bios: ovmf, args: -set device.hostpci0.x-igd-opregion=on"));
+	assert_non_null(strstr(p.qemu_depends, "10.1+ (PVE 9.1+): UEFI route, bios: ovmf, no args"));
+	assert_non_null(strstr(p.legacy_refused, "QEMU 10.0 does not know device 8086:87c0"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_kernels_decide_words),
 		cmocka_unit_test(test_unknown_qemu_depends),
 		cmocka_unit_test(test_rom_and_vm),
+		cmocka_unit_test(test_id_unknown_to_qemu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
