@@ -302,7 +302,12 @@ static int list_installs(struct ctx *ctx)
 			gmtime_r(&tt, &tm);
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
 		}
-		fprintf(ctx->out, "--target %s  VG %s, %.1f GiB, host %s, PVE %s, last boot %s\n", v[i].vg_uuid, v[i].vg_name,
+		char what[200];
+		if (v[i].btrfs)
+			snprintf(what, sizeof(what), "btrfs on %s", v[i].lv_path);
+		else
+			snprintf(what, sizeof(what), "VG %s", v[i].vg_name);
+		fprintf(ctx->out, "--target %s  %s, %.1f GiB, host %s, PVE %s, last boot %s\n", v[i].vg_uuid, what,
 			(double)v[i].size / (1024.0 * 1024 * 1024), v[i].hostname[0] ? v[i].hostname : "?",
 			v[i].pve_version[0] ? v[i].pve_version : "?", when);
 	}
@@ -363,7 +368,7 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 {
 	struct install_args a = { 0 };
 	const struct opt own[] = {
-		{ "target", 0, OPT_STR, &a.target, "UUID", "the PVE install to work on: LVM VG UUID (see --list as root)" },
+		{ "target", 0, OPT_STR, &a.target, "UUID", "the PVE install to work on: LVM VG UUID, or btrfs UUID (see --list as root)" },
 		{ "rom", 0, OPT_STR, &a.rom, "FILE", "option ROM for the VM (from 'igdkit rom make'), copied to /usr/share/kvm" },
 		{ "firmware", 0, OPT_STR, &a.firmware, "IMAGE", "make the ROM from this BIOS image (as 'igdkit rom make' does)" },
 		{ "vmid", 0, OPT_ULONG, &a.vmid, "N", "set up this VM (default: host side only)" },

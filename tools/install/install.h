@@ -283,6 +283,7 @@ struct pve_install {
 	int64_t last_boot;		/* target_last_boot: when the install last ran, 0 unknown */
 	char last_boot_source[96];	/* the file that told, e.g. "/var/lib/systemd/random-seed" */
 	bool zfs;			/* an rpool we cannot import */
+	bool btrfs;			/* vg_uuid is the btrfs file system UUID, lv_path a member device */
 };
 
 /* Lists PVE installs on the block devices (LVM VGs with a root LV; rpool detection); as root. */
@@ -294,10 +295,14 @@ int targetdev_list_vgs(struct pve_install **out, size_t *n, struct diag *d);
 int targetdev_activate(const char *vg_uuid, bool on, struct diag *d);
 /* Hostname, PVE version and last boot of the install mounted at mnt. */
 void targetdev_probe_root(const char *mnt, struct pve_install *pi);
-/* Activates VG vg_uuid (only it), mounts its root LV at mnt (read-only unless rw). */
+/* Activates VG vg_uuid (only it), mounts its root LV at mnt (read-only unless rw); a btrfs file
+ * system UUID instead mounts that btrfs (every member device named). */
 int targetdev_mount(const char *vg_uuid, const char *mnt, bool rw, struct diag *d);
 int targetdev_remount(const char *mnt, bool rw, struct diag *d);
 int targetdev_umount(const char *vg_uuid, const char *mnt, struct diag *d);
+/* A btrfs file system (superblock at 64 KiB)? fsid receives its UUID ("8-4-4-4-12"), total its
+ * size; works on files too (tests). --target takes this UUID for a btrfs install. */
+bool targetdev_btrfs_fsid(const char *dev, char fsid[37], uint64_t *total);
 /* A ZFS pool member (uberblock magic in label 0's ring)? Works on files too (tests). */
 bool targetdev_is_zfs_member(const char *dev);
 

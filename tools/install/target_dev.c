@@ -1,5 +1,6 @@
 /* target_dev.c - find PVE installs on the block devices, activate and mount only the chosen one
  *
+ * btrfs installs (no LVM) are found by their superblock and named by their file system UUID.
  * LVM through the lvm2 command (the stick has it; liblvm2app is gone from Debian), always
  * selecting by VG UUID: after a reinstall several VGs are named "pve". Mounts with mount(2).
  * Only the root LV of the chosen VG is activated, and only it is deactivated again.
@@ -9,6 +10,7 @@
 #include "install.h"
 #include "../lib/reader.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -67,6 +69,17 @@ static bool uuid_ok(const char *u)
 		return false;
 	for (; *u; u++)
 		if (!((*u >= '0' && *u <= '9') || (*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') || *u == '-'))
+			return false;
+	return true;
+}
+
+/* A file system UUID, 8-4-4-4-12 hex: the btrfs fsid that names a btrfs install for --target. */
+static bool fsid_ok(const char *u)
+{
+	if (strlen(u) != 36)
+		return false;
+	for (int i = 0; i < 36; i++)
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? u[i] != '-' : !isxdigit((unsigned char)u[i]))
 			return false;
 	return true;
 }
@@ -137,8 +150,92 @@ static int mount_root_lv(const char *vg_uuid, const char *mnt, bool rw, bool nor
 	return 0;
 }
 
+/*
+ * btrfs keeps its primary superblock at 64 KiB: fsid (16 bytes) at +0x20, the superblock's own
+ * position (64 KiB again) at +0x30, magic "_BHRfS_M" at +0x40, total_bytes at +0x70.
+ */
+#define BTRFS_SB_OFF 0x10000
+#define BTRFS_MAGIC 0x4D5F53665248425FULL
+
+bool targetdev_btrfs_fsid(const char *dev, char fsid[37], uint64_t *total)
+{
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	uint8_t sb[0x100];
+	ssize_t n = pread(fd, sb, sizeof(sb), BTRFS_SB_OFF);
+	close(fd);
+	if (n <= 0)
+		return false;
+	struct reader r, id;
+	rd_init(&r, sb, (size_t)n, BTRFS_SB_OFF, NULL);
+	uint64_t magic, bytenr, tot;
+	const uint8_t *b;
+	if (rd_u64le_at(&r, 0x40, &magic, "magic") < 0 || magic != BTRFS_MAGIC || rd_u64le_at(&r, 0x30, &bytenr, "bytenr") < 0 ||
+	    bytenr != BTRFS_SB_OFF || rd_u64le_at(&r, 0x70, &tot, "total_bytes") < 0 || rd_sub_at(&r, 0x20, 16, &id, "fsid") < 0 ||
+	    rd_take(&id, 16, &b, "fsid") < 0)
+		return false;
+	snprintf(fsid, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
+		 b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	if (total)
+		*total = tot;
+	return true;
+}
+
+/* Block devices worth a look: disks and partitions, not loop/ram/dm/optical/zram. */
+static size_t block_devices(char (*names)[64], size_t max)
+{
+	DIR *d = opendir("/sys/class/block");
+	if (!d)
+		return 0;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < max) {
+		const char *nm = e->d_name;
+		if (nm[0] == '.' || !strncmp(nm, "loop", 4) || !strncmp(nm, "ram", 3) || !strncmp(nm, "dm-", 3) ||
+		    !strncmp(nm, "sr", 2) || !strncmp(nm, "zram", 4) || strlen(nm) >= 58)
+			continue;
+		snprintf(names[n++], 64, "/dev/%s", nm);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Mounts the btrfs file system fsid (every member device named, a udev-less stick has not
+ * registered them) at mnt; its top-level volume is a PVE btrfs install's root. */
+static int mount_btrfs(const char *fsid, const char *mnt, bool rw, bool noreplay, struct diag *d)
+{
+	if (geteuid() != 0)
+		return diag_err(d, DIAG_NO_OFFSET, "--target needs root (mount)");
+	static char devs[256][64];
+	size_t nd = block_devices(devs, 256);
+	char first[64] = "", opts[2048] = "";
+	for (size_t i = 0; i < nd; i++) {
+		char f[37];
+		if (!targetdev_btrfs_fsid(devs[i], f, NULL) || strcmp(f, fsid) != 0)
+			continue;
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s", devs[i]);
+		size_t at = strlen(opts);
+		snprintf(opts + at, sizeof(opts) - at, "%sdevice=%s", at ? "," : "", devs[i]);
+	}
+	if (!first[0])
+		return diag_err(d, DIAG_NO_OFFSET, "no btrfs file system with UUID %s on the disks", fsid);
+	if (noreplay && !rw) {
+		size_t at = strlen(opts);
+		snprintf(opts + at, sizeof(opts) - at, ",nologreplay");
+	}
+	if (mkdir(mnt, 0700) < 0 && errno != EEXIST)
+		return diag_err(d, DIAG_NO_OFFSET, "%s: %s", mnt, strerror(errno));
+	if (mount(first, mnt, "btrfs", rw ? 0 : MS_RDONLY, opts) < 0)
+		return diag_err(d, DIAG_NO_OFFSET, "mount btrfs %s (%s) on %s: %s", fsid, first, mnt, strerror(errno));
+	return 0;
+}
+
 int targetdev_mount(const char *vg_uuid, const char *mnt, bool rw, struct diag *d)
 {
+	if (fsid_ok(vg_uuid))
+		return mount_btrfs(vg_uuid, mnt, rw, false, d);
 	return mount_root_lv(vg_uuid, mnt, rw, false, d);
 }
 
@@ -155,6 +252,8 @@ int targetdev_umount(const char *vg_uuid, const char *mnt, struct diag *d)
 	if (umount(mnt) < 0)
 		return diag_err(d, DIAG_NO_OFFSET, "umount %s: %s", mnt, strerror(errno));
 	rmdir(mnt);
+	if (fsid_ok(vg_uuid))
+		return 0;	/* btrfs: no LVM to deactivate */
 	return lv_activate(vg_uuid, false, d);
 }
 
@@ -185,23 +284,58 @@ bool targetdev_is_zfs_member(const char *dev)
 
 static void zfs_members(char *out, size_t len)
 {
-	DIR *d = opendir("/sys/class/block");
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		const char *nm = e->d_name;
-		if (nm[0] == '.' || !strncmp(nm, "loop", 4) || !strncmp(nm, "ram", 3) || !strncmp(nm, "dm-", 3) ||
-		    !strncmp(nm, "sr", 2) || !strncmp(nm, "zram", 4))
-			continue;
-		char dev[300];
-		snprintf(dev, sizeof(dev), "/dev/%s", nm);
-		if (targetdev_is_zfs_member(dev)) {
+	static char devs[256][64];
+	size_t nd = block_devices(devs, 256);
+	for (size_t i = 0; i < nd; i++)
+		if (targetdev_is_zfs_member(devs[i])) {
 			size_t at = strlen(out);
-			snprintf(out + at, len - at, "%s%s", at ? " " : "", dev);
+			snprintf(out + at, len - at, "%s%s", at ? " " : "", devs[i]);
 		}
+}
+
+/* btrfs installs (PVE's btrfs option: the whole root on btrfs, no LVM), one entry per fsid. */
+static int btrfs_installs(struct pve_install **out, size_t *n, struct diag *d)
+{
+	static char devs[256][64];
+	size_t nd = block_devices(devs, 256);
+	for (size_t i = 0; i < nd; i++) {
+		char fsid[37];
+		uint64_t total = 0;
+		if (!targetdev_btrfs_fsid(devs[i], fsid, &total))
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < *n; k++)
+			if (strcmp((*out)[k].vg_uuid, fsid) == 0)
+				seen = true;
+		if (seen)
+			continue;
+		struct pve_install pi;
+		memset(&pi, 0, sizeof(pi));
+		snprintf(pi.vg_uuid, sizeof(pi.vg_uuid), "%s", fsid);
+		snprintf(pi.vg_name, sizeof(pi.vg_name), "btrfs");
+		snprintf(pi.lv_path, sizeof(pi.lv_path), "%s", devs[i]);
+		snprintf(pi.fstype, sizeof(pi.fstype), "btrfs");
+		pi.btrfs = true;
+		pi.size = total;
+		struct diag q;
+		diag_init(&q);
+		char mnt[96];
+		snprintf(mnt, sizeof(mnt), "/run/igdkit-scan-%.40s", fsid);
+		if (mount_btrfs(fsid, mnt, false, true, &q) == 0) {
+			targetdev_probe_root(mnt, &pi);
+			targetdev_umount(fsid, mnt, &q);
+		} else
+			diag_warn(d, DIAG_NO_OFFSET, "btrfs %s on %s: cannot look inside: %s", fsid, devs[i], diag_last(&q));
+		diag_free(&q);
+		if (!pi.pve_version[0] && !pi.hostname[0])
+			continue;	/* a btrfs that is no PVE root (data disk) */
+		struct pve_install *nv = realloc(*out, (*n + 1) * sizeof(*nv));
+		if (!nv)
+			return diag_err(d, DIAG_NO_OFFSET, "out of memory");
+		*out = nv;
+		(*out)[(*n)++] = pi;
 	}
-	closedir(d);
+	return 0;
 }
 
 void targetdev_probe_root(const char *mnt, struct pve_install *pi)
@@ -279,8 +413,8 @@ int targetdev_scan(struct pve_install **out, size_t *n, struct diag *d)
 		return diag_err(d, DIAG_NO_OFFSET, "scanning disks needs root");
 	if (targetdev_list_vgs(out, n, d) < 0)
 		return -1;
-	size_t cap = *n;
-	for (size_t i = 0; i < *n; i++) {
+	size_t nlvm = *n;
+	for (size_t i = 0; i < nlvm; i++) {
 		struct pve_install *pi = &(*out)[i];
 		struct diag q;
 		diag_init(&q);
@@ -292,17 +426,17 @@ int targetdev_scan(struct pve_install **out, size_t *n, struct diag *d)
 		}
 		diag_free(&q);
 	}
-	/* ZFS: the stick has no ZFS module; say so instead of silently listing nothing. */
-	/* ZFS members, found by their labels (no blkid on the stick). */
+	if (btrfs_installs(out, n, d) < 0)
+		return -1;
+	/* ZFS members, found by their labels (no blkid on the stick): the stick has no ZFS module,
+	 * say so instead of silently listing nothing. */
 	char zb[4096] = "";
 	zfs_members(zb, sizeof(zb));
 	if (*zb) {
-		if (*n == cap) {
-			struct pve_install *nv = realloc(*out, (cap + 1) * sizeof(*nv));
-			if (!nv)
-				return diag_err(d, DIAG_NO_OFFSET, "out of memory");
-			*out = nv;
-		}
+		struct pve_install *nv = realloc(*out, (*n + 1) * sizeof(*nv));
+		if (!nv)
+			return diag_err(d, DIAG_NO_OFFSET, "out of memory");
+		*out = nv;
 		struct pve_install *pi = &(*out)[(*n)++];
 		memset(pi, 0, sizeof(*pi));
 		pi->zfs = true;

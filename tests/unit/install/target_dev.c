@@ -213,6 +213,73 @@ static void test_list_vgs_by_uuid(void **state)
 	free(dir);
 }
 
+/* btrfs installs are found by their superblock: a 1 MiB image with a superblock at 64 KiB
+ * (written here with python3, checksummed so blkid accepts it); the UUID igdkit reads must be
+ * the one blkid reports. A wrong magic, a superblock that names another position, or a short
+ * file is no btrfs. */
+static void test_btrfs_fsid(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	char img[4200];
+	snprintf(img, sizeof(img), "%s/p3", dir);
+	static const char py[] =
+		"import struct,sys\n"
+		"def crc32c(b):\n"
+		"    c=0xffffffff\n"
+		"    for x in b:\n"
+		"        c^=x\n"
+		"        for _ in range(8): c=(c>>1)^(0x82F63B78 if c&1 else 0)\n"
+		"    return c^0xffffffff\n"
+		"sb=bytearray(4096)\n"
+		"sb[0x20:0x30]=bytes.fromhex('7d3c1f0e5a2b4c8d9e6f0a1b2c3d4e5f')\n"
+		"struct.pack_into('<Q',sb,0x30,int(sys.argv[3]))\n"
+		"sb[0x40:0x48]=sys.argv[2].encode()\n"
+		"struct.pack_into('<QQ',sb,0x70,505660903424,1)\n"
+		"struct.pack_into('<Q',sb,0x88,1)\n"
+		"struct.pack_into('<II',sb,0x90,4096,16384)\n"
+		"struct.pack_into('<I',sb,0,crc32c(bytes(sb[0x20:])))\n"
+		"img=bytearray(1<<20); img[0x10000:0x11000]=sb\n"
+		"open(sys.argv[1],'wb').write(img)\n";
+	char pyf[4300];
+	snprintf(pyf, sizeof(pyf), "%s/mk.py", dir);
+	write_file(pyf, py, strlen(py));
+	sh("python3 '%s' '%s' _BHRfS_M 65536", pyf, img);
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd), "blkid -p -o value -s UUID '%s'", img);
+	char *want = sh_capture(cmd);
+	want[strcspn(want, "\n")] = 0;
+	assert_int_equal(strlen(want), 36);
+	char fsid[37];
+	uint64_t total = 0;
+	assert_true(targetdev_btrfs_fsid(img, fsid, &total));
+	assert_string_equal(fsid, want);
+	assert_int_equal(total, 505660903424ULL);
+	free(want);
+	sh("python3 '%s' '%s' _BHRfS_X 65536", pyf, img);
+	assert_false(targetdev_btrfs_fsid(img, fsid, NULL));
+	sh("python3 '%s' '%s' _BHRfS_M 67108864", pyf, img);	/* a backup copy's position */
+	assert_false(targetdev_btrfs_fsid(img, fsid, NULL));
+	sh("truncate -s 65600 '%s'", img);	/* cut inside the superblock */
+	assert_false(targetdev_btrfs_fsid(img, fsid, NULL));
+	snprintf(img, sizeof(img), "%s/none", dir);
+	assert_false(targetdev_btrfs_fsid(img, fsid, NULL));
+	/* a btrfs UUID is accepted by --target, and needs root like a VG UUID */
+	struct diag d;
+	diag_init(&d);
+	if (geteuid() != 0) {
+		assert_int_equal(targetdev_mount("7d3c1f0e-5a2b-4c8d-9e6f-0a1b2c3d4e5f", "/tmp/x", false, &d), -1);
+		assert_non_null(strstr(diag_last(&d), "needs root"));
+	} else {
+		/* as root: only reads superblocks; this UUID is on no real disk, nothing is mounted */
+		assert_int_equal(targetdev_mount("7d3c1f0e-5a2b-4c8d-9e6f-0a1b2c3d4e5f", "/tmp/x", false, &d), -1);
+		assert_non_null(strstr(diag_last(&d), "no btrfs file system with UUID 7d3c1f0e-5a2b-4c8d-9e6f-0a1b2c3d4e5f"));
+	}
+	diag_free(&d);
+	rm_rf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_last_boot),
 		cmocka_unit_test(test_probe_root),
 		cmocka_unit_test(test_list_vgs_by_uuid),
+		cmocka_unit_test(test_btrfs_fsid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
