@@ -161,6 +161,9 @@ static void plan_modules(const struct machine_facts *f, const struct plan_opts *
 		 p->vfio_ids, f->igd_gen >= 12 ? "softdep xe pre: vfio-pci\n" : "");
 	/* vfio_virqfd was merged into vfio in Linux 6.2: list it only for a known older kernel. */
 	p->vfio_virqfd = kernel_below(o, 6, 2) >= 0;
+	if (!o || !o->nkernels)
+		snprintf(p->modules_note, sizeof(p->modules_note),
+			 "plus vfio_virqfd while a kernel older than 6.2 (PVE 7) is installed");
 	snprintf(p->modules_load, sizeof(p->modules_load), "vfio\nvfio_iommu_type1\nvfio_pci\n%s",
 		 p->vfio_virqfd ? "# vfio_virqfd: a separate module only on kernels before 6.2\nvfio_virqfd\n" : "");
 }

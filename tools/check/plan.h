@@ -75,6 +75,7 @@ struct igd_plan {
 	char modprobe_conf[200];	/* directives of /etc/modprobe.d/igdkit-vfio.conf */
 	char modules_load[160];		/* lines of /etc/modules-load.d/igdkit-vfio.conf */
 	bool vfio_virqfd;		/* modules_load lists vfio_virqfd (a target kernel < 6.2) */
+	char modules_note[160];		/* the condition, when the target's kernels are not known */
 
 	/* The ROM under /usr/share/kvm */
 	char rom_name[96];

@@ -112,7 +112,8 @@ void report_text(FILE *f, const struct check_data *c, const struct verdict_list 
 	static const char *const files[] = { "/etc/modules-load.d/igdkit-vfio.conf", "/etc/modprobe.d/igdkit-vfio.conf" };
 	const char *texts[] = { p->modules_load, p->modprobe_conf };
 	for (int k = 0; k < 2; k++) {
-		fprintf(f, "  %s:\n", files[k]);
+		fprintf(f, "  %s:%s%s%s\n", files[k], !k && p->modules_note[0] ? " (" : "", !k ? p->modules_note : "",
+			!k && p->modules_note[0] ? ")" : "");
 		for (const char *s = texts[k]; *s;) {
 			const char *e = strchr(s, '\n');
 			int len = e ? (int)(e - s) : (int)strlen(s);
@@ -341,6 +342,7 @@ static void json_plan(struct json *j, const struct igd_plan *p)
 		json_str(j, "vfio_ids", p->vfio_ids);
 		json_str(j, "modprobe_conf", p->modprobe_conf);
 		json_str(j, "modules_load", p->modules_load);
+		json_str(j, "modules_note", p->modules_note[0] ? p->modules_note : NULL);
 		json_str(j, "rom_name", p->rom_name);
 		json_str(j, "rom_note", p->rom_note[0] ? p->rom_note : NULL);
 		json_obj(j, "vm");

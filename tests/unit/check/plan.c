@@ -116,6 +116,7 @@ static void test_kernels_decide_words(void **state)
 	assert_string_equal(p.need[0].word, "intel_iommu=on");
 	assert_non_null(strstr(p.need[0].why, "needed while kernels older than 6.8 are installed"));
 	assert_false(p.vfio_virqfd);
+	assert_non_null(strstr(p.modules_note, "vfio_virqfd while a kernel older than 6.2"));
 	o.nkernels = 2;
 	o.kernel_major[0] = 6, o.kernel_minor[0] = 8;
 	o.kernel_major[1] = 6, o.kernel_minor[1] = 5;
@@ -125,6 +126,7 @@ static void test_kernels_decide_words(void **state)
 	assert_non_null(strstr(p.need[0].why, "kernel 6.5"));
 	assert_false(p.vfio_virqfd);
 	assert_string_equal(p.modules_load, "vfio\nvfio_iommu_type1\nvfio_pci\n");
+	assert_string_equal(p.modules_note, "");
 	o.nkernels = 1;
 	o.kernel_major[0] = 6, o.kernel_minor[0] = 8;
 	plan_compute(&f, &o, &p);
