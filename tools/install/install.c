@@ -51,6 +51,8 @@ static void print_target_text(const struct ctx *ctx, const struct pve_target *t)
 	for (size_t i = 0; i < t->nkernels; i++)
 		fprintf(o, " %s", t->kernels[i].release);
 	fprintf(o, "%s\n", target_clustered(t) ? "; cluster member" : "");
+	if (t->etc_pve_mounted)
+		fprintf(o, "  live host: /etc/pve is pmxcfs's mount; VM configs are read and written through it, config.db is left alone\n");
 	for (size_t i = 0; i < t->nguests; i++) {
 		const struct pve_guest *g = &t->guests[i];
 		if (strcmp(g->kind, "qemu-server") != 0)
@@ -84,6 +86,7 @@ static void json_target(struct json *j, const struct pve_target *t)
 	json_str(j, "pve_qemu_kvm", t->qemu_pkg[0] ? t->qemu_pkg : NULL);
 	json_str(j, "boot", t->boot == BOOT_GRUB ? "grub" : t->boot == BOOT_PROXMOX_BOOT_TOOL ? "proxmox-boot-tool" : "unknown");
 	json_bool(j, "clustered", target_clustered(t));
+	json_bool(j, "etc_pve_mounted", t->etc_pve_mounted);
 	json_arr(j, "kernels");
 	for (size_t i = 0; i < t->nkernels; i++)
 		json_str(j, NULL, t->kernels[i].release);

@@ -189,12 +189,54 @@ static void test_firmware_option(void **state)
 	free(root);
 }
 
+/* On a live host (/etc/pve mounted, see pve_make_live) the command says so, the VM's diff is
+ * against the file in /etc/pve, --yes writes it there and leaves config.db's bytes alone. */
+static void test_live_host(void **state)
+{
+	(void)state;
+	char *root = pve_root("pve8-grub");
+	char cmd[4400];
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s/var/lib/pve-cluster/config.db' \"select data from tree where name='100.conf'\"", root);
+	char *conf = sh_capture(cmd);	/* sqlite3 prints the text and one newline */
+	conf[strlen(conf) - 1] = 0;
+	pve_make_live(root, conf, "", true);
+	snprintf(cmd, sizeof(cmd), "sha256sum < '%s/var/lib/pve-cluster/config.db'", root);
+	char *db_before = sh_capture(cmd);
+	const char *rom = fixture_path("vbios-legacy/snb-0102-vbios.rom");
+	char *out, *err;
+	int rc = run(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump_snb(), "--vmid", "100", "--rom",
+							rom, NULL });
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "  live host: /etc/pve is pmxcfs's mount"));
+	assert_non_null(strstr(out, "--- a/etc/pve/nodes/pve/qemu-server/100.conf\n+++ b/etc/pve/nodes/pve/qemu-server/100.conf\n"));
+	free(out);
+	free(err);
+	rc = run(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump_snb(), "--vmid", "100", "--rom", rom,
+						    "--yes", "--no-rebuild", "--json", NULL });
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "\"etc_pve_mounted\": true"));
+	free(out);
+	free(err);
+	char *now = read_text_file(root, "etc/pve/nodes/pve/qemu-server/100.conf");
+	assert_non_null(strstr(now, "\nhostpci0: 0000:00:02.0,legacy-igd=1,romfile=igd-sandy-bridge-8086-0102-vbios.rom\n"));
+	assert_non_null(strstr(now, "\nvga: none\n"));
+	free(now);
+	char *db_after = sh_capture(cmd);
+	assert_string_equal(db_after, db_before);
+	free(db_after);
+	free(db_before);
+	free(conf);
+	rm_rf(root);
+	free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dry_run_then_write_then_undo),
 		cmocka_unit_test(test_json_and_errors),
 		cmocka_unit_test(test_firmware_option),
+		cmocka_unit_test(test_live_host),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
