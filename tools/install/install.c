@@ -44,9 +44,15 @@ static void print_target_text(const struct ctx *ctx, const struct pve_target *t)
 	fprintf(o, "Target %s: node %s, Proxmox VE %s (Debian %s), pve-qemu-kvm %s\n", t->root, t->hostname,
 		t->pve_manager[0] ? t->pve_manager : "?", t->debian_version[0] ? t->debian_version : "?",
 		t->qemu_pkg[0] ? t->qemu_pkg : "not installed");
-	fprintf(o, "  boot: %s%s%s", boot_name(t->boot), t->nesps ? ", ESPs " : "", "");
-	if (t->nesps)
-		fprintf(o, "%d", t->nesps);
+	fprintf(o, "  boot: %s", boot_name(t->boot));
+	if (t->nesps) {
+		fprintf(o, ", %d ESP%s (", t->nesps, t->nesps == 1 ? "" : "s");
+		for (int i = 0; i < t->nesps && i < 8; i++)
+			fprintf(o, "%s%s", i ? " " : "", t->esp_uuids[i][0] ? t->esp_uuids[i] : "?");
+		fprintf(o, "%s)", t->nesps > 8 ? " ..." : "");
+	}
+	if (t->kernel_cmdline_present)
+		fprintf(o, ", /etc/kernel/cmdline \"%s\"", t->kernel_cmdline);
 	fprintf(o, "; kernels:");
 	for (size_t i = 0; i < t->nkernels; i++)
 		fprintf(o, " %s", t->kernels[i].release);
@@ -87,6 +93,11 @@ static void json_target(struct json *j, const struct pve_target *t)
 	json_str(j, "boot", t->boot == BOOT_GRUB ? "grub" : t->boot == BOOT_PROXMOX_BOOT_TOOL ? "proxmox-boot-tool" : "unknown");
 	json_bool(j, "clustered", target_clustered(t));
 	json_bool(j, "etc_pve_mounted", t->etc_pve_mounted);
+	json_str(j, "kernel_cmdline", t->kernel_cmdline_present ? t->kernel_cmdline : NULL);
+	json_arr(j, "esps");
+	for (int i = 0; i < t->nesps && i < 8; i++)
+		json_str(j, NULL, t->esp_uuids[i]);
+	json_arr_end(j);
 	json_arr(j, "kernels");
 	for (size_t i = 0; i < t->nkernels; i++)
 		json_str(j, NULL, t->kernels[i].release);

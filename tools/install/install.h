@@ -61,6 +61,7 @@ struct pve_target {
 	bool kernel_cmdline_present;
 	char kernel_cmdline[2048];	/* first line of /etc/kernel/cmdline */
 	int nesps;			/* lines in /etc/kernel/proxmox-boot-uuids */
+	char esp_uuids[8][40];		/* the first 8 of them (FS UUIDs of the ESPs) */
 	bool root_on_zfs, root_on_btrfs;
 	enum tristate host_uefi;	/* from the boot packages: grub-pc -> no; grub-efi-amd64/systemd-boot -> yes */
 	bool systemd_boot;		/* systemd-boot package installed (p-b-t UEFI without Secure Boot) */

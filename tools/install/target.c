@@ -533,8 +533,14 @@ int target_probe(const char *root, struct pve_target *t, struct diag *d)
 	if ((s = read_text(t, "/etc/kernel/proxmox-boot-uuids", 64 * 1024))) {
 		for (const char *p = s; *p;) {
 			size_t n = strcspn(p, "\n");
-			if (n >= 4)
+			size_t k = n;
+			while (k && isspace((unsigned char)p[k - 1]))
+				k--;
+			if (k >= 4) {
+				if (t->nesps < 8 && k < sizeof(t->esp_uuids[0]))
+					memcpy(t->esp_uuids[t->nesps], p, k);	/* zeroed by memset */
 				t->nesps++;
+			}
 			p += n + (p[n] ? 1 : 0);
 		}
 		free(s);

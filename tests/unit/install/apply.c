@@ -185,6 +185,14 @@ static void test_probe_versions(void **state)
 		assert_int_equal(t.nkernels, cases[i].nk);
 		assert_string_equal(t.kernels[t.nkernels - 1].release, cases[i].newest);
 		assert_int_equal(t.host_uefi, cases[i].uefi);
+		/* the ESP list is the file's lines */
+		char *esps = read_text_file(root, "etc/kernel/proxmox-boot-uuids");
+		char joined[512] = "";
+		for (int k = 0; k < t.nesps; k++)
+			snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s\n", t.esp_uuids[k]);
+		assert_string_equal(joined, esps ? esps : "");
+		assert_int_equal(t.nesps, cases[i].boot == BOOT_PROXMOX_BOOT_TOOL ? (strstr(cases[i].tree, "zfs") ? 2 : 1) : 0);
+		free(esps);
 		assert_false(target_clustered(&t));
 		assert_int_equal(t.nguests, 2);
 		assert_int_equal(t.guests[0].vmid, 100);

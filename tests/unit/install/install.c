@@ -208,6 +208,7 @@ static void test_live_host(void **state)
 							rom, NULL });
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "  live host: /etc/pve is pmxcfs's mount"));
+	assert_non_null(strstr(out, "  boot: GRUB (/etc/default/grub); kernels: "));
 	assert_non_null(strstr(out, "--- a/etc/pve/nodes/pve/qemu-server/100.conf\n+++ b/etc/pve/nodes/pve/qemu-server/100.conf\n"));
 	free(out);
 	free(err);
