@@ -149,6 +149,12 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 	}
 	plan_compute(&c->f, &po, p);
 	free(target_cmd);
+	/* The route verdict speaks for the plan: what install will really write for this target. */
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].id, "passthrough_mode") && p->route != ROUTE_NONE)
+			verdict_advice(&l->v[i], "igdkit plans %s%s: %s", p->route_name,
+				       p->qemu_known ? "" : " (for QEMU 10.0; the target's version decides, see the plan)",
+				       p->why);
 	if (rom && c->f.igd_present && c->f.igd_device_id && p->nnotes < PLAN_NOTES_MAX) {
 		/* the same acceptance test install makes before it writes anything */
 		struct diag rd;

@@ -61,13 +61,33 @@ static void note(struct igd_plan *p, const char *fmt, ...)
 }
 
 /* Words to drop: IOMMU switched off or the IGD's unit ignored, isolation downgrades, sharing modes. */
+/* true when the comma-separated value of word (after '=') holds token */
+static bool value_has_token(const char *word, const char *token)
+{
+	const char *v = strchr(word, '=');
+	size_t tl = strlen(token);
+	for (v = v ? v + 1 : word; *v; ) {
+		size_t n = strcspn(v, ",");
+		if (n == tl && !strncmp(v, token, tl))
+			return true;
+		v += n;
+		if (*v == ',')
+			v++;
+	}
+	return false;
+}
+
+/*
+ * Words igdkit takes off the command line itself: only those that break IGD
+ * passthrough or do nothing on this machine. pcie_acs_override stays even when
+ * the iGPU is alone in its group: other devices the user passes through may
+ * depend on it, so check advises and the user decides.
+ */
 bool plan_word_must_go(const struct machine_facts *f, const char *w)
 {
-	if (!strncmp(w, "intel_iommu=", 12) && (strstr(w, "igfx_off") || strstr(w, "off")))
+	if (!strncmp(w, "intel_iommu=", 12) && (value_has_token(w, "igfx_off") || value_has_token(w, "off")))
 		return true;
 	if (!strcmp(w, "iommu=off"))
-		return true;
-	if (!strncmp(w, "pcie_acs_override=", 18) && f->igd_group_alone != TRI_NO)
 		return true;
 	if (!strncmp(w, "vfio_iommu_type1.allow_unsafe_interrupts=", 41) && f->intr_remap == TRI_YES)
 		return true;

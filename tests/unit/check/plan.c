@@ -77,16 +77,20 @@ static void test_ovmf_route_and_cmdline_cleanup(void **state)
 	plan_compute(&f, NULL, &p);
 	assert_int_equal(p.route, ROUTE_OVMF_EFIROM);
 	assert_string_equal(p.vm_bios, "ovmf");
-	assert_int_equal(p.nremove, 4);
+	/* pcie_acs_override stays: other passed-through devices may rely on it */
+	assert_int_equal(p.nremove, 3);
 	assert_string_equal(p.cmdline_remove[0], "intel_iommu=on,igfx_off");
-	assert_string_equal(p.cmdline_remove[1], "pcie_acs_override=downstream");
-	assert_string_equal(p.cmdline_remove[2], "i915.max_vfs=7");
-	assert_string_equal(p.cmdline_remove[3], "vfio_iommu_type1.allow_unsafe_interrupts=1");
+	assert_string_equal(p.cmdline_remove[1], "i915.max_vfs=7");
+	assert_string_equal(p.cmdline_remove[2], "vfio_iommu_type1.allow_unsafe_interrupts=1");
 	assert_int_equal(p.nadd, 1);
 	assert_string_equal(p.cmdline_add[0], "intel_iommu=on");
 	char out[1024];
 	assert_int_equal(plan_apply_cmdline(&p, f.cmdline, out, sizeof(out)), 0);
-	assert_string_equal(out, "ro iommu=pt initcall_blacklist=sysfb_init intel_iommu=on");
+	assert_string_equal(out, "ro iommu=pt pcie_acs_override=downstream initcall_blacklist=sysfb_init intel_iommu=on");
+	/* only the tokens off and igfx_off condemn an intel_iommu word: sm_off is a real option */
+	assert_false(plan_word_must_go(&f, "intel_iommu=on,sm_off"));
+	assert_true(plan_word_must_go(&f, "intel_iommu=off"));
+	assert_true(plan_word_must_go(&f, "intel_iommu=igfx_off,on"));
 	assert_int_equal(plan_apply_cmdline(&p, f.cmdline, out, 10), -1);
 }
 
