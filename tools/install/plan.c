@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -647,19 +648,19 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 	if (!f->igd_present || !f->igd_device_id)
 		return diag_err(d, DIAG_NO_OFFSET, "no Intel iGPU at 00:02.0 in the machine facts");
 
-	/* Live-host guard: a running VM has /var/run/qemu-server/N.pid with a live process. */
+	/* Live-host guard: a running VM has /var/run/qemu-server/N.pid naming a live process.
+	 * Both paths are read under the target root, so fixtures can stand in for the host. */
 	if (t->etc_pve_mounted) {
-		char pidf[64];
-		snprintf(pidf, sizeof(pidf), "/var/run/qemu-server/%u.pid", o->vmid);
-		FILE *pf = fopen(pidf, "r");
+		char rel[64], pidf[PATH_MAX], proc[PATH_MAX];
+		snprintf(rel, sizeof(rel), "/var/run/qemu-server/%u.pid", o->vmid);
+		FILE *pf = target_path(t, rel, pidf, sizeof(pidf)) == 0 ? fopen(pidf, "r") : NULL;
 		long pid = 0;
 		if (pf) {
 			if (fscanf(pf, "%ld", &pid) != 1)
 				pid = 0;
 			fclose(pf);
-			char proc[64];
-			snprintf(proc, sizeof(proc), "/proc/%ld", pid);
-			if (pid > 0 && access(proc, F_OK) == 0)
+			snprintf(rel, sizeof(rel), "/proc/%ld", pid);
+			if (pid > 0 && target_path(t, rel, proc, sizeof(proc)) == 0 && access(proc, F_OK) == 0)
 				return diag_err(d, DIAG_NO_OFFSET, "VM %u is running (pid %ld); shut it down first", o->vmid, pid);
 		}
 	}

@@ -804,6 +804,27 @@ static void test_live_etc_pve(void **state)
 /* Only ROOT's own /etc/pve mount counts: a mount table naming the host's /etc/pve (a chroot
  * with the host's /proc), or a mount that does not answer (no .version), is not a live target:
  * the change goes to config.db as offline. */
+/* On a live host a running VM (its pid file names a live process) is refused; a stale pid
+ * file is not. Both are read under the target root. */
+static void test_live_running_vm_refused(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	struct run r;
+	r.root = pve_root("pve8-grub");
+	char *lc = live_conf();
+	pve_make_live(r.root, lc, "", true);
+	free(lc);
+	sh("mkdir -p '%s/var/run/qemu-server' && echo 4242 > '%s/var/run/qemu-server/100.pid'", r.root, r.root);
+	/* stale pid file: no /proc/4242 under the root */
+	assert_int_equal(plan_for(&r, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	run_free(&r, true);
+	sh("mkdir -p '%s/proc/4242'", r.root);
+	assert_int_equal(plan_for(&r, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), -1);
+	assert_non_null(strstr(diag_last(&r.d), "VM 100 is running (pid 4242)"));
+	run_free(&r, false);
+}
+
 static void test_live_detection_strict(void **state)
 {
 	(void)state;
@@ -963,6 +984,7 @@ int main(void)
 		cmocka_unit_test(test_refusals_write_nothing),
 		cmocka_unit_test(test_fault_points),
 		cmocka_unit_test(test_live_etc_pve),
+		cmocka_unit_test(test_live_running_vm_refused),
 		cmocka_unit_test(test_live_detection_strict),
 		cmocka_unit_test(test_live_cluster_member),
 		cmocka_unit_test(test_undo_after_host_ran),
