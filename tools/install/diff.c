@@ -1,4 +1,5 @@
 /* diff.c - unified diffs for the dry run (what `diff -u` would print) */
+#include "lib/strbuf.h"
 #include "install.h"
 #include "../lib/sha256.h"
 
@@ -43,34 +44,6 @@ static int split(const char *t, size_t tl, struct lines *l)
 		i += n + 1;
 	}
 	return 0;
-}
-
-struct out {
-	char *s;
-	size_t len, cap;
-};
-
-static void put(struct out *o, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (o->len + (size_t)n + 1 > o->cap) {
-		size_t nc = (o->len + (size_t)n + 1) * 2;
-		char *ns = realloc(o->s, nc);
-		if (!ns)
-			return;
-		o->s = ns;
-		o->cap = nc;
-	}
-	va_start(ap, fmt);
-	vsnprintf(o->s + o->len, o->cap - o->len, fmt, ap);
-	va_end(ap);
-	o->len += (size_t)n;
 }
 
 static bool eq(const struct lines *a, size_t i, const struct lines *b, size_t j)
@@ -128,17 +101,17 @@ static enum op *edit_script(const struct lines *a, const struct lines *b, size_t
 	return ops;
 }
 
-static void put_line(struct out *o, char c, const struct lines *l, size_t i)
+static void put_line(struct strbuf *o, char c, const struct lines *l, size_t i)
 {
-	put(o, "%c%.*s\n", c, (int)l->len[i], l->s[i]);
+	strbuf_addf(o, "%c%.*s\n", c, (int)l->len[i], l->s[i]);
 	if (i + 1 == l->n && l->no_eol)
-		put(o, "\\ No newline at end of file\n");
+		strbuf_addf(o, "\\ No newline at end of file\n");
 }
 
 char *diff_unified(const char *label_a, const char *label_b, const char *old, size_t oldlen, const char *new, size_t newlen)
 {
-	struct out o = { 0 };
-	put(&o, "%s", "");
+	struct strbuf o = { 0 };
+	strbuf_addf(&o, "%s", "");
 	if (oldlen == newlen && memcmp(old, new, oldlen) == 0)
 		return o.s;
 	struct lines a, b;
@@ -148,7 +121,7 @@ char *diff_unified(const char *label_a, const char *label_b, const char *old, si
 	enum op *ops = edit_script(&a, &b, &nops);
 	if (!ops)
 		goto done;
-	put(&o, "--- %s\n+++ %s\n", label_a, label_b);
+	strbuf_addf(&o, "--- %s\n+++ %s\n", label_a, label_b);
 	const size_t ctx = 3;
 	size_t k = 0;
 	/* positions (old line, new line) before each op */
@@ -188,13 +161,13 @@ char *diff_unified(const char *label_a, const char *label_b, const char *old, si
 			break;
 		}
 		size_t na = ai[end] - ai[start], nb = bi[end] - bi[start];
-		put(&o, "@@ -%zu", na ? ai[start] + 1 : ai[start]);
+		strbuf_addf(&o, "@@ -%zu", na ? ai[start] + 1 : ai[start]);
 		if (na != 1)
-			put(&o, ",%zu", na);
-		put(&o, " +%zu", nb ? bi[start] + 1 : bi[start]);
+			strbuf_addf(&o, ",%zu", na);
+		strbuf_addf(&o, " +%zu", nb ? bi[start] + 1 : bi[start]);
 		if (nb != 1)
-			put(&o, ",%zu", nb);
-		put(&o, " @@\n");
+			strbuf_addf(&o, ",%zu", nb);
+		strbuf_addf(&o, " @@\n");
 		for (size_t q = start; q < end; q++) {
 			if (ops[q] == OP_EQ)
 				put_line(&o, ' ', &a, ai[q]);
@@ -218,25 +191,25 @@ done:
 
 char *diff_plan(const struct install_plan *p)
 {
-	struct out o = { 0 };
-	put(&o, "%s", "");
+	struct strbuf o = { 0 };
+	strbuf_addf(&o, "%s", "");
 	for (size_t i = 0; i < p->n; i++) {
 		const struct change *c = &p->ch[i];
 		if (c->kind == CH_CONFIGDB || strcmp(c->label, c->path) != 0)
-			put(&o, "# %s\n", c->label);
+			strbuf_addf(&o, "# %s\n", c->label);
 		if (c->binary) {
 			char hb[65] = "-", ha[65] = "-";
 			if (c->existed)
 				sha256_buf_hex(c->old, c->oldlen, hb);
 			sha256_buf_hex(c->new, c->newlen, ha);
 			if (c->existed)
-				put(&o, "Binary %s: %zu bytes, sha256 %s -> %zu bytes, sha256 %s\n", c->path, c->oldlen, hb, c->newlen, ha);
+				strbuf_addf(&o, "Binary %s: %zu bytes, sha256 %s -> %zu bytes, sha256 %s\n", c->path, c->oldlen, hb, c->newlen, ha);
 			else
-				put(&o, "Binary %s: new file, %zu bytes, sha256 %s\n", c->path, c->newlen, ha);
+				strbuf_addf(&o, "Binary %s: new file, %zu bytes, sha256 %s\n", c->path, c->newlen, ha);
 			continue;
 		}
 		if (c->kind == CH_SYMLINK) {
-			put(&o, "Symlink %s -> %s%s\n", c->path, (char *)c->new, c->existed ? " (replaces the old link)" : "");
+			strbuf_addf(&o, "Symlink %s -> %s%s\n", c->path, (char *)c->new, c->existed ? " (replaces the old link)" : "");
 			continue;
 		}
 		/* A VM config is shown under the path it has in /etc/pve, whatever stores it. */
@@ -251,7 +224,7 @@ char *diff_plan(const struct install_plan *p)
 			snprintf(la, sizeof(la), "/dev/null");
 		snprintf(lb, sizeof(lb), "b%s", shown);
 		char *u = diff_unified(la, lb, (char *)c->old, c->oldlen, (char *)c->new, c->newlen);
-		put(&o, "%s", u ? u : "");
+		strbuf_addf(&o, "%s", u ? u : "");
 		free(u);
 	}
 	return o.s;

@@ -1,4 +1,5 @@
 /* plan.c - every change this machine and this Proxmox version need, computed before anything is written */
+#include "lib/strbuf.h"
 #include "install.h"
 #include "configdb.h"
 #include "vmconf.h"
@@ -155,34 +156,6 @@ static int file_change(const struct pve_target *t, struct install_plan *p, const
 	return rc;
 }
 
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_add(struct sbuf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static void sb_add(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (b->len + (size_t)n + 1 > b->cap) {
-		size_t nc = (b->len + (size_t)n + 1) * 2;
-		char *ns = realloc(b->s, nc);
-		if (!ns)
-			return;
-		b->s = ns;
-		b->cap = nc;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 /* word appears as a whole whitespace/quote-delimited token in s */
 static bool has_word(const char *s, const char *w)
 {
@@ -227,12 +200,12 @@ void install_cmdline_words(const struct pve_target *t, const struct machine_fact
 /* Non-comment text of /etc/default/grub and grub.d/NAME.cfg except ours: what GRUB already gets. */
 static char *grub_existing(const struct pve_target *t, struct diag *d)
 {
-	struct sbuf b = { 0 };
-	sb_add(&b, "%s", "");
+	struct strbuf b = { 0 };
+	strbuf_addf(&b, "%s", "");
 	unsigned char *s;
 	size_t n;
 	if (target_read(t, "/etc/default/grub", TEXT_MAX, &s, &n, d) == 1) {
-		sb_add(&b, "%s\n", (char *)s);
+		strbuf_addf(&b, "%s\n", (char *)s);
 		free(s);
 	}
 	char dir[INST_PATH];
@@ -247,21 +220,21 @@ static char *grub_existing(const struct pve_target *t, struct diag *d)
 			char abs[600];
 			snprintf(abs, sizeof(abs), "/etc/default/grub.d/%s", e->d_name);
 			if (target_read(t, abs, TEXT_MAX, &s, &n, d) == 1) {
-				sb_add(&b, "%s\n", (char *)s);
+				strbuf_addf(&b, "%s\n", (char *)s);
 				free(s);
 			}
 		}
 		closedir(dd);
 	}
 	/* drop comment lines */
-	struct sbuf o = { 0 };
-	sb_add(&o, "%s", "");
+	struct strbuf o = { 0 };
+	strbuf_addf(&o, "%s", "");
 	for (char *l = strtok(b.s, "\n"); l; l = strtok(NULL, "\n")) {
 		const char *q = l;
 		while (isspace((unsigned char)*q))
 			q++;
 		if (*q != '#')
-			sb_add(&o, "%s\n", l);
+			strbuf_addf(&o, "%s\n", l);
 	}
 	free(b.s);
 	return o.s;
@@ -282,8 +255,8 @@ char *install_target_cmdline(const struct pve_target *t, struct diag *d)
 	unsigned char *ours;
 	size_t n;
 	if (have && target_read(t, grub_dropin, TEXT_MAX, &ours, &n, NULL) == 1) {
-		struct sbuf b = { 0 };
-		sb_add(&b, "%s%s\n", have, (char *)ours);
+		struct strbuf b = { 0 };
+		strbuf_addf(&b, "%s%s\n", have, (char *)ours);
 		free(ours);
 		free(have);
 		have = b.s;
@@ -329,15 +302,15 @@ static int plan_grub(const struct pve_target *t, const struct machine_facts *f, 
 		/* Nothing to add. An old drop-in of ours would now be redundant: leave it (undo owns it). */
 		return 0;
 	}
-	struct sbuf b = { 0 };
-	sb_add(&b, "# Written by igdkit: kernel command line for Intel iGPU passthrough (00:02.0 -> vfio-pci).\n");
+	struct strbuf b = { 0 };
+	strbuf_addf(&b, "# Written by igdkit: kernel command line for Intel iGPU passthrough (00:02.0 -> vfio-pci).\n");
 	if (strstr(need, "intel_iommu=on"))
-		sb_add(&b, "# intel_iommu=on: kernels before 6.8 leave the Intel IOMMU off.\n");
+		strbuf_addf(&b, "# intel_iommu=on: kernels before 6.8 leave the Intel IOMMU off.\n");
 	if (strstr(need, "initcall_blacklist=sysfb_init"))
-		sb_add(&b, "# initcall_blacklist=sysfb_init: no firmware framebuffer on the iGPU's memory (BAR 2).\n");
-	sb_add(&b, "# To take it back: igdkit install --undo, or delete this file and run update-grub.\n");
-	sb_add(&b, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT %s\"\n", need);
-	int rc = file_change(t, p, grub_dropin, b.s, b.len, 0644, false, d);
+		strbuf_addf(&b, "# initcall_blacklist=sysfb_init: no firmware framebuffer on the iGPU's memory (BAR 2).\n");
+	strbuf_addf(&b, "# To take it back: igdkit install --undo, or delete this file and run update-grub.\n");
+	strbuf_addf(&b, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT %s\"\n", need);
+	int rc = b.failed ? diag_err(d, DIAG_NO_OFFSET, "out of memory composing a file") : file_change(t, p, grub_dropin, b.s, b.len, 0644, false, d);
 	free(b.s);
 	if (rc > 0) {
 		if (t->boot == BOOT_PROXMOX_BOOT_TOOL)
@@ -372,8 +345,8 @@ static int plan_kernel_cmdline(const struct pve_target *t, const struct machine_
 				"/etc/kernel/cmdline has no root=: proxmox-boot-tool refresh would abort; fix that file first");
 	}
 	/* Rebuild the line word by word: keep everything, drop the words that must go, append what is missing. */
-	struct sbuf b = { 0 };
-	sb_add(&b, "%s", "");
+	struct strbuf b = { 0 };
+	strbuf_addf(&b, "%s", "");
 	char tmp[4096];
 	snprintf(tmp, sizeof(tmp), "%s", line);
 	for (char *tok = strtok(tmp, " \t"); tok; tok = strtok(NULL, " \t")) {
@@ -381,15 +354,15 @@ static int plan_kernel_cmdline(const struct pve_target *t, const struct machine_
 			diag_note(d, DIAG_NO_OFFSET, "/etc/kernel/cmdline: removing %s (%s)", tok, must_go_reason(tok));
 			continue;
 		}
-		sb_add(&b, "%s%s", b.len ? " " : "", tok);
+		strbuf_addf(&b, "%s%s", b.len ? " " : "", tok);
 	}
 	char w[512];
 	snprintf(w, sizeof(w), "%s", words);
 	for (char *tok = strtok(w, " "); tok; tok = strtok(NULL, " "))
 		if (!has_word(line, tok))
-			sb_add(&b, " %s", tok);
-	sb_add(&b, "%s", *rest ? rest : "\n");
-	int rc = add_change(p, CH_FILE, "/etc/kernel/cmdline", NULL, old, oldlen, true, b.s, b.len, 0644, false, d);
+			strbuf_addf(&b, " %s", tok);
+	strbuf_addf(&b, "%s", *rest ? rest : "\n");
+	int rc = b.failed ? diag_err(d, DIAG_NO_OFFSET, "out of memory composing a file") : add_change(p, CH_FILE, "/etc/kernel/cmdline", NULL, old, oldlen, true, b.s, b.len, 0644, false, d);
 	free(old);
 	free(b.s);
 	if (rc > 0)
@@ -431,10 +404,10 @@ static void modprobe_warnings(const struct pve_target *t, struct diag *d)
 static int plan_modules(const struct pve_target *t, const struct machine_facts *f, const struct igd_plan *ip,
 			struct install_plan *p, struct diag *d)
 {
-	struct sbuf b = { 0 };
-	sb_add(&b, "# Written by igdkit: VFIO modules, so vfio-pci can claim the iGPU (00:02.0) at boot.\n");
-	sb_add(&b, "%s", ip->modules_load);
-	int rc = file_change(t, p, modules_dropin, b.s, b.len, 0644, false, d);
+	struct strbuf b = { 0 };
+	strbuf_addf(&b, "# Written by igdkit: VFIO modules, so vfio-pci can claim the iGPU (00:02.0) at boot.\n");
+	strbuf_addf(&b, "%s", ip->modules_load);
+	int rc = b.failed ? diag_err(d, DIAG_NO_OFFSET, "out of memory composing a file") : file_change(t, p, modules_dropin, b.s, b.len, 0644, false, d);
 	free(b.s);
 	if (rc < 0)
 		return -1;
@@ -448,11 +421,11 @@ static int plan_modules(const struct pve_target *t, const struct machine_facts *
 		free(m);
 	}
 
-	b = (struct sbuf){ 0 };
+	b = (struct strbuf){ 0 };
 	const char *plat = f->igd_platform ? f->igd_platform : "Intel iGPU";
-	sb_add(&b, "# Written by igdkit: hand the iGPU (8086:%04x, %s) to vfio-pci before i915 can bind it.\n", f->igd_device_id, plat);
-	sb_add(&b, "%s", ip->modprobe_conf);
-	rc = file_change(t, p, modprobe_dropin, b.s, b.len, 0644, false, d);
+	strbuf_addf(&b, "# Written by igdkit: hand the iGPU (8086:%04x, %s) to vfio-pci before i915 can bind it.\n", f->igd_device_id, plat);
+	strbuf_addf(&b, "%s", ip->modprobe_conf);
+	rc = b.failed ? diag_err(d, DIAG_NO_OFFSET, "out of memory composing a file") : file_change(t, p, modprobe_dropin, b.s, b.len, 0644, false, d);
 	free(b.s);
 	if (rc < 0)
 		return -1;
@@ -815,25 +788,25 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 		/* Never edit a cluster member's DB offline (dcdb leader election would revert or
 		 * override it): a one-shot unit runs qm set through the live /etc/pve on next boot. */
 		p->vm_staged = true;
-		struct sbuf q = { 0 };
-		sb_add(&q, "/usr/sbin/qm set %u --%s \"%s\" --vga none --machine %s --bios %s", o->vmid, key, hostpci, machine,
+		struct strbuf q = { 0 };
+		strbuf_addf(&q, "/usr/sbin/qm set %u --%s \"%s\" --vga none --machine %s --bios %s", o->vmid, key, hostpci, machine,
 		       legacy ? "seabios" : "ovmf");
 		if (*args)
-			sb_add(&q, " --args \"%s\"", args);
+			strbuf_addf(&q, " --args \"%s\"", args);
 		else if (vmconf_get(&vc, "args") == NULL && old && strstr((char *)old, "\nargs:"))
-			sb_add(&q, " --delete args");
+			strbuf_addf(&q, " --delete args");
 		snprintf(p->qm_set, sizeof(p->qm_set), "%s", q.s ? q.s : "");
 		free(q.s);
-		struct sbuf u = { 0 };
-		sb_add(&u, "# Written by igdkit: this node is in a cluster, so the VM %u change is applied once,\n", o->vmid);
-		sb_add(&u, "# through the live /etc/pve, on the next boot (an offline config.db edit would be\n");
-		sb_add(&u, "# reverted or would override the cluster). Delete this file to cancel.\n");
-		sb_add(&u, "[Unit]\nDescription=igdkit: give the iGPU to VM %u (qm set, once)\n", o->vmid);
-		sb_add(&u, "Wants=pve-cluster.service\nAfter=pve-cluster.service pvedaemon.service\nBefore=pve-guests.service\n");
-		sb_add(&u, "ConditionPathExists=!/var/lib/igdkit/vm%u-applied\n\n", o->vmid);
-		sb_add(&u, "[Service]\nType=oneshot\nExecStart=%s\n", p->qm_set);
-		sb_add(&u, "ExecStartPost=/usr/bin/touch /var/lib/igdkit/vm%u-applied\nRemainAfterExit=yes\n\n", o->vmid);
-		sb_add(&u, "[Install]\nWantedBy=multi-user.target\n");
+		struct strbuf u = { 0 };
+		strbuf_addf(&u, "# Written by igdkit: this node is in a cluster, so the VM %u change is applied once,\n", o->vmid);
+		strbuf_addf(&u, "# through the live /etc/pve, on the next boot (an offline config.db edit would be\n");
+		strbuf_addf(&u, "# reverted or would override the cluster). Delete this file to cancel.\n");
+		strbuf_addf(&u, "[Unit]\nDescription=igdkit: give the iGPU to VM %u (qm set, once)\n", o->vmid);
+		strbuf_addf(&u, "Wants=pve-cluster.service\nAfter=pve-cluster.service pvedaemon.service\nBefore=pve-guests.service\n");
+		strbuf_addf(&u, "ConditionPathExists=!/var/lib/igdkit/vm%u-applied\n\n", o->vmid);
+		strbuf_addf(&u, "[Service]\nType=oneshot\nExecStart=%s\n", p->qm_set);
+		strbuf_addf(&u, "ExecStartPost=/usr/bin/touch /var/lib/igdkit/vm%u-applied\nRemainAfterExit=yes\n\n", o->vmid);
+		strbuf_addf(&u, "[Install]\nWantedBy=multi-user.target\n");
 		char unit[128], link[160], target[128];
 		snprintf(unit, sizeof(unit), "/etc/systemd/system/igdkit-vm%u.service", o->vmid);
 		snprintf(link, sizeof(link), "/etc/systemd/system/multi-user.target.wants/igdkit-vm%u.service", o->vmid);
