@@ -408,22 +408,21 @@ static void print_node(FILE *f, const struct fw_node *n)
 	}
 }
 
+/* The node after n in a pre-order walk of root's subtree, or NULL: iterative, so
+ * no recursion depth to think about. */
+static const struct fw_node *preorder_next(const struct fw_node *n, const struct fw_node *root)
+{
+	if (n->first)
+		return n->first;
+	while (n != root && !n->next)
+		n = n->parent;
+	return n == root ? NULL : n->next;
+}
+
 void fw_tree_print(FILE *f, const struct fw_node *root)
 {
-	/* Iterative pre-order walk: the depth is bounded, but there is no need to recurse. */
-	const struct fw_node *n = root;
-	while (n) {
+	for (const struct fw_node *n = root; n; n = preorder_next(n, root))
 		print_node(f, n);
-		if (n->first) {
-			n = n->first;
-			continue;
-		}
-		while (n && n != root && !n->next)
-			n = n->parent;
-		if (!n || n == root)
-			break;
-		n = n->next;
-	}
 }
 
 static void json_node(struct json *j, const char *key, const struct fw_node *n)
@@ -514,19 +513,8 @@ void fw_tree_json(struct json *j, const char *key, const struct fw_node *root)
 size_t fw_tree_count_findings(const struct fw_node *root)
 {
 	size_t k = 0;
-	const struct fw_node *n = root;
-	while (n) {
+	for (const struct fw_node *n = root; n; n = preorder_next(n, root))
 		for (const struct fw_finding *fi = n->findings; fi; fi = fi->next)
 			k += fi->level != DIAG_NOTE;
-		if (n->first) {
-			n = n->first;
-			continue;
-		}
-		while (n && n != root && !n->next)
-			n = n->parent;
-		if (!n || n == root)
-			break;
-		n = n->next;
-	}
 	return k;
 }

@@ -491,6 +491,31 @@ static int update_row(struct configdb *c, int64_t inode, int64_t version, int64_
 	return rc;
 }
 
+/*
+ * The end every write shares, inside its BEGIN IMMEDIATE: COMMIT (or roll back
+ * on failure), fold the WAL into the main file so the disk holds one complete
+ * DB as pmxcfs leaves it, then check the result by pmxcfs's rules again.
+ */
+static int commit_write(struct configdb *c, struct diag *d)
+{
+	if (FAULT("configdb.commit")) {
+		diag_err(d, DIAG_NO_OFFSET, "%s: commit: injected fault", c->path);
+		exec_simple(c, "ROLLBACK", NULL);
+		return -1;
+	}
+	if (exec_simple(c, "COMMIT", d) < 0) {
+		exec_simple(c, "ROLLBACK", NULL);
+		return -1;
+	}
+	int logn = 0, ckpt = 0;
+	if (sqlite3_wal_checkpoint_v2(DB(c), NULL, SQLITE_CHECKPOINT_TRUNCATE, &logn, &ckpt) != SQLITE_OK)
+		return sql_err(c, d, "WAL checkpoint");
+	if (integrity_check(c, d) < 0 || load_rows(c, d) < 0 || configdb_validate(c, d) < 0)
+		return diag_err(d, DIAG_NO_OFFSET, "%s: re-validation after the write failed", c->path);
+	update_counter(c);
+	return 0;
+}
+
 int configdb_put_vm(struct configdb *c, const char *node, unsigned vmid, const void *data, size_t len,
 		    int64_t now, struct diag *d)
 {
@@ -540,20 +565,7 @@ int configdb_put_vm(struct configdb *c, const char *node, unsigned vmid, const v
 		goto rollback;
 	if (update_row(c, 0, v, now, NULL, 0, false, d) < 0)
 		goto rollback;
-	if (FAULT("configdb.commit")) {
-		diag_err(d, DIAG_NO_OFFSET, "%s: commit: injected fault", c->path);
-		goto rollback;
-	}
-	if (exec_simple(c, "COMMIT", d) < 0)
-		goto rollback;
-	/* pmxcfs keeps WAL mode; fold the WAL into the main file so the disk holds one complete DB. */
-	int logn = 0, ckpt = 0;
-	if (sqlite3_wal_checkpoint_v2(DB(c), NULL, SQLITE_CHECKPOINT_TRUNCATE, &logn, &ckpt) != SQLITE_OK)
-		return sql_err(c, d, "WAL checkpoint");
-	if (integrity_check(c, d) < 0 || load_rows(c, d) < 0 || configdb_validate(c, d) < 0)
-		return diag_err(d, DIAG_NO_OFFSET, "%s: re-validation after the write failed", c->path);
-	update_counter(c);
-	return 0;
+	return commit_write(c, d);
 rollback:
 	exec_simple(c, "ROLLBACK", NULL);
 	return -1;
@@ -585,19 +597,7 @@ int configdb_delete_vm(struct configdb *c, unsigned vmid, int64_t now, struct di
 	}
 	if (update_row(c, 0, v, now, NULL, 0, false, d) < 0)
 		goto rollback;
-	if (FAULT("configdb.commit")) {
-		diag_err(d, DIAG_NO_OFFSET, "%s: commit: injected fault", c->path);
-		goto rollback;
-	}
-	if (exec_simple(c, "COMMIT", d) < 0)
-		goto rollback;
-	int logn = 0, ckpt = 0;
-	if (sqlite3_wal_checkpoint_v2(DB(c), NULL, SQLITE_CHECKPOINT_TRUNCATE, &logn, &ckpt) != SQLITE_OK)
-		return sql_err(c, d, "WAL checkpoint");
-	if (integrity_check(c, d) < 0 || load_rows(c, d) < 0 || configdb_validate(c, d) < 0)
-		return diag_err(d, DIAG_NO_OFFSET, "%s: re-validation after the write failed", c->path);
-	update_counter(c);
-	return 1;
+	return commit_write(c, d) < 0 ? -1 : 1;
 rollback:
 	exec_simple(c, "ROLLBACK", NULL);
 	return -1;
