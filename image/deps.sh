@@ -39,6 +39,7 @@ qemu-system-x86: qemu-system-x86_64
 ovmf: /usr/share/OVMF/OVMF_CODE_4M.secboot.fd
 python3: python3
 sqlite3: sqlite3
+btrfs-progs: mkfs.btrfs
 '
 case $what in
 build) need=$build_need ;;

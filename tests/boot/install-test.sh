@@ -101,3 +101,78 @@ run_install_tests() {
 	fi
 	unset STICK_PUT
 }
+
+# PVE's btrfs layout (no LVM): GPT with an ESP and a btrfs root made on the host
+# from tests/data/pve/pve9-btrfs-sdboot (mkfs.btrfs --rootdir needs no root), with
+# a fixed file system UUID. Boots: --list finds it; --target writes; --undo. The
+# host reads the file system back with `btrfs restore`, which needs no mount.
+run_install_btrfs_tests() {
+	pdir=$OUT/btrfs
+	fsid=6a1c0de5-1bd2-4e3f-9d7a-0b5e1ab7c0de
+	mkdir -p "$pdir/root"
+	cp -a "$TOP/tests/data/pve/pve9-btrfs-sdboot/." "$pdir/root/"
+	mkdir -p "$pdir/root/var/lib/pve-cluster" "$pdir/root/bin" "$pdir/root/etc/pve" "$pdir/root/boot/efi"
+	cp "$FIXTURES/pve-configdb/config.db" "$pdir/root/var/lib/pve-cluster/config.db"
+	chmod 600 "$pdir/root/var/lib/pve-cluster/config.db"
+	truncate -s 300M "$pdir/part.img"
+	mkfs.btrfs -q -f -L root -U "$fsid" --rootdir "$pdir/root" "$pdir/part.img" >/dev/null 2>&1 ||
+		{ bad btrfs-1 "mkfs.btrfs --rootdir failed"; return; }
+	truncate -s 340M "$pdir/pve.img"
+	printf 'label: gpt\nstart=2048, size=65536, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B\nstart=67584, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4\n' |
+		sfdisk -q "$pdir/pve.img" || { bad btrfs-1 "sfdisk failed"; return; }
+	dd if="$pdir/part.img" of="$pdir/pve.img" bs=512 seek=67584 conv=notrunc,sparse status=none
+	disk="-drive if=none,id=pve,file=$pdir/pve.img,format=raw -device virtio-blk-pci,drive=pve,serial=igdkit-pve-target"
+	dump=$FIXTURES/hw/snb-gigabyte-h61m-ds2/pci-host-igd.dump
+	rom=$FIXTURES/vbios-legacy/snb-0102-vbios.rom
+	export STICK_PUT="$dump:snb.dump $rom:test.rom"
+
+	restore() {	# restore DIR: the btrfs root as it is now on the disk
+		rm -rf "$1" "$pdir/part-now.img"
+		mkdir -p "$1"
+		dd if="$pdir/pve.img" of="$pdir/part-now.img" bs=512 skip=67584 status=none
+		btrfs restore "$pdir/part-now.img" "$1" >/dev/null 2>&1
+	}
+	digest() { (cd "$1" && find etc usr/share/kvm var/lib/pve-cluster -type f 2>/dev/null | sort | xargs sha256sum); }
+
+	# shellcheck disable=SC2086
+	boot_stick btrfs-1 uefi "install --list" -- $disk || { bad btrfs-1 "no autorun end marker"; return; }
+	expect btrfs-1 "$fsid" "$OUT/btrfs-1.autorun.log" &&
+	expect btrfs-1 'btrfs' "$OUT/btrfs-1.autorun.log" &&
+	expect btrfs-1 'PVE 9\.1\.1' "$OUT/btrfs-1.autorun.log" &&
+	ok btrfs-1 || return
+
+	# shellcheck disable=SC2086
+	boot_stick btrfs-2 uefi "install --target $fsid --pci-dump /mnt/stick/snb.dump --rom /mnt/stick/test.rom --vmid 100 --yes --no-rebuild" -- $disk ||
+		{ bad btrfs-2 "no autorun end marker"; return; }
+	expect btrfs-2 '^=== igdkit autorun end \(rc=0\) ===$' "$OUT/btrfs-2.autorun.log" || return
+	restore "$pdir/after"
+	rm -rf "$pdir/host"
+	cp -a "$pdir/root" "$pdir/host"
+	"$B/igdkit" install --root "$pdir/host" --pci-dump "$dump" --rom "$rom" --vmid 100 --yes --no-rebuild > "$pdir/host.out" 2>&1 ||
+		{ bad btrfs-2 "host-side --root install failed: $(tail -2 "$pdir/host.out")"; return; }
+	problems=
+	for f in $(cd "$pdir/host" && find etc usr/share/kvm -type f | sort); do
+		cmp -s "$pdir/host/$f" "$pdir/after/$f" || problems="$problems $f"
+	done
+	vm() { sqlite3 "$1" "select data from tree where name = '100.conf'"; }
+	[ "$(vm "$pdir/host/var/lib/pve-cluster/config.db")" = "$(vm "$pdir/after/var/lib/pve-cluster/config.db")" ] ||
+		problems="$problems config.db:100.conf"
+	[ "$(sqlite3 "$pdir/after/var/lib/pve-cluster/config.db" 'pragma integrity_check')" = ok ] ||
+		problems="$problems config.db-integrity"
+	if [ -n "$problems" ]; then bad btrfs-2 "after install on btrfs:$problems"; return; fi
+	ok btrfs-2
+
+	# shellcheck disable=SC2086
+	boot_stick btrfs-3 uefi "install --undo --target $fsid --no-rebuild" -- $disk ||
+		{ bad btrfs-3 "no autorun end marker"; return; }
+	expect btrfs-3 '^=== igdkit autorun end \(rc=0\) ===$' "$OUT/btrfs-3.autorun.log" || return
+	restore "$pdir/undone"
+	digest "$pdir/root" > "$pdir/digest-before"
+	digest "$pdir/undone" > "$pdir/digest-undone"
+	if [ -s "$pdir/digest-before" ] && cmp -s "$pdir/digest-before" "$pdir/digest-undone"; then
+		ok btrfs-3
+	else
+		bad btrfs-3 "undo on btrfs did not restore: $(diff "$pdir/digest-before" "$pdir/digest-undone" | head -4 | tr '\n' ' ')"
+	fi
+	unset STICK_PUT
+}

@@ -124,6 +124,7 @@ else
 fi
 
 run_install_tests
+run_install_btrfs_tests
 
 # Interactive boot (no autorun): greeting and a working root shell on ttyS0.
 name=interactive-bios
