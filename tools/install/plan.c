@@ -1,4 +1,5 @@
 /* plan.c - every change this machine and this Proxmox version need, computed before anything is written */
+#include "lib/file.h"
 #include "lib/strbuf.h"
 #include "install.h"
 #include "configdb.h"
@@ -603,6 +604,30 @@ int install_vm_now(const struct pve_target *t, unsigned vmid, struct install_vm_
 	return 1;
 }
 
+/* pmxcfs's /etc/pve/.members says "quorate": 1 while the cluster has quorum. */
+static bool live_quorate(const struct pve_target *t)
+{
+	char path[INST_PATH];
+	struct file_buf fb;
+	char err[256];
+	if (target_path(t, "/etc/pve/.members", path, sizeof(path)) < 0 || file_read(path, 1 << 20, &fb, err, sizeof(err)) < 0)
+		return false;
+	bool q = false;
+	const char *end = (const char *)fb.data + fb.len;
+	const char *k = NULL;
+	for (const char *c = (const char *)fb.data; !k && c + 9 <= end; c++)
+		if (!memcmp(c, "\"quorate\"", 9))
+			k = c;
+	if (k) {
+		for (k += 9; k < end && (*k == ' ' || *k == ':' || *k == '\t'); k++)
+			;
+		q = k < end && *k == '1';
+	}
+	file_buf_free(&fb);
+	return q;
+}
+
+
 static int plan_vm(const struct pve_target *t, const struct machine_facts *f, const struct install_opts *o,
 		   struct install_plan *p, struct diag *d)
 {
@@ -784,7 +809,10 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 		p->vm_after = strdup(newtext);
 	}
 	char label[400];
-	if (!rc && target_clustered(t)) {
+	/* A live cluster member with quorum takes the change through /etc/pve like any live
+	 * host (pmxcfs replicates it); offline, or without quorum (/etc/pve is read-only then),
+	 * the change waits for the next boot. */
+	if (!rc && target_clustered(t) && !(t->etc_pve_mounted && live_quorate(t))) {
 		/* Never edit a cluster member's DB offline (dcdb leader election would revert or
 		 * override it): a one-shot unit runs qm set through the live /etc/pve on next boot. */
 		p->vm_staged = true;

@@ -891,6 +891,41 @@ static void test_live_cluster_member(void **state)
 	free(root);
 }
 
+/* A live cluster member with quorum: the VM change goes through /etc/pve (pmxcfs replicates it);
+ * without quorum /etc/pve is read-only, so the change is staged for the next boot. */
+static void test_live_cluster_quorum_decides(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	for (int quorate = 1; quorate >= 0; quorate--) {
+		struct run r;
+		r.root = pve_root("pve8-grub");
+		char *lc = live_conf();
+		pve_make_live(r.root, lc, "", true);
+		free(lc);
+		sh("printf 'totem {\\n  cluster_name: lab\\n}\\n' > '%s/etc/pve/corosync.conf'", r.root);
+		char members[300], mp[4200];
+		snprintf(members, sizeof(members),
+			 "{\n\"nodename\": \"pve\",\n\"version\": 5,\n\"cluster\": { \"name\": \"lab\", \"version\": 2, "
+			 "\"nodes\": 2, \"quorate\": %d }\n}\n", quorate);
+		snprintf(mp, sizeof(mp), "%s/etc/pve/.members", r.root);
+		write_file(mp, members, strlen(members));
+		assert_int_equal(plan_for(&r, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+		assert_true(target_clustered(&r.t));
+		const struct change *c = find_change(&r.p, "/etc/pve/nodes/pve/qemu-server/100.conf");
+		if (quorate) {
+			assert_false(r.p.vm_staged);
+			assert_non_null(c);
+			assert_null(find_change(&r.p, "/etc/systemd/system/igdkit-vm100.service"));
+		} else {
+			assert_true(r.p.vm_staged);
+			assert_null(c);
+			assert_non_null(find_change(&r.p, "/etc/systemd/system/igdkit-vm100.service"));
+		}
+		run_free(&r, false);
+	}
+}
+
 /* The host ran between install and undo: pmxcfs wrote to config.db, so the file cannot go back
  * byte for byte; the VM's row goes back (as one more pmxcfs change), pmxcfs's rows stay. */
 static void test_undo_after_host_ran(void **state)
@@ -987,6 +1022,7 @@ int main(void)
 		cmocka_unit_test(test_live_running_vm_refused),
 		cmocka_unit_test(test_live_detection_strict),
 		cmocka_unit_test(test_live_cluster_member),
+		cmocka_unit_test(test_live_cluster_quorum_decides),
 		cmocka_unit_test(test_undo_after_host_ran),
 		cmocka_unit_test(test_kernel_cmdline_cleanup),
 	};
