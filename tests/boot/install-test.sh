@@ -12,6 +12,22 @@
 # The files written through --target must equal what the same install writes
 # through --root on the host (which the unit tests pin down byte for byte).
 
+vm() { sqlite3 "$1" "select data from tree where name = '100.conf'"; }
+
+# compare_with_host HOST AFTER: sets $problems to what differs between the tree
+# the host-side --root install wrote (HOST) and the target read back (AFTER):
+# every file under etc and usr/share/kvm, VM 100's config, config.db integrity.
+compare_with_host() {
+	problems=
+	for f in $(cd "$1" && find etc usr/share/kvm -type f | sort); do
+		cmp -s "$1/$f" "$2/$f" || problems="$problems $f"
+	done
+	[ "$(vm "$1/var/lib/pve-cluster/config.db")" = "$(vm "$2/var/lib/pve-cluster/config.db")" ] ||
+		problems="$problems config.db:100.conf"
+	[ "$(sqlite3 "$2/var/lib/pve-cluster/config.db" 'pragma integrity_check')" = ok ] ||
+		problems="$problems config.db-integrity"
+}
+
 run_install_tests() {
 	name=install
 	pdir=$OUT/install
@@ -71,16 +87,8 @@ run_install_tests() {
 	IGDKIT_REBUILD_NO_CHROOT=1 "$B/igdkit" install --root "$pdir/host" --pci-dump "$dump" --rom "$rom" \
 		--vmid 100 --yes > "$pdir/host.out" 2>&1 ||
 		{ bad install-3 "host-side --root install failed: $(tail -2 "$pdir/host.out")"; return; }
-	problems=
+	compare_with_host "$pdir/host" "$pdir/after"
 	cmp -s "$pdir/digest-before" "$pdir/digest-after" && problems="$problems nothing-changed"
-	for f in $(cd "$pdir/host" && find etc usr/share/kvm -type f | sort); do
-		cmp -s "$pdir/host/$f" "$pdir/after/$f" || problems="$problems $f"
-	done
-	vm() { sqlite3 "$1" "select data from tree where name = '100.conf'"; }
-	[ "$(vm "$pdir/host/var/lib/pve-cluster/config.db")" = "$(vm "$pdir/after/var/lib/pve-cluster/config.db")" ] ||
-		problems="$problems config.db:100.conf"
-	[ "$(sqlite3 "$pdir/after/var/lib/pve-cluster/config.db" 'pragma integrity_check')" = ok ] ||
-		problems="$problems config.db-integrity"
 	vm "$pdir/after/var/lib/pve-cluster/config.db" | grep -q '^hostpci0: 0000:00:02.0' || problems="$problems no-hostpci0"
 	grep -q '^update-initramfs -u -k all' "$pdir/after/var/log/igdkit-test-rebuild.log" 2>/dev/null ||
 		problems="$problems rebuild-not-run"
@@ -150,15 +158,7 @@ run_install_btrfs_tests() {
 	cp -a "$pdir/root" "$pdir/host"
 	"$B/igdkit" install --root "$pdir/host" --pci-dump "$dump" --rom "$rom" --vmid 100 --yes --no-rebuild > "$pdir/host.out" 2>&1 ||
 		{ bad btrfs-2 "host-side --root install failed: $(tail -2 "$pdir/host.out")"; return; }
-	problems=
-	for f in $(cd "$pdir/host" && find etc usr/share/kvm -type f | sort); do
-		cmp -s "$pdir/host/$f" "$pdir/after/$f" || problems="$problems $f"
-	done
-	vm() { sqlite3 "$1" "select data from tree where name = '100.conf'"; }
-	[ "$(vm "$pdir/host/var/lib/pve-cluster/config.db")" = "$(vm "$pdir/after/var/lib/pve-cluster/config.db")" ] ||
-		problems="$problems config.db:100.conf"
-	[ "$(sqlite3 "$pdir/after/var/lib/pve-cluster/config.db" 'pragma integrity_check')" = ok ] ||
-		problems="$problems config.db-integrity"
+	compare_with_host "$pdir/host" "$pdir/after"
 	if [ -n "$problems" ]; then bad btrfs-2 "after install on btrfs:$problems"; return; fi
 	ok btrfs-2
 
