@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "install/configdb.h"
+#include "pve/configdb.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

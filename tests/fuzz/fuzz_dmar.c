@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "check/dmar.h"
+#include "host/dmar.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,15 +1,17 @@
 /* check.c - igdkit check: prove every IGD passthrough prerequisite of this machine */
-#include "../igdkit.h"
+#include "check/check.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check/check.h"
-#include "check/plan.h"
+#include "verdict/verdict.h"
+#include "plan/decide.h"
 #include "check/report.h"
-#include "install/install.h"
+#include "pve/target.h"
+#include "plan/changes.h"
+#include "rom/fit.h"
 #include "lib/file.h"
 
 static const char synopsis[] =
@@ -35,13 +37,10 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 	};
 	struct opts_result res;
 	int rc = cmd_parse(ctx, synopsis, own, argc, argv, &res);
-	bool help = res.help;
+	if (rc != CMD_PARSED)
+		return rc;
 	int npos = res.npos;
 	opts_result_free(&res);
-	if (rc < 0)
-		return EXIT_USAGE;
-	if (help)
-		return EXIT_OK;
 	if (npos)
 		return cmd_fail(ctx, EXIT_USAGE, "check takes no arguments (see igdkit check --help)");
 	int qmaj = 0, qmin = 0;
@@ -74,7 +73,7 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 		diag_free(&rd);
 	}
 
-	struct check_data *c = calloc(1, sizeof(*c));
+	struct host_data *c = calloc(1, sizeof(*c));
 	struct verdict_list *l = calloc(1, sizeof(*l));
 	struct igd_plan *p = calloc(1, sizeof(*p));
 	if (!c || !l || !p) {
@@ -86,7 +85,7 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 	}
 	struct diag d;
 	diag_init(&d);
-	int crc = check_collect(ctx, c, &d);
+	int crc = host_collect(ctx->root, ctx->pci_dump, c, &d);
 	if (ctx->verbose)
 		cmd_print_diag(ctx, "check", &d);
 	int code;
@@ -160,7 +159,7 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 		struct diag rd;
 		diag_init(&rd);
 		struct rom_summary fit;
-		if (install_rom_fits(romfb.data, romfb.len, c->f.igd_device_id, &fit, &rd) < 0)
+		if (rom_fits_igd(romfb.data, romfb.len, c->f.igd_device_id, &fit, &rd) < 0)
 			snprintf(p->notes[p->nnotes++], sizeof(p->notes[0]), "install refuses this ROM: %s", diag_last(&rd));
 		diag_free(&rd);
 	}
@@ -182,7 +181,7 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 out:
 	file_buf_free(&romfb);
 	diag_free(&d);
-	check_data_free(c);
+	host_data_free(c);
 	free(c);
 	free(l);
 	free(p);

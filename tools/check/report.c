@@ -66,7 +66,7 @@ static void text_dmar(FILE *f, const struct dmar_table *t)
 	}
 }
 
-void report_text(FILE *f, const struct check_data *c, const struct verdict_list *l, const struct igd_plan *p,
+void report_text(FILE *f, const struct host_data *c, const struct verdict_list *l, const struct igd_plan *p,
 		 bool colour)
 {
 	size_t n[3] = { 0, 0, 0 };
@@ -171,7 +171,7 @@ static void json_scopes(struct json *j, const struct dmar_table *t, const struct
 	json_arr_end(j);
 }
 
-static void json_dmar(struct json *j, const struct check_data *c)
+static void json_dmar(struct json *j, const struct host_data *c)
 {
 	const struct dmar_table *t = &c->dmar;
 	json_obj(j, "dmar");
@@ -258,7 +258,7 @@ static void json_dmar(struct json *j, const struct check_data *c)
 	json_obj_end(j);
 }
 
-static void json_igd(struct json *j, const struct check_data *c)
+static void json_igd(struct json *j, const struct host_data *c)
 {
 	const struct machine_facts *f = &c->f;
 	json_obj(j, "igd");
@@ -365,7 +365,7 @@ static void json_plan(struct json *j, const struct igd_plan *p)
 	json_obj_end(j);
 }
 
-void report_json(FILE *f, const struct check_data *c, const struct verdict_list *l, const struct igd_plan *p,
+void report_json(FILE *f, const struct host_data *c, const struct verdict_list *l, const struct igd_plan *p,
 		 int exit_code)
 {
 	struct json j;
@@ -406,7 +406,7 @@ void report_json(FILE *f, const struct check_data *c, const struct verdict_list 
 	json_end(&j);
 }
 
-int report_write_stick(const char *dir, const struct check_data *c, const struct verdict_list *l,
+int report_write_stick(const char *dir, const struct host_data *c, const struct verdict_list *l,
 		       const struct igd_plan *p, char *path, size_t pathlen, char *err, size_t errlen)
 {
 	char logs[4096], tmp[4200];

@@ -8,7 +8,7 @@
  * UpdateVendorCodeSize u32, then UpdateHardwareInstance u64 from version 2 and ImageCapsuleSupport
  * u64 from version 3), optionally followed by an EFI_FIRMWARE_IMAGE_AUTHENTICATION.
  */
-#include "walk.h"
+#include "fw/walk.h"
 
 #include <string.h>
 

@@ -1,10 +1,10 @@
 /* cmd_fw.c - igdkit fw list|extract: the command layer over fw.h (the only place that prints) */
-#include "../igdkit.h"
-#include "../lib/atomic.h"
-#include "../lib/file.h"
-#include "../lib/json.h"
-#include "fw.h"
-#include "tree.h"
+#include "fw/cmd_fw.h"
+#include "lib/atomic.h"
+#include "lib/file.h"
+#include "lib/json.h"
+#include "fw/fw.h"
+#include "fw/tree.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -262,13 +262,9 @@ int cmd_fw(struct ctx *ctx, int argc, char **argv)
 		{ 0 },
 	};
 	struct opts_result res;
-	if (cmd_parse(ctx, synopsis, own, argc, argv, &res) < 0)
-		return EXIT_USAGE;
-	if (res.help) {
-		opts_result_free(&res);
-		return EXIT_OK;
-	}
-	int rc;
+	int rc = cmd_parse(ctx, synopsis, own, argc, argv, &res);
+	if (rc != CMD_PARSED)
+		return rc;
 	if (res.npos < 1) {
 		rc = cmd_fail(ctx, EXIT_USAGE, "say 'list IMAGE' or 'extract IMAGE --gop|--vbt|--vbios|--guid GUID'");
 		goto done;

@@ -7,7 +7,7 @@
  * attribute 0x40 is set, else FileChecksum is the fixed 0xAA. State bits are stored inverted when
  * the volume's erase polarity is 1.
  */
-#include "walk.h"
+#include "fw/walk.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
  * or after the header, on an 8-byte boundary.
  */
 #define _GNU_SOURCE /* memmem, strcasestr */
-#include "walk.h"
+#include "fw/walk.h"
 
 #include <string.h>
 

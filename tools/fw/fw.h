@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/diag.h"
-#include "../lib/guid.h"
+#include "lib/diag.h"
+#include "lib/guid.h"
 
 struct fw_image;
 struct fw_node;

@@ -8,7 +8,7 @@
  * VBIOS: a raw or 16-bit section starting with 55 AA whose PCIR says vendor 8086, class 03.
  */
 #define _GNU_SOURCE /* memmem, strcasestr */
-#include "walk.h"
+#include "fw/walk.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * 0..6, version 2 (Skylake and later) 0..9; the rest of the table is read as unused, as UEFITool
  * does.
  */
-#include "walk.h"
+#include "fw/walk.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* image.c - what kind of firmware image the input is, and the one walk over it */
 #define _GNU_SOURCE /* memmem, strcasestr */
-#include "walk.h"
+#include "fw/walk.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
  * further). The x86 variant runs liblzma's BCJ x86 filter (start offset 0) after LZMA.
  * EDK2's Brotli sections start with the decoded size u64 and a scratch size u64 (unused here).
  */
-#include "walk.h"
+#include "fw/walk.h"
 
 #include <brotli/decode.h>
 #include <lzma.h>

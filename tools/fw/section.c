@@ -7,8 +7,8 @@
  * is packed (LZMA, LZMA with the x86 BCJ filter, Brotli, Tiano, CRC32 check, RSA signature).
  * Volume-image sections (0x17) hold a whole firmware volume.
  */
-#include "walk.h"
-#include "tiano.h"
+#include "fw/walk.h"
+#include "fw/tiano.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * bits. Each decoded symbol emits at least one byte, so the work is bounded by OrigSize, which the
  * caller bounds with max_out.
  */
-#include "tiano.h"
+#include "fw/tiano.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

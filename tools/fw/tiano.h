@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/diag.h"
-#include "../lib/reader.h"
+#include "lib/diag.h"
+#include "lib/reader.h"
 
 enum tiano_algo { TIANO_ALGO_EFI = 1, TIANO_ALGO_TIANO = 2 };
 

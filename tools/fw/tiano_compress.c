@@ -17,7 +17,7 @@
  *    the same way, and lengths are handed out in the order leaves left the heap.
  *  - The stream ends with the partial byte and then one extra zero byte, counted in CompSize.
  */
-#include "tiano.h"
+#include "fw/tiano.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

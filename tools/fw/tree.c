@@ -1,5 +1,5 @@
 /* tree.c - node tree of a firmware walk: allocation within limits, findings, naming, rendering */
-#include "walk.h"
+#include "fw/walk.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -12,9 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../lib/diag.h"
-#include "../lib/guid.h"
-#include "../lib/json.h"
+#include "lib/diag.h"
+#include "lib/guid.h"
+#include "lib/json.h"
 
 enum fw_node_kind {
 	FWN_IMAGE,	/* the whole input */

@@ -10,9 +10,9 @@
 #ifndef IGDKIT_FW_WALK_H
 #define IGDKIT_FW_WALK_H
 
-#include "../lib/reader.h"
-#include "fw.h"
-#include "tree.h"
+#include "lib/reader.h"
+#include "fw/fw.h"
+#include "fw/tree.h"
 
 struct fw_arena_chunk;
 

@@ -1,5 +1,5 @@
 /* efivars.c - SecureBoot / SetupMode via libefivar (bios-settings.md section 4 lists its traps) */
-#include "efivars.h"
+#include "host/efivars.h"
 
 #include <efivar/efivar.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "check/facts.h"
+#include "host/facts.h"
 
 struct efi_secure_state {
 	enum tristate secure_boot;	/* SecureBoot variable, byte 0 == 1 */

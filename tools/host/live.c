@@ -4,7 +4,7 @@
  * MSR through the msr module's device (the stick loads it), CPUID with the
  * instruction itself so the cpuid module is not required.
  */
-#include "hostops.h"
+#include "host/hostops.h"
 
 #include <stdio.h>
 #include <string.h>

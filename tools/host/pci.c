@@ -4,7 +4,7 @@
  * expect it to come back, so ours jumps back to pci_snapshot_read instead of
  * exiting: a bad dump file becomes a diag, never the end of igdkit.
  */
-#include "hostpci.h"
+#include "host/hostpci.h"
 
 #include <pci/pci.h>
 #include <setjmp.h>

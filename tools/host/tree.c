@@ -4,7 +4,7 @@
  * is a regular file read at offset = MSR number, /dev/cpu/0/cpuid one read at
  * offset = leaf, exactly like the character devices.
  */
-#include "hostops.h"
+#include "host/hostops.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,11 +1,19 @@
 /* install.c - igdkit install: the command layer (options, output, exit codes); the work is in
  * target.c, plan.c, diff.c, apply.c, manifest.c, undo.c, rebuild.c and target_dev.c */
-#include "../igdkit.h"
-#include "install.h"
-#include "../lib/atomic.h"
-#include "../lib/file.h"
-#include "../lib/json.h"
-#include "../rom/rom.h"
+#include "install/install.h"
+#include "host/collect.h"
+#include "pve/target.h"
+#include "pve/target_dev.h"
+#include "plan/changes.h"
+#include "rom/fit.h"
+#include "change/diff.h"
+#include "change/manifest.h"
+#include "change/apply.h"
+#include "change/rebuild.h"
+#include "lib/atomic.h"
+#include "lib/file.h"
+#include "lib/json.h"
+#include "rom/rom.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -13,8 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* check/collect.c provides facts_collect; weak so install builds (and says so) without it. */
-#pragma weak facts_collect
 
 static const char synopsis[] =
 	"usage: igdkit install [--target UUID | --root DIR] [--pci-dump FILE] [--rom FILE | --firmware IMAGE]\n"
@@ -394,16 +400,14 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 		{ 0 },
 	};
 	struct opts_result res;
-	if (cmd_parse(ctx, synopsis, own, argc, argv, &res) < 0)
-		return EXIT_USAGE;
-	if (res.help) {
-		opts_result_free(&res);
-		return EXIT_OK;
-	}
+	int parsed = cmd_parse(ctx, synopsis, own, argc, argv, &res);
+	if (parsed != CMD_PARSED)
+		return parsed;
 	const char *undo_id = NULL;
 	if (res.npos > (a.undo ? 1 : 0)) {
+		int code = cmd_fail(ctx, EXIT_USAGE, "unexpected argument '%s'", res.pos[a.undo ? 1 : 0]);
 		opts_result_free(&res);
-		return cmd_fail(ctx, EXIT_USAGE, "unexpected argument '%s'", res.pos[a.undo ? 1 : 0]);
+		return code;
 	}
 	char idbuf[64] = "";
 	if (a.undo && res.npos == 1) {
@@ -453,19 +457,11 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 
 	struct machine_facts f;
 	memset(&f, 0, sizeof(f));
-	if (!facts_collect) {
-		target_free(&t);
-		code = cmd_fail(ctx, EXIT_INTERNAL, "this build has no machine-facts collector (check/collect.c)");
-		goto out;
-	}
 	{
 		/* The facts describe this machine: with --target they come from the live system. */
-		struct ctx fc = *ctx;
-		if (a.target)
-			fc.root = "/";
 		struct diag fd;
 		diag_init(&fd);
-		facts_collect(&fc, &f, &fd);
+		facts_collect(a.target ? "/" : ctx->root, ctx->pci_dump, &f, &fd);
 		if (ctx->verbose)
 			cmd_print_diag(ctx, "facts", &fd);
 		diag_free(&fd);

@@ -1,6 +1,6 @@
 /* atomic.c - temp file, fsync, rename, fsync directory */
-#include "atomic.h"
-#include "fault.h"
+#include "lib/atomic.h"
+#include "lib/fault.h"
 
 #include <errno.h>
 #include <fcntl.h>

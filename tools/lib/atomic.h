@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 /*
  * Writes data to path atomically with the given mode and owner (uid/gid -1 keep

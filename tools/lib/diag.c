@@ -1,5 +1,5 @@
 /* diag.c - bounded list of findings with absolute offsets */
-#include "diag.h"
+#include "lib/diag.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* fault.c - named fault points enabled from the environment (see fault.h) */
-#include "fault.h"
+#include "lib/fault.h"
 
 #include <stdio.h>
 #include <stdlib.h>

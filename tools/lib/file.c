@@ -1,5 +1,5 @@
 /* file.c - bounded whole-file reads */
-#include "file.h"
+#include "lib/file.h"
 
 #include <errno.h>
 #include <fcntl.h>

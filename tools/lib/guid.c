@@ -1,5 +1,5 @@
 /* guid.c - GUID text form <-> on-disk bytes */
-#include "guid.h"
+#include "lib/guid.h"
 
 #include <ctype.h>
 #include <stdio.h>

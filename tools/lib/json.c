@@ -1,5 +1,5 @@
 /* json.c - streaming JSON writer with full string escaping */
-#include "json.h"
+#include "lib/json.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* opts.c - GNU-style long/short option parsing driven by struct opt tables */
-#include "opts.h"
+#include "lib/opts.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* reader.c - bounds-checked little-endian reads with absolute offsets in every error */
-#include "reader.h"
+#include "lib/reader.h"
 
 #include <string.h>
 

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "guid.h"
+#include "lib/diag.h"
+#include "lib/guid.h"
 
 struct reader {
 	const uint8_t *p;

@@ -1,5 +1,5 @@
 /* sha256.c - SHA-256 through OpenSSL libcrypto (EVP) */
-#include "sha256.h"
+#include "lib/sha256.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* shsplit.c - POSIX sh word splitting (quoting only; nothing is expanded) */
-#include "shsplit.h"
+#include "lib/shsplit.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* strbuf.c - growable string; a failed append marks the buffer instead of truncating silently */
-#include "strbuf.h"
+#include "lib/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

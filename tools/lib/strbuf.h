@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 struct strbuf {
 	char *s;		/* NUL-terminated once anything was added; owned by the caller */

@@ -1,5 +1,5 @@
 /* menu.c - igdkit menu */
-#include "../igdkit.h"
+#include "menu/menu.h"
 
 static const char synopsis[] = "usage: igdkit menu [OPTIONS]";
 

@@ -2,7 +2,7 @@
  *
  * Without --legacy the bytes are EDK2's `EfiRom -f VENDOR -i DEVICE -e|-ec [-l CLASS] FILE...`.
  */
-#include "rom.h"
+#include "rom/rom.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +10,10 @@
 
 #include <openssl/evp.h>
 
-#include "../lib/atomic.h"
-#include "../lib/file.h"
-#include "../lib/json.h"
-#include "efirom.h"
+#include "lib/atomic.h"
+#include "lib/file.h"
+#include "lib/json.h"
+#include "rom/efirom.h"
 
 static const char synopsis[] =
 	"usage: igdkit rom build --efi GOP.efi [--efi MORE.efi ...] [--legacy VBIOS.rom]\n"
@@ -155,13 +155,9 @@ int cmd_rom_build(struct ctx *ctx, int argc, char **argv)
 	int rc;
 
 	diag_init(&d);
-	if (cmd_parse(ctx, synopsis, own, argc, argv, &res) < 0) {
+	if ((rc = cmd_parse(ctx, synopsis, own, argc, argv, &res)) != CMD_PARSED) {
 		free(efis.v);
-		return EXIT_USAGE;
-	}
-	if (res.help) {
-		rc = EXIT_OK;
-		goto done;
+		return rc;
 	}
 	unsigned long vendor, device, class_code = 0;
 	if (res.npos) {

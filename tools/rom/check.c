@@ -1,5 +1,5 @@
 /* check.c - igdkit rom check: every image of an option ROM, and whether it serves the device */
-#include "check.h"
+#include "rom/check.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +8,7 @@
 #include "fw/tiano.h"
 #include "lib/file.h"
 #include "lib/sha256.h"
-#include "rom.h"
+#include "rom/rom.h"
 
 /* ---- the core -------------------------------------------------------------- */
 
@@ -676,14 +676,8 @@ int cmd_rom_check(struct ctx *ctx, int argc, char **argv)
 	char err[512];
 	int rc;
 
-	if (cmd_parse(ctx, synopsis, own, argc, argv, &res) < 0) {
-		opts_result_free(&res);
-		return EXIT_USAGE;
-	}
-	if (res.help) {
-		opts_result_free(&res);
-		return EXIT_OK;
-	}
+	if ((rc = cmd_parse(ctx, synopsis, own, argc, argv, &res)) != CMD_PARSED)
+		return rc;
 	if (res.npos != 1) {
 		opts_result_free(&res);
 		return cmd_fail(ctx, EXIT_USAGE, "need exactly one ROM file (%s)", synopsis + 7);

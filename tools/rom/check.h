@@ -17,10 +17,10 @@
 
 #include "lib/diag.h"
 #include "lib/json.h"
-#include "drivers.h"
-#include "igd_gen.h"
-#include "pcir.h"
-#include "pe.h"
+#include "rom/drivers.h"
+#include "igd/ids.h"
+#include "rom/pcir.h"
+#include "rom/pe.h"
 
 /* A PCI ROM BAR maps at most 16 MiB, so no EFI payload inflates beyond that. */
 #define ROM_PAYLOAD_MAX ((size_t)16 << 20)

@@ -1,5 +1,5 @@
 /* cmd_rom.c - igdkit rom: nested table of build | check | make */
-#include "rom.h"
+#include "rom/rom.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* drivers.c - recognise the EFI drivers that matter for IGD passthrough */
-#include "drivers.h"
+#include "rom/drivers.h"
 
 #include <stdbool.h>
 #include <stdio.h>

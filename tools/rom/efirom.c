@@ -1,11 +1,11 @@
 /* efirom.c - PCI expansion ROM images laid out byte for byte as EDK2's EfiRom lays them out */
-#include "efirom.h"
+#include "rom/efirom.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fw/tiano.h"
-#include "../lib/reader.h"
+#include "fw/tiano.h"
+#include "lib/reader.h"
 
 enum {
 	ROM_HDR_LEN = 0x1A,		/* EFI_PCI_EXPANSION_ROM_HEADER */

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/diag.h"
+#include "lib/diag.h"
 
 #define OPTROM_MAX_SIZE ((size_t)16 << 20)	/* EfiRom's MAX_OPTION_ROM_SIZE */
 

@@ -5,13 +5,13 @@
  * the result goes through the same check as `igdkit rom check` before it is written. A ROM
  * the check calls unusable is not written.
  */
-#include "rom.h"
+#include "rom/rom.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "efirom.h"
+#include "rom/check.h"
+#include "rom/efirom.h"
 #include "fw/fw.h"
 #include "lib/atomic.h"
 #include "lib/file.h"
@@ -124,14 +124,9 @@ int cmd_rom_make(struct ctx *ctx, int argc, char **argv)
 
 	memset(&p, 0, sizeof(p));
 	diag_init(&d);
-	if (cmd_parse(ctx, synopsis, own, argc, argv, &res) < 0) {
-		opts_result_free(&res);
+	if ((rc = cmd_parse(ctx, synopsis, own, argc, argv, &res)) != CMD_PARSED) {
 		free(efis.v);
-		return EXIT_USAGE;
-	}
-	if (res.help) {
-		rc = EXIT_OK;
-		goto out;
+		return rc;
 	}
 	if (res.npos != 1 || !device || !out) {
 		rc = cmd_fail(ctx, EXIT_USAGE, "need IMAGE, --device and -o (%s)", synopsis + 7);

@@ -1,9 +1,9 @@
 /* pcir.c - walk the image chain of a PCI expansion ROM */
-#include "pcir.h"
+#include "rom/pcir.h"
 
 #include <string.h>
 
-#include "pe.h"
+#include "rom/pe.h"
 
 #define ROM_HDR_LEN 0x1a		/* through the PCIR pointer */
 #define EFI_ROM_HDR_LEN 0x1a

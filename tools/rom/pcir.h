@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "lib/reader.h"
-#include "vbt.h"
+#include "rom/vbt.h"
 
 #define OPTROM_MAX_IMAGES 32
 #define PCIR_MAX_DEVLIST 128

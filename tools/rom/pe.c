@@ -1,5 +1,5 @@
 /* pe.c - PE/COFF header validation for EFI drivers carried in option ROMs */
-#include "pe.h"
+#include "rom/pe.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* vbt.c - Intel VBT header, BDB header and block chain validation */
-#include "vbt.h"
+#include "rom/vbt.h"
 
 #include <string.h>
 

@@ -1,0 +1,497 @@
+/* tests for tools/install/plan.c against tools/check/plan.c: on the PVE 7, 8.2, 8.4 and 9.0 fixture
+ * trees, for a Gen6 (Sandy Bridge, legacy VBIOS), a Gen9 (Comet Lake) and a Gen12 (Alder Lake-N)
+ * iGPU, what `igdkit check` prints is exactly what `igdkit install` writes. The expected values
+ * come from reference/qemu-igd.md (version table, x-igd-gms / x-igd-opregion rules, kernel facts),
+ * not from igdkit's output. Self-contained: builds its roots like pvefixture.h does. */
+#include "helpers.h"
+#include "host/facts.h"
+#include "plan/decide.h"
+#include "pve/target.h"
+#include "pve/target_dev.h"
+#include "plan/changes.h"
+#include "rom/fit.h"
+#include "change/diff.h"
+#include "change/manifest.h"
+#include "change/apply.h"
+#include "change/rebuild.h"
+#include "lib/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void sh(const char *cmd)
+{
+	if (system(cmd) != 0)
+		fail_msg("command failed: %s", cmd);
+}
+
+/* tests/data/pve/TREE in a temp dir, with the pmxcfs-made config.db (pve-configdb/SOURCE.md). */
+static char *pve_tree(const char *tree)
+{
+	char *t = make_tmpdir();
+	char cmd[8192];
+	snprintf(cmd, sizeof(cmd),
+		 "cp -a tests/data/pve/%s/. '%s'/ && mkdir -p '%s/var/lib/pve-cluster' && cp '%s' '%s/var/lib/pve-cluster/config.db'",
+		 tree, t, t, fixture_path("pve-configdb/config.db"), t);
+	sh(cmd);
+	return t;
+}
+
+static struct machine_facts facts_base(void)
+{
+	struct machine_facts f;
+	memset(&f, 0, sizeof(f));
+	f.igd_present = true;
+	f.igd_class = 0x0300;
+	f.gms_mib = 64;
+	f.gms_value = 2;
+	f.boot_vga = TRI_YES;
+	f.igd_group_alone = TRI_YES;
+	f.intr_remap = TRI_YES;
+	f.uefi_boot = TRI_YES;
+	return f;
+}
+
+/* Sandy Bridge desktop (8086:0102): gen 6, GGC 0x0010 = GMS 2 (64 MiB) in bits 7:3 */
+static struct machine_facts facts_snb(void)
+{
+	struct machine_facts f = facts_base();
+	f.igd_device_id = 0x0102;
+	f.igd_gen = 6;
+	f.igd_platform = "Sandy Bridge";
+	f.igd_legacy_vbios = true;
+	f.ggc = 0x0010;
+	return f;
+}
+
+static struct machine_facts facts_cml(void)
+{
+	struct machine_facts f = facts_base();
+	f.igd_device_id = 0x9bc8;
+	f.igd_gen = 9;
+	f.igd_platform = "Comet Lake";
+	f.igd_legacy_vbios = true;
+	f.ggc = 0x0200;
+	return f;
+}
+
+static struct machine_facts facts_adln(void)
+{
+	struct machine_facts f = facts_base();
+	f.igd_device_id = 0x46d4;
+	f.igd_gen = 12;
+	f.igd_platform = "Alder Lake-N";
+	f.ggc = 0x0200;
+	return f;
+}
+
+/* One 512-byte EFI image for 8086:9bc8, byte by byte (PCI Firmware Spec 3.0 layout). */
+static void make_cml_efi_rom(unsigned char *b)
+{
+	memset(b, 0, 512);
+	b[0] = 0x55, b[1] = 0xaa, b[2] = 1;
+	b[0x18] = 0x1c;
+	memcpy(b + 0x1c, "PCIR", 4);
+	b[0x1c + 4] = 0x86, b[0x1c + 5] = 0x80, b[0x1c + 6] = 0xc8, b[0x1c + 7] = 0x9b;
+	b[0x1c + 0x0a] = 0x18;
+	b[0x1c + 0x10] = 1;
+	b[0x1c + 0x14] = 3;	/* EFI */
+	b[0x1c + 0x15] = 0x80;
+}
+
+struct expect {
+	const char *route;	/* "legacy" / "UEFI" */
+	const char *machine;
+	const char *args;	/* "" none */
+	const char *words;	/* needed cmdline words, space-separated */
+	bool virqfd;
+	const char *rom_name;
+};
+
+static const struct change *change_at(const struct install_plan *p, const char *path)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->ch[i].path, path))
+			return &p->ch[i];
+	return NULL;
+}
+
+/* "key: value" of a VM config text, or NULL. */
+static char *conf_line(const char *conf, const char *key, char *buf, size_t len)
+{
+	size_t kl = strlen(key);
+	for (const char *l = conf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (!strncmp(l, key, kl) && l[kl] == ':' && l[kl + 1] == ' ') {
+			snprintf(buf, len, "%.*s", (int)strcspn(l + kl + 2, "\n"), l + kl + 2);
+			return buf;
+		}
+		if (*l == '[')
+			break;	/* snapshot sections are not the current config */
+	}
+	return NULL;
+}
+
+/* Install's plan for new VM 102 and check's plan for the same facts, target and ROM, side by side. */
+static void agree(const char *tree, const struct machine_facts *f, const unsigned char *rom, size_t romlen,
+		  const struct expect *e)
+{
+	char *root = pve_tree(tree);
+	struct pve_target t;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(target_probe(root, &t, &d), 0);
+	struct install_opts io = { .root = root, .rom = rom, .romlen = romlen, .vmid = 102, .create = true,
+				   .now = 1800000000 };
+	struct install_plan ip;
+	if (install_plan_compute(&t, f, &io, &ip, &d) < 0)
+		fail_msg("%s: install plan failed: %s", tree, diag_last(&d));
+
+	/* what `igdkit check --root TREE --rom ROM` computes (tools/check/check.c) */
+	struct plan_opts po;
+	install_plan_opts(&t, &po);
+	char *tcmd = install_target_cmdline(&t, &d);
+	po.target_cmdline = tcmd;
+	struct rom_summary rs;
+	assert_int_equal(rom_summarize(rom, romlen, &rs, &d), 0);
+	po.rom_known = true;
+	po.rom_legacy = rs.has_legacy;
+	po.rom_efi = rs.has_efi;
+	struct igd_plan cp;
+	plan_compute(f, &po, &cp);
+	assert_true(cp.qemu_known);
+
+	/* VM lines: check's values are the lines install writes */
+	const struct change *c = change_at(&ip, "/var/lib/pve-cluster/config.db");
+	assert_non_null(c);
+	const char *conf = (const char *)c->new;
+	char v[512];
+	assert_non_null(conf_line(conf, "machine", v, sizeof(v)));
+	assert_string_equal(v, cp.vm_machine);
+	assert_string_equal(v, e->machine);
+	assert_non_null(conf_line(conf, "vga", v, sizeof(v)));
+	assert_string_equal(v, cp.vm_vga);
+	assert_non_null(conf_line(conf, cp.hostpci_key, v, sizeof(v)));
+	assert_string_equal(v, cp.hostpci0);
+	assert_string_equal(cp.rom_name, e->rom_name);
+	char want_hp[200];
+	snprintf(want_hp, sizeof(want_hp), "0000:00:02.0,legacy-igd=1,romfile=%s", e->rom_name);
+	assert_string_equal(v, want_hp);
+	if (*cp.args) {
+		assert_non_null(conf_line(conf, "args", v, sizeof(v)));
+		assert_string_equal(v, cp.args);
+	} else
+		assert_null(conf_line(conf, "args", v, sizeof(v)));
+	assert_string_equal(cp.args, e->args);
+	/* SeaBIOS is qemu-server's default: a new VM gets no bios line for it */
+	if (!strcmp(cp.vm_bios, "seabios"))
+		assert_null(conf_line(conf, "bios", v, sizeof(v)));
+	else {
+		assert_non_null(conf_line(conf, "bios", v, sizeof(v)));
+		assert_string_equal(v, cp.vm_bios);
+	}
+	assert_string_equal(cp.route == ROUTE_LEGACY_SEABIOS ? "legacy" : "UEFI", e->route);
+	assert_int_equal(strncmp(ip.route, e->route, strlen(e->route)), 0);
+	char rompath[200];
+	snprintf(rompath, sizeof(rompath), "/usr/share/kvm/%s", cp.rom_name);
+	assert_non_null(change_at(&ip, rompath));
+
+	/* host side: the needed words, the modules and the modprobe directives */
+	char words[512] = "";
+	for (size_t i = 0; i < cp.nneed; i++)
+		snprintf(words + strlen(words), sizeof(words) - strlen(words), "%s%s", *words ? " " : "", cp.need[i].word);
+	assert_string_equal(words, e->words);
+	char iw[512];
+	install_cmdline_words(&t, f, iw, sizeof(iw));
+	assert_string_equal(iw, words);
+	char add[512] = "";
+	for (size_t i = 0; i < cp.nadd; i++)
+		snprintf(add + strlen(add), sizeof(add) - strlen(add), "%s%s", *add ? " " : "", cp.cmdline_add[i]);
+	const struct change *g = change_at(&ip, "/etc/kernel/cmdline");
+	if (t.boot == BOOT_PROXMOX_BOOT_TOOL && t.kernel_cmdline_present) {
+		/* check compares with /etc/kernel/cmdline: install appends exactly those words */
+		char want[4200];
+		snprintf(want, sizeof(want), "%s%s%s\n", t.kernel_cmdline, *add ? " " : "", add);
+		if (*add) {
+			assert_non_null(g);
+			assert_string_equal((const char *)g->new, want);
+		} else
+			assert_null(g);
+	} else {
+		assert_null(g);
+		g = change_at(&ip, "/etc/default/grub.d/igdkit.cfg");
+		char want[600];
+		snprintf(want, sizeof(want), "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT %s\"\n", add);
+		if (*add) {
+			assert_non_null(g);
+			assert_non_null(strstr((const char *)g->new, want));
+		} else
+			assert_null(g);
+	}
+	assert_int_equal(cp.vfio_virqfd, e->virqfd);
+	c = change_at(&ip, "/etc/modules-load.d/igdkit-vfio.conf");
+	assert_non_null(c);
+	assert_string_equal((const char *)c->new + strcspn((const char *)c->new, "\n") + 1, cp.modules_load);
+	c = change_at(&ip, "/etc/modprobe.d/igdkit-vfio.conf");
+	assert_non_null(c);
+	assert_string_equal((const char *)c->new + strcspn((const char *)c->new, "\n") + 1, cp.modprobe_conf);
+	char ids[64];
+	snprintf(ids, sizeof(ids), "options vfio-pci ids=8086:%04x\nsoftdep i915 pre: vfio-pci\n", f->igd_device_id);
+	assert_int_equal(strncmp(cp.modprobe_conf, ids, strlen(ids)), 0);
+	assert_int_equal(strstr(cp.modprobe_conf, "softdep xe pre: vfio-pci\n") != NULL, f->igd_gen >= 12);
+
+	free(tcmd);
+	install_plan_free(&ip);
+	target_free(&t);
+	diag_free(&d);
+	rm_rf(root);
+	free(root);
+}
+
+/* PVE 7.4: pve-qemu-kvm 7.2, kernels 5.15: intel_iommu=on, vfio_virqfd, x-igd-gms on <= 9.1. */
+static void test_pve7_qemu72(void **state)
+{
+	(void)state;
+	struct file_buf snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
+	struct file_buf n150 = fixture_read("gop-n150-adln/n150_vfio_igd.rom");
+	unsigned char cml[512];
+	make_cml_efi_rom(cml);
+	const char *both = "intel_iommu=on initcall_blacklist=sysfb_init";
+	struct machine_facts f = facts_snb();
+	agree("pve7-grub", &f, snb.data, snb.len,
+	      &(struct expect){ "legacy", "pc-i440fx-7.2", "-set device.hostpci0.x-igd-gms=0x2", both, true,
+				"igd-sandy-bridge-8086-0102-vbios.rom" });
+	f = facts_cml();
+	agree("pve7-grub", &f, cml, sizeof(cml),
+	      &(struct expect){ "UEFI", "pc-i440fx-7.2", "-set device.hostpci0.x-igd-gms=0x2", both, true,
+				"igd-comet-lake-8086-9bc8-efi.rom" });
+	f = facts_adln();
+	agree("pve7-grub", &f, n150.data, n150.len,
+	      &(struct expect){ "UEFI", "pc-i440fx-7.2", "-set device.hostpci0.x-igd-gms=0x2", both, true,
+				"igd-alder-lake-n-8086-46d4-efi.rom" });
+	file_buf_free(&snb);
+	file_buf_free(&n150);
+}
+
+/* PVE 8.2: QEMU 9.0, kernels 6.5 + 6.8: still intel_iommu=on (6.5 is installed), no vfio_virqfd. */
+static void test_pve82_qemu90(void **state)
+{
+	(void)state;
+	struct file_buf snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
+	struct file_buf n150 = fixture_read("gop-n150-adln/n150_vfio_igd.rom");
+	unsigned char cml[512];
+	make_cml_efi_rom(cml);
+	const char *both = "intel_iommu=on initcall_blacklist=sysfb_init";
+	struct machine_facts f = facts_snb();
+	agree("pve8-grub", &f, snb.data, snb.len,
+	      &(struct expect){ "legacy", "pc-i440fx-9.0", "-set device.hostpci0.x-igd-gms=0x2", both, false,
+				"igd-sandy-bridge-8086-0102-vbios.rom" });
+	f = facts_cml();
+	agree("pve8-grub", &f, cml, sizeof(cml),
+	      &(struct expect){ "UEFI", "pc-i440fx-9.0", "-set device.hostpci0.x-igd-gms=0x2", both, false,
+				"igd-comet-lake-8086-9bc8-efi.rom" });
+	f = facts_adln();
+	agree("pve8-grub", &f, n150.data, n150.len,
+	      &(struct expect){ "UEFI", "pc-i440fx-9.0", "-set device.hostpci0.x-igd-gms=0x2", both, false,
+				"igd-alder-lake-n-8086-46d4-efi.rom" });
+	file_buf_free(&snb);
+	file_buf_free(&n150);
+}
+
+/* PVE 8.4: QEMU 9.2 (host GMS copied: no x-igd-gms; CML unknown to its table: x-igd-opregion=on),
+ * kernel 6.8 only: no intel_iommu=on; proxmox-boot-tool: /etc/kernel/cmdline. */
+static void test_pve84_qemu92(void **state)
+{
+	(void)state;
+	struct file_buf snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
+	struct file_buf n150 = fixture_read("gop-n150-adln/n150_vfio_igd.rom");
+	unsigned char cml[512];
+	make_cml_efi_rom(cml);
+	const char *sysfb = "initcall_blacklist=sysfb_init";
+	struct machine_facts f = facts_snb();
+	agree("pve8-zfs-sdboot", &f, snb.data, snb.len,
+	      &(struct expect){ "legacy", "pc-i440fx-9.2", "", sysfb, false, "igd-sandy-bridge-8086-0102-vbios.rom" });
+	f = facts_cml();
+	agree("pve8-zfs-sdboot", &f, cml, sizeof(cml),
+	      &(struct expect){ "UEFI", "pc-i440fx-9.2", "-set device.hostpci0.x-igd-opregion=on", sysfb, false,
+				"igd-comet-lake-8086-9bc8-efi.rom" });
+	f = facts_adln();
+	agree("pve8-zfs-sdboot", &f, n150.data, n150.len,
+	      &(struct expect){ "UEFI", "pc-i440fx-9.2", "-set device.hostpci0.x-igd-opregion=on", sysfb, false,
+				"igd-alder-lake-n-8086-46d4-efi.rom" });
+	file_buf_free(&snb);
+	file_buf_free(&n150);
+}
+
+/* PVE 9.0: QEMU 10.0 knows CML and ADL: no args at all; kernel 6.14. */
+static void test_pve90_qemu100(void **state)
+{
+	(void)state;
+	struct file_buf snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
+	struct file_buf n150 = fixture_read("gop-n150-adln/n150_vfio_igd.rom");
+	unsigned char cml[512];
+	make_cml_efi_rom(cml);
+	const char *sysfb = "initcall_blacklist=sysfb_init";
+	struct machine_facts f = facts_snb();
+	agree("pve9-grub", &f, snb.data, snb.len,
+	      &(struct expect){ "legacy", "pc-i440fx-10.0", "", sysfb, false, "igd-sandy-bridge-8086-0102-vbios.rom" });
+	f = facts_cml();
+	agree("pve9-grub", &f, cml, sizeof(cml),
+	      &(struct expect){ "UEFI", "pc-i440fx-10.0", "", sysfb, false, "igd-comet-lake-8086-9bc8-efi.rom" });
+	f = facts_adln();
+	agree("pve9-grub", &f, n150.data, n150.len,
+	      &(struct expect){ "UEFI", "pc-i440fx-10.0", "", sysfb, false, "igd-alder-lake-n-8086-46d4-efi.rom" });
+	file_buf_free(&snb);
+	file_buf_free(&n150);
+}
+
+/* The commands themselves: `igdkit check --root TREE --pci-dump DUMP --rom ROM --json` prints the VM
+ * lines that `igdkit install ... --vmid 102 --create` shows in its VM config after. */
+static void test_commands_agree(void **state)
+{
+	(void)state;
+	static const char *const trees[] = { "pve7-grub", "pve8-grub", "pve8-zfs-sdboot", "pve9-grub" };
+	/* fixture_path reuses its buffer */
+	char *dump = strdup(fixture_path("hw/snb-gigabyte-h61m-ds2/pci-host-igd.dump"));
+	char *rom = strdup(fixture_path("vbios-legacy/snb-0102-vbios.rom"));
+	for (size_t k = 0; k < 2 * sizeof(trees) / sizeof(trees[0]); k++) {
+		/* first a new VM 102, then the fixture's VM 100 (machine: pc-i440fx-7.1, kept everywhere) */
+		size_t i = k % 4;
+		bool vm100 = k >= 4;
+		char *root = pve_tree(trees[i]);
+		char *cout, *iout, *err;
+		int rc = vm100 ? run_igdkit(&cout, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--rom",
+									      rom, "--vmid", "100", "--json", NULL })
+			       : run_igdkit(&cout, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--rom",
+									      rom, "--json", NULL });
+		if (rc != EXIT_OK && rc != EXIT_FINDINGS)
+			fail_msg("check rc %d: %s", rc, err);
+		free(err);
+		rc = run_igdkit(&iout, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump, "--rom", rom,
+								    "--vmid", vm100 ? "100" : "102", "--json",
+								    vm100 ? NULL : "--create", NULL });
+		if (rc != EXIT_OK)
+			fail_msg("install rc %d: %s", rc, err);
+		free(err);
+		/* both from JSON through python3, an independent parser */
+		char p1[4200], p2[4200], cmd[16384];
+		snprintf(p1, sizeof(p1), "%s/check.json", root);
+		snprintf(p2, sizeof(p2), "%s/install.json", root);
+		write_file(p1, cout, strlen(cout));
+		write_file(p2, iout, strlen(iout));
+		snprintf(cmd, sizeof(cmd),
+			 "python3 -c 'import json,sys\n"
+			 "c=json.load(open(sys.argv[1]))[\"plan\"]; i=json.load(open(sys.argv[2]))[\"plan\"]\n"
+			 "vm=dict(l.split(\": \",1) for l in i[\"vm_after\"].splitlines() if \": \" in l)\n"
+			 "v=c[\"vm\"]; bad=[]\n"
+			 "bad+=[] if vm.get(\"machine\")==v[\"machine\"] else [\"machine\"]\n"
+			 "bad+=[] if vm.get(v[\"hostpci_key\"])==v[\"hostpci0\"] else [\"hostpci\"]\n"
+			 "bad+=[] if vm.get(\"vga\")==v[\"vga\"] else [\"vga\"]\n"
+			 "bad+=[] if vm.get(\"args\")==v[\"args\"] else [\"args\"]\n"
+			 "bad+=[] if vm.get(\"bios\",\"seabios\")==v[\"bios\"] else [\"bios\"]\n"
+			 "bad+=[] if i[\"rom_name\"]==c[\"rom_name\"] else [\"rom\"]\n"
+			 "plus=[l[1:] for l in i[\"diff\"].splitlines() if l.startswith(\"+\") and not l.startswith(\"+++\")]\n"
+			 "host=c[\"cmdline_add\"]+c[\"modprobe_conf\"].splitlines()+c[\"modules_load\"].splitlines()\n"
+			 "bad+=[] if c[\"cmdline_add\"] and all(any(w in l for l in plus) for w in host) else [\"host\"]\n"
+			 "print(\" \".join(bad) or \"same\", v[\"machine\"], v[\"args\"], c[\"cmdline_compared_with\"])' '%s' '%s'",
+			 p1, p2);
+		FILE *py = popen(cmd, "r");
+		assert_non_null(py);
+		char line[512] = "";
+		if (!fgets(line, sizeof(line), py))
+			line[0] = 0;
+		pclose(py);
+		/* SNB legacy everywhere, machine pinned to the target's QEMU; x-igd-gms from the dump's
+		 * GGC (0x50 = 0x0210 in the dump: GMS bits 7:3 = 2, 64 MiB) only on QEMU <= 9.1 */
+		static const char *const machines[] = { "pc-i440fx-7.2", "pc-i440fx-9.0", "pc-i440fx-9.2", "pc-i440fx-10.0" };
+		char want[300];
+		snprintf(want, sizeof(want), "same %s %s %s\n", vm100 ? "pc-i440fx-7.1" : machines[i], i < 2 ? "-set device.hostpci0.x-igd-gms=0x2" : "None",
+			 i == 2 ? "/etc/kernel/cmdline" : "/etc/default/grub(.d)");
+		if (strcmp(line, want) != 0)
+			fail_msg("%s: check and install differ: %s (wanted %s)", trees[i], line, want);
+		free(cout);
+		free(iout);
+		rm_rf(root);
+		free(root);
+	}
+	free(dump);
+	free(rom);
+}
+
+/* After an install, `check --vmid 100` without --rom plans with the ROM the VM already uses, as
+ * install does (same name, route from its contents); an unknown VM is said, not guessed. */
+static void test_check_vmid_after_install(void **state)
+{
+	(void)state;
+	char *dump = strdup(fixture_path("hw/snb-gigabyte-h61m-ds2/pci-host-igd.dump"));
+	char *rom = strdup(fixture_path("vbios-legacy/snb-0102-vbios.rom"));
+	char *root = pve_tree("pve9-grub");
+	char *out, *err;
+	int rc = run_igdkit(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump, "--rom", rom, "--vmid",
+								"100", "--yes", "--no-rebuild", NULL });
+	if (rc != EXIT_OK)
+		fail_msg("install rc %d: %s", rc, err);
+	free(out);
+	free(err);
+	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--vmid", "100", NULL });
+	assert_true(rc == EXIT_OK || rc == EXIT_FINDINGS);
+	assert_non_null(strstr(out, "\n  VM 100 config lines:\n    machine: pc-i440fx-7.1  (the VM's own pin, kept)\n    bios: seabios\n"
+				    "    vga: none\n    hostpci0: 0000:00:02.0,legacy-igd=1,romfile=igd-sandy-bridge-8086-0102-vbios.rom\n"));
+	assert_non_null(strstr(out, "  ROM:                 /usr/share/kvm/igd-sandy-bridge-8086-0102-vbios.rom\n  VM 100"));
+	/* everything is in place: nothing left to add to the GRUB files */
+	assert_non_null(strstr(out, "  kernel cmdline add:  (nothing)  (not yet in /etc/default/grub(.d))\n"));
+	free(out);
+	free(err);
+	rc = run_igdkit(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump, "--vmid", "100", NULL });
+	assert_int_equal(rc, EXIT_OK);
+	assert_non_null(strstr(out, "Nothing to change"));
+	free(out);
+	free(err);
+	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--vmid", "555", NULL });
+	assert_non_null(strstr(err, "VM 555 does not exist on this target; planning for a new VM"));
+	free(out);
+	free(err);
+	rm_rf(root);
+	free(root);
+	free(dump);
+	free(rom);
+}
+
+/* A ROM for another device: check says install will refuse it, with install's own reason. */
+static void test_check_rom_refused_like_install(void **state)
+{
+	(void)state;
+	char *dump = strdup(fixture_path("hw/snb-gigabyte-h61m-ds2/pci-host-igd.dump"));
+	char *rom = strdup(fixture_path("gop-rom/cfl-3e91-gop.rom"));
+	char *root = pve_tree("pve8-grub");
+	char *out, *err;
+	int rc = run_igdkit(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump, "--rom", rom, "--vmid",
+								"100", NULL });
+	assert_int_equal(rc, EXIT_INPUT);
+	assert_non_null(strstr(err, "the ROM is for 8086:3e91, this iGPU is 8086:0102"));
+	free(out);
+	free(err);
+	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--rom", rom, NULL });
+	assert_true(rc == EXIT_OK || rc == EXIT_FINDINGS);
+	assert_non_null(strstr(out, "\n  note: install refuses this ROM: the ROM is for 8086:3e91, this iGPU is 8086:0102"));
+	free(out);
+	free(err);
+	rm_rf(root);
+	free(root);
+	free(dump);
+	free(rom);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pve7_qemu72),
+		cmocka_unit_test(test_pve82_qemu90),
+		cmocka_unit_test(test_pve84_qemu92),
+		cmocka_unit_test(test_pve90_qemu100),
+		cmocka_unit_test(test_commands_agree),
+		cmocka_unit_test(test_check_vmid_after_install),
+		cmocka_unit_test(test_check_rom_refused_like_install),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

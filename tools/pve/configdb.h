@@ -1,0 +1,89 @@
+/* configdb.h - pmxcfs's /var/lib/pve-cluster/config.db, read and edited offline
+ *
+ * Rules come from pve-cluster src/pmxcfs (database.c, memdb.c, status.c); see
+ * shared/reference/proxmox-offline.md §2-4: one `tree` table, inode 0 is the
+ * `__version__` row holding the global counter, every mutation bumps it, new
+ * entries take inode = version = the new counter, the whole change and the
+ * `__version__` row go in one transaction.
+ */
+#ifndef IGDKIT_INSTALL_CONFIGDB_H
+#define IGDKIT_INSTALL_CONFIGDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/diag.h"
+
+#define CDB_DT_DIR 4
+#define CDB_DT_REG 8
+#define CDB_FILE_MAX (1024 * 1024)	/* memdb.h MEMDB_MAX_FILE_SIZE */
+#define CDB_MAX_ROWS (256 * 1024)	/* memdb.h MEMDB_MAX_INODES */
+
+struct cdb_row {
+	int64_t inode, parent, version, writer, mtime, type;
+	char *name;
+	unsigned char *data;	/* NULL when the column is NULL */
+	size_t len;
+};
+
+struct configdb {
+	void *db;		/* sqlite3 * */
+	char path[4096];
+	struct cdb_row *rows;
+	size_t nrows;
+	int64_t counter;	/* max(__version__.version, every inode, every version) */
+	uint64_t budget;	/* SQLite progress callbacks allowed per operation (set from the file size) */
+	uint64_t spent;
+};
+
+/* A guest config found under nodes/NODE/{qemu-server,lxc,openvz}/VMID.conf. */
+struct cdb_guest {
+	unsigned vmid;
+	const char *node;	/* points into the rows */
+	const char *kind;	/* "qemu-server", "lxc", "openvz" */
+	const struct cdb_row *row;
+};
+
+/*
+ * Opens path (writable: read-write, so a leftover WAL is replayed), checks the schema
+ * is pmxcfs's (one table `tree`: no views, triggers or indexes, which could run code or
+ * never finish on our reads and writes), runs PRAGMA integrity_check, loads every row and
+ * applies pmxcfs's load-time checks (configdb_validate). Any failure is an error: nothing
+ * may be written to a DB pmxcfs itself would refuse. The work SQLite does for one call is
+ * bounded (progress budget proportional to the file size; values over 2 MiB refused), so a
+ * hostile file ends in an error, not a hang.
+ */
+int configdb_open(struct configdb *c, const char *path, bool writable, struct diag *d);
+void configdb_close(struct configdb *c);
+/* pmxcfs's load checks plus the counter invariant (every inode/version <= __version__). */
+int configdb_validate(const struct configdb *c, struct diag *d);
+
+const struct cdb_row *configdb_child(const struct configdb *c, int64_t parent, const char *name);
+/* corosync.conf at the top level means the node is (or was) a cluster member. */
+bool configdb_clustered(const struct configdb *c);
+/* Every guest config, sorted by VMID; *out is allocated. Returns the count or -1. */
+int configdb_guests(const struct configdb *c, struct cdb_guest **out, struct diag *d);
+/* The guest with vmid, or 0 when none (-1 on error). */
+int configdb_find_guest(const struct configdb *c, unsigned vmid, struct cdb_guest *g, struct diag *d);
+
+/*
+ * Writes nodes/NODE/qemu-server/VMID.conf = data as one pmxcfs mutation:
+ * creates missing directories (each a counter bump), inserts the file (new
+ * inode = version = counter) or updates it in place (same inode, new version),
+ * updates __version__ (version, mtime, writer 0), all in one transaction;
+ * then wal_checkpoint(TRUNCATE) and a full reload + validate.
+ * Refuses a VMID that exists elsewhere (another node, lxc, openvz).
+ * Fault points: "configdb.insert", "configdb.commit".
+ */
+int configdb_put_vm(struct configdb *c, const char *node, unsigned vmid, const void *data, size_t len,
+		    int64_t now, struct diag *d);
+
+/* Removes nodes/NODE/qemu-server/VMID.conf as pmxcfs's unlink does (row gone, counter bumped,
+ * one transaction, checkpoint, re-validation). 0 when there was no such VM. */
+int configdb_delete_vm(struct configdb *c, unsigned vmid, int64_t now, struct diag *d);
+
+/* sqlite3 .dump-like canonical text of every row (tests compare DBs with it). */
+char *configdb_dump_rows(const struct configdb *c);
+
+#endif

@@ -1,0 +1,35 @@
+/* vmconf.h - a qemu-server VM config (/etc/pve/qemu-server/VMID.conf), edited in place
+ *
+ * The text is kept line by line: comments (the VM description), key order,
+ * snapshot sections ([name]), [PENDING] and anything igdkit does not know stay
+ * byte-identical. Only the main section (before the first "[...]" line) is edited.
+ */
+#ifndef IGDKIT_INSTALL_VMCONF_H
+#define IGDKIT_INSTALL_VMCONF_H
+
+#include <stddef.h>
+
+#include "lib/diag.h"
+
+struct vmconf {
+	char **lines;		/* without the newline */
+	size_t n, cap;
+	size_t main_end;	/* index of the first section header, or n */
+	int final_newline;	/* the text ended with '\n' */
+};
+
+int vmconf_parse(struct vmconf *c, const char *text, size_t len, struct diag *d);
+void vmconf_free(struct vmconf *c);
+/* Value of key in the main section (after "key: "), or NULL. */
+const char *vmconf_get(const struct vmconf *c, const char *key);
+/*
+ * Sets key to value in the main section: replaces the line in place, or inserts
+ * it where qemu-server's sorted order puts it (after the description comments).
+ */
+int vmconf_set(struct vmconf *c, const char *key, const char *value);
+/* Removes key from the main section; 0 whether or not it was there. */
+int vmconf_delete(struct vmconf *c, const char *key);
+/* The text; allocated, NUL-terminated, length in *len. */
+char *vmconf_format(const struct vmconf *c, size_t *len);
+
+#endif
