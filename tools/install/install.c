@@ -338,31 +338,35 @@ static int list_installs(struct ctx *ctx)
 	return EXIT_OK;
 }
 
-/* --firmware IMAGE: the same as `igdkit rom make IMAGE --device 8086:DEVID -o TMP`, then --rom TMP.
- * Its report goes nowhere (its warnings still reach stderr); `igdkit rom check` shows it all. */
+/* --firmware IMAGE: the ROM `igdkit rom make IMAGE --device 8086:DEVID` would write, made in
+ * memory. Its report is not shown (`igdkit rom make` shows it all); its errors read as rom make's. */
 static int make_rom_from_firmware(struct ctx *ctx, const char *image, uint16_t device, struct file_buf *rom)
 {
-	char dir[] = "/tmp/igdkit-rom-XXXXXX", out[64], dev[16];
-	if (!mkdtemp(dir))
-		return cmd_fail(ctx, EXIT_WRITE, "cannot create a temporary directory");
-	snprintf(out, sizeof(out), "%s/igd.rom", dir);
-	snprintf(dev, sizeof(dev), "8086:%04x", device);
 	struct ctx mc = *ctx;
 	mc.cmd = "rom make";
-	mc.json = false;
-	mc.out = fopen("/dev/null", "w");
-	if (!mc.out) {
-		rmdir(dir);
-		return cmd_fail(ctx, EXIT_INTERNAL, "cannot open /dev/null");
-	}
-	char *argv[] = { (char *)image, (char *)"--device", dev, (char *)"-o", out, NULL };
-	int rc = cmd_rom_make(&mc, 5, argv);
-	fclose(mc.out);
+	struct file_buf fb;
 	char err[512];
-	if (rc == EXIT_OK && file_read(out, 16u << 20, rom, err, sizeof(err)) < 0)
-		rc = cmd_fail(ctx, EXIT_INPUT, "%s", err);
-	unlink(out);
-	rmdir(dir);
+	if (file_read(image, FILE_MAX_FIRMWARE, &fb, err, sizeof(err)) < 0) {
+		cmd_fail(&mc, EXIT_INPUT, "%s", err);
+		return cmd_fail(ctx, EXIT_INPUT, "--firmware %s: no ROM could be made (see 'igdkit rom make')", image);
+	}
+	cmd_progress(&mc, "walking %s ...", image);
+	struct rom_make_opts o = { .vendor = 0x8086, .device = device };
+	struct rom_made m;
+	struct diag d;
+	diag_init(&d);
+	enum rom_make_status st = rom_make(fb.data, fb.len, &o, &m, &d);
+	int rc = rom_make_fail(&mc, image, st, &d);
+	if (rc == EXIT_OK && !m.usable)
+		rc = cmd_fail(&mc, EXIT_FINDINGS, "the ROM did not pass its check; not used");
+	if (rc == EXIT_OK) {
+		rom->data = m.rom.data;
+		rom->len = m.rom.len;
+		m.rom.data = NULL;	/* now rom's */
+	}
+	rom_made_free(&m);
+	diag_free(&d);
+	file_buf_free(&fb);
 	if (rc != EXIT_OK)
 		return cmd_fail(ctx, rc, "--firmware %s: no ROM could be made (see 'igdkit rom make')", image);
 	return 0;

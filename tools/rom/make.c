@@ -1,10 +1,9 @@
 /* make.c - igdkit rom make: board firmware in, checked igd.rom out, in one step
  *
- * fw_open() walks the image, fw_find_gop()/fw_find_vbios() pick the bodies for the device,
- * optrom_build() lays out [legacy VBIOS] + GOP + any --efi extras the way EfiRom does, and
- * the result goes through the same check as `igdkit rom check` before it is written. A ROM
- * the check calls unusable is not written.
+ * rom_make() is the engine (see make.h); cmd_rom_make() reads the files, prints, and writes
+ * the ROM only when its check calls it usable.
  */
+#include "rom/make.h"
 #include "rom/rom.h"
 
 #include <stdlib.h>
@@ -23,21 +22,89 @@ static const char synopsis[] =
 /* The extra EFI drivers (IgdAssignmentDxe, PlatformGopPolicy) a board firmware never has. */
 #define MAX_EXTRA 8
 
-struct make_plan {
-	const char *image_path;
-	uint16_t vendor, device;
-	struct igd_gen gen;
-	const char *input_kind;
-	struct fw_blob gop;
-	bool have_vbios;
-	struct fw_blob vbios;
-	const char *vbios_skipped;	/* why a VBIOS found in the image is not used */
-	struct file_buf extra[MAX_EXTRA];
-	const char *extra_name[MAX_EXTRA];
-	size_t nextra;
-	struct optrom_rom rom;
-	bool built;
-};
+enum rom_make_status rom_make(const uint8_t *image, size_t len, const struct rom_make_opts *o, struct rom_made *m,
+			      struct diag *d)
+{
+	memset(m, 0, sizeof(*m));
+	diag_init(&m->walk);
+	m->gen = o->vendor == 0x8086 ? igd_gen_lookup(o->device) : (struct igd_gen){ 0, NULL };
+	if (fw_open(image, len, &m->img, &m->walk) < 0) {
+		diag_err(d, DIAG_NO_OFFSET, "%s", diag_last(&m->walk));
+		return ROM_MAKE_BAD_IMAGE;
+	}
+	m->input_kind = fw_input_name(fw_input_kind(m->img));
+	struct diag gd;
+	diag_init(&gd);
+	int found = fw_find_gop(m->img, o->device, &m->gop, &gd);
+	if (found < 0)
+		diag_err(d, DIAG_NO_OFFSET, "no Intel GOP driver for %04x:%04x: %s", o->vendor, o->device, diag_last(&gd));
+	diag_free(&gd);
+	if (found < 0)
+		return ROM_MAKE_NO_GOP;
+	if (m->gop.match == FW_MATCH_NO) {
+		diag_err(d, DIAG_NO_OFFSET, "the GOP driver in this image does not list %04x:%04x", o->vendor, o->device);
+		return ROM_MAKE_GOP_MISMATCH;
+	}
+	/* Intel ships a legacy VBIOS for Gen6-9 only; take it when the image has one for this device. */
+	if (!o->no_legacy && (m->gen.gen == 0 || m->gen.gen <= 9)) {
+		struct diag vd;
+		diag_init(&vd);
+		if (fw_find_vbios(m->img, o->device, &m->vbios, &vd) == 0) {
+			if (m->vbios.match == FW_MATCH_NO)
+				m->vbios_skipped = "its PCIR names another device";
+			else
+				m->have_vbios = true;
+		}
+		diag_free(&vd);
+	}
+
+	struct optrom_efi_input in[1 + MAX_EXTRA];
+	size_t nin = 0;
+	in[nin++] = (struct optrom_efi_input){ "GOP driver", m->gop.data, m->gop.len };
+	for (size_t i = 0; i < o->nextra && i < MAX_EXTRA; i++)
+		in[nin++] = o->extra[i];
+	struct optrom_efi_opts eo = { .vendor = o->vendor, .device = o->device, .class_code = 0, .compress = o->compress };
+	if (optrom_build(m->have_vbios ? m->vbios.data : NULL, m->have_vbios ? m->vbios.len : 0, in, nin, &eo, &m->rom,
+			 d) < 0)
+		return ROM_MAKE_BUILD_FAILED;
+	m->built = true;
+
+	struct rom_check_opts co = { true, o->vendor, o->device };
+	if (rom_check_run(m->rom.data, m->rom.len, &co, &m->check) < 0)
+		return ROM_MAKE_NO_MEMORY;
+	m->usable = rom_check_usable(m->check);
+	return ROM_MADE;
+}
+
+void rom_made_free(struct rom_made *m)
+{
+	rom_check_free(m->check);
+	if (m->built)
+		optrom_rom_free(&m->rom);
+	if (m->img)
+		fw_close(m->img);
+	diag_free(&m->walk);
+	memset(m, 0, sizeof(*m));
+}
+
+int rom_make_fail(const struct ctx *ctx, const char *image, enum rom_make_status st, const struct diag *d)
+{
+	switch (st) {
+	case ROM_MADE:
+		return EXIT_OK;
+	case ROM_MAKE_BAD_IMAGE:
+		return cmd_fail(ctx, EXIT_INPUT, "%s: %s", image, diag_last(d));
+	case ROM_MAKE_NO_GOP:
+	case ROM_MAKE_GOP_MISMATCH:
+		return cmd_fail(ctx, EXIT_FINDINGS, "%s: %s", image, diag_last(d));
+	case ROM_MAKE_BUILD_FAILED:
+		cmd_print_diag(ctx, image, d);
+		return cmd_fail(ctx, EXIT_FINDINGS, "could not build the ROM: %s", diag_last(d));
+	case ROM_MAKE_NO_MEMORY:
+		break;
+	}
+	return cmd_fail(ctx, EXIT_INTERNAL, "out of memory");
+}
 
 static void blob_json(struct json *j, const char *key, const struct fw_blob *b)
 {
@@ -76,16 +143,8 @@ static void blob_text(FILE *f, const char *what, const struct fw_blob *b)
 	fprintf(f, "%s\n", b->match == FW_MATCH_YES ? ", supports the device" : b->match == FW_MATCH_NO ? ", does NOT list the device" : "");
 }
 
-static void plan_free(struct make_plan *p)
-{
-	for (size_t i = 0; i < p->nextra; i++)
-		file_buf_free(&p->extra[i]);
-	if (p->built)
-		optrom_rom_free(&p->rom);
-}
-
 /* Extra drivers carry what a board firmware lacks for OVMF; say what is still missing. */
-static void advise_gen11(const struct ctx *ctx, const struct make_plan *p, const struct rom_check *c)
+static void advise_gen11(const struct ctx *ctx, const struct rom_made *p, const struct rom_check *c)
 {
 	if (p->gen.gen < 11 || ctx->json)
 		return;
@@ -114,15 +173,16 @@ int cmd_rom_make(struct ctx *ctx, int argc, char **argv)
 		{ 0 },
 	};
 	struct opts_result res;
-	struct make_plan p;
-	struct file_buf fb = { 0 };
-	struct fw_image *img = NULL;
-	struct rom_check *c = NULL;
+	struct rom_make_opts o = { 0 };
+	struct rom_made m;
+	struct file_buf fb = { 0 }, extra[MAX_EXTRA];
+	struct optrom_efi_input in[MAX_EXTRA];
+	size_t nextra = 0;
 	struct diag d;
 	char err[512];
-	int rc = EXIT_INTERNAL;
+	int rc;
 
-	memset(&p, 0, sizeof(p));
+	memset(&m, 0, sizeof(m));
 	diag_init(&d);
 	if ((rc = cmd_parse(ctx, synopsis, own, argc, argv, &res)) != CMD_PARSED) {
 		free(efis.v);
@@ -132,7 +192,7 @@ int cmd_rom_make(struct ctx *ctx, int argc, char **argv)
 		rc = cmd_fail(ctx, EXIT_USAGE, "need IMAGE, --device and -o (%s)", synopsis + 7);
 		goto out;
 	}
-	if (rom_parse_device_id(device, &p.vendor, &p.device) < 0) {
+	if (rom_parse_device_id(device, &o.vendor, &o.device) < 0) {
 		rc = cmd_fail(ctx, EXIT_USAGE, "--device '%s': expected VENDOR:DEVICE in hex, e.g. 8086:9bc8", device);
 		goto out;
 	}
@@ -140,98 +200,57 @@ int cmd_rom_make(struct ctx *ctx, int argc, char **argv)
 		rc = cmd_fail(ctx, EXIT_USAGE, "at most %d --efi drivers", MAX_EXTRA);
 		goto out;
 	}
-	p.image_path = res.pos[0];
-	p.gen = p.vendor == 0x8086 ? igd_gen_lookup(p.device) : (struct igd_gen){ 0, NULL };
-
+	const char *image_path = res.pos[0];
 	for (size_t i = 0; i < efis.n; i++) {
-		if (file_read(efis.v[i], OPTROM_MAX_SIZE, &p.extra[i], err, sizeof(err)) < 0) {
+		if (file_read(efis.v[i], OPTROM_MAX_SIZE, &extra[i], err, sizeof(err)) < 0) {
 			rc = cmd_fail(ctx, EXIT_INPUT, "%s", err);
 			goto out;
 		}
-		p.extra_name[i] = efis.v[i];
-		p.nextra++;
+		in[i] = (struct optrom_efi_input){ efis.v[i], extra[i].data, extra[i].len };
+		nextra++;
 	}
-	if (file_read(p.image_path, FILE_MAX_FIRMWARE, &fb, err, sizeof(err)) < 0) {
+	o.compress = compress;
+	o.no_legacy = no_legacy;
+	o.extra = in;
+	o.nextra = nextra;
+	if (file_read(image_path, FILE_MAX_FIRMWARE, &fb, err, sizeof(err)) < 0) {
 		rc = cmd_fail(ctx, EXIT_INPUT, "%s", err);
 		goto out;
 	}
-	cmd_progress(ctx, "walking %s ...", p.image_path);
-	if (fw_open(fb.data, fb.len, &img, &d) < 0) {
-		rc = cmd_fail(ctx, EXIT_INPUT, "%s: %s", p.image_path, diag_last(&d));
-		goto out;
-	}
-	p.input_kind = fw_input_name(fw_input_kind(img));
+	cmd_progress(ctx, "walking %s ...", image_path);
+	enum rom_make_status st = rom_make(fb.data, fb.len, &o, &m, &d);
 	/* Findings of the walk (a bad checksum elsewhere in the image) do not stop the make. */
-	if (ctx->verbose)
-		cmd_print_diag(ctx, p.image_path, &d);
-	diag_clear(&d);
-
-	if (fw_find_gop(img, p.device, &p.gop, &d) < 0) {
-		rc = cmd_fail(ctx, EXIT_FINDINGS, "%s: no Intel GOP driver for %04x:%04x: %s", p.image_path, p.vendor,
-			      p.device, diag_last(&d));
+	if (st != ROM_MAKE_BAD_IMAGE && ctx->verbose)
+		cmd_print_diag(ctx, image_path, &m.walk);
+	if (st != ROM_MADE) {
+		rc = rom_make_fail(ctx, image_path, st, &d);
 		goto out;
 	}
-	if (p.gop.match == FW_MATCH_NO) {
-		rc = cmd_fail(ctx, EXIT_FINDINGS, "%s: the GOP driver in this image does not list %04x:%04x", p.image_path,
-			      p.vendor, p.device);
-		goto out;
-	}
-	/* Intel ships a legacy VBIOS for Gen6-9 only; take it when the image has one for this device. */
-	if (!no_legacy && (p.gen.gen == 0 || p.gen.gen <= 9)) {
-		struct diag vd;
-		diag_init(&vd);
-		if (fw_find_vbios(img, p.device, &p.vbios, &vd) == 0) {
-			if (p.vbios.match == FW_MATCH_NO)
-				p.vbios_skipped = "its PCIR names another device";
-			else
-				p.have_vbios = true;
-		}
-		diag_free(&vd);
-	}
-
-	struct optrom_efi_input in[1 + MAX_EXTRA];
-	size_t nin = 0;
-	in[nin++] = (struct optrom_efi_input){ "GOP driver", p.gop.data, p.gop.len };
-	for (size_t i = 0; i < p.nextra; i++)
-		in[nin++] = (struct optrom_efi_input){ p.extra_name[i], p.extra[i].data, p.extra[i].len };
-	struct optrom_efi_opts eo = { .vendor = p.vendor, .device = p.device, .class_code = 0, .compress = compress };
-	if (optrom_build(p.have_vbios ? p.vbios.data : NULL, p.have_vbios ? p.vbios.len : 0, in, nin, &eo, &p.rom, &d) < 0) {
-		cmd_print_diag(ctx, p.image_path, &d);
-		rc = cmd_fail(ctx, EXIT_FINDINGS, "could not build the ROM: %s", diag_last(&d));
-		goto out;
-	}
-	p.built = true;
-
-	struct rom_check_opts co = { true, p.vendor, p.device };
-	if (rom_check_run(p.rom.data, p.rom.len, &co, &c) < 0) {
-		rc = cmd_fail(ctx, EXIT_INTERNAL, "out of memory");
-		goto out;
-	}
-	bool usable = rom_check_usable(c);
+	const struct rom_check *c = m.check;
 	bool written = false;
 	struct diag wd;
 	diag_init(&wd);
-	if (usable)
-		written = atomic_write(out, p.rom.data, p.rom.len, 0644, (uid_t)-1, (gid_t)-1, &wd) == 0;
+	if (m.usable)
+		written = atomic_write(out, m.rom.data, m.rom.len, 0644, (uid_t)-1, (gid_t)-1, &wd) == 0;
 
 	if (ctx->json) {
 		struct json j;
 		json_init(&j, ctx->out, true);
 		json_obj(&j, NULL);
-		json_str(&j, "input", p.image_path);
-		json_str(&j, "input_kind", p.input_kind);
-		blob_json(&j, "gop", &p.gop);
-		if (p.have_vbios)
-			blob_json(&j, "vbios", &p.vbios);
+		json_str(&j, "input", image_path);
+		json_str(&j, "input_kind", m.input_kind);
+		blob_json(&j, "gop", &m.gop);
+		if (m.have_vbios)
+			blob_json(&j, "vbios", &m.vbios);
 		else
 			json_null(&j, "vbios");
 		json_arr(&j, "extra_efi");
-		for (size_t i = 0; i < p.nextra; i++)
-			json_str(&j, NULL, p.extra_name[i]);
+		for (size_t i = 0; i < nextra; i++)
+			json_str(&j, NULL, in[i].name);
 		json_arr_end(&j);
 		json_bool(&j, "compressed", compress);
 		json_str(&j, "output", out);
-		json_uint(&j, "output_size", p.rom.len);
+		json_uint(&j, "output_size", m.rom.len);
 		json_bool(&j, "written", written);
 		json_obj(&j, "check");
 		rom_check_json(c, &j);
@@ -239,43 +258,42 @@ int cmd_rom_make(struct ctx *ctx, int argc, char **argv)
 		json_obj_end(&j);
 		json_end(&j);
 	} else {
-		fprintf(ctx->out, "%s: %s\n", p.image_path, p.input_kind);
-		blob_text(ctx->out, "GOP", &p.gop);
-		if (p.have_vbios)
-			blob_text(ctx->out, "Legacy VBIOS", &p.vbios);
-		else if (p.vbios_skipped)
-			fprintf(ctx->out, "Legacy VBIOS: found, not used: %s\n", p.vbios_skipped);
-		else if (p.gen.gen >= 11)
-			fprintf(ctx->out, "Legacy VBIOS: none (Gen%d has none)\n", p.gen.gen);
+		fprintf(ctx->out, "%s: %s\n", image_path, m.input_kind);
+		blob_text(ctx->out, "GOP", &m.gop);
+		if (m.have_vbios)
+			blob_text(ctx->out, "Legacy VBIOS", &m.vbios);
+		else if (m.vbios_skipped)
+			fprintf(ctx->out, "Legacy VBIOS: found, not used: %s\n", m.vbios_skipped);
+		else if (m.gen.gen >= 11)
+			fprintf(ctx->out, "Legacy VBIOS: none (Gen%d has none)\n", m.gen.gen);
 		else
 			fprintf(ctx->out, "Legacy VBIOS: %s\n", no_legacy ? "left out (--no-legacy)" : "none in this image");
-		for (size_t i = 0; i < p.nextra; i++)
-			fprintf(ctx->out, "Extra EFI driver: %s (%zu bytes)\n", p.extra_name[i], p.extra[i].len);
-		if (p.have_vbios && p.rom.legacy.bdsm_cleared)
+		for (size_t i = 0; i < nextra; i++)
+			fprintf(ctx->out, "Extra EFI driver: %s (%zu bytes)\n", in[i].name, in[i].len);
+		if (m.have_vbios && m.rom.legacy.bdsm_cleared)
 			fprintf(ctx->out, "Legacy VBIOS: cleared the host's cached stolen-memory base 0x%08x at 0x%x\n",
-				p.rom.legacy.bdsm_value, p.rom.legacy.bdsm_offset);
-		fprintf(ctx->out, "\nChecking the new ROM (%zu bytes):\n", p.rom.len);
+				m.rom.legacy.bdsm_value, m.rom.legacy.bdsm_offset);
+		fprintf(ctx->out, "\nChecking the new ROM (%zu bytes):\n", m.rom.len);
 		rom_check_text(c, ctx->out);
-		advise_gen11(ctx, &p, c);
+		advise_gen11(ctx, &m, c);
 	}
-	if (!usable) {
+	if (!m.usable) {
 		rc = cmd_fail(ctx, EXIT_FINDINGS, "the ROM did not pass its check; %s not written", out);
 	} else if (!written) {
 		cmd_print_diag(ctx, out, &wd);
 		rc = cmd_fail(ctx, EXIT_WRITE, "%s: %s", out, diag_last(&wd));
 	} else {
 		if (!ctx->json)
-			fprintf(ctx->out, "Wrote %s (%zu bytes)\n", out, p.rom.len);
+			fprintf(ctx->out, "Wrote %s (%zu bytes)\n", out, m.rom.len);
 		rc = EXIT_OK;
 	}
 	diag_free(&wd);
 
 out:
-	rom_check_free(c);
-	if (img)
-		fw_close(img);
+	rom_made_free(&m);
+	for (size_t i = 0; i < nextra; i++)
+		file_buf_free(&extra[i]);
 	file_buf_free(&fb);
-	plan_free(&p);
 	diag_free(&d);
 	free(efis.v);
 	opts_result_free(&res);
