@@ -51,8 +51,6 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 		return cmd_fail(ctx, EXIT_INPUT, "--root %s: not a directory", ctx->root);
 	if (ctx->pci_dump && access(ctx->pci_dump, R_OK) < 0)
 		return cmd_fail(ctx, EXIT_INPUT, "--pci-dump %s: cannot read it", ctx->pci_dump);
-	/* libefivar reads its fixture path only at process start: come back with it set. */
-	efivars_reexec_for_root(ctx->root);
 	/* The ROM decides the route as it does for install: a VBIOS for legacy mode, EFI images for OVMF. */
 	struct rom_summary rs = { 0 };
 	struct file_buf romfb = { 0 };

@@ -329,7 +329,7 @@ static void collect_firmware(struct host_data *c)
 	if (f->uefi_boot == TRI_NO)
 		f->csm_likely = TRI_YES;	/* a legacy boot ran through the CSM */
 	if (f->uefi_boot == TRI_YES) {
-		efivars_read_secure_state(host_is_live(&c->host) ? "/" : c->host.root, &c->sb);
+		efivars_read_secure_state(&c->host, &c->sb);
 		f->secure_boot = c->sb.secure_boot;
 		f->setup_mode = c->sb.setup_mode;
 	} else {

@@ -1,8 +1,5 @@
-/* tests for tools/host/efivars.c: SecureBoot/SetupMode through libefivar on a fixture efivarfs
- *
- * libefivar picks its path in a constructor, so main() re-executes this test
- * with EFIVARFS_PATH set, exactly as `igdkit check --root` does for itself.
- */
+/* tests for tools/host/efivars.c: SecureBoot/SetupMode and any variable of a fixture efivarfs,
+ * several roots in one process */
 #include "helpers.h"
 
 #include <stdio.h>
@@ -12,6 +9,7 @@
 #include <unistd.h>
 
 #include "host/efivars.h"
+#include "host/hostops.h"
 
 static char *root;
 
@@ -42,73 +40,100 @@ static void test_dir_for_root(void **state)
 	assert_int_equal(efivars_dir_for_root("/tmp/x", b, 8), -1);
 }
 
+static void read_state(const char *r, struct efi_secure_state *s)
+{
+	struct host h;
+	host_open(&h, r);
+	efivars_read_secure_state(&h, s);
+}
+
 static void test_secure_boot_states(void **state)
 {
 	(void)state;
 	struct efi_secure_state s;
 	put_var("SecureBoot", (const uint8_t[]){ 1 }, 1);
 	put_var("SetupMode", (const uint8_t[]){ 0 }, 1);
-	efivars_read_secure_state(root, &s);
+	read_state(root, &s);
 	assert_int_equal(s.secure_boot, TRI_YES);
 	assert_int_equal(s.setup_mode, TRI_NO);
 
 	put_var("SecureBoot", (const uint8_t[]){ 0 }, 1);
 	put_var("SetupMode", (const uint8_t[]){ 1 }, 1);
-	efivars_read_secure_state(root, &s);
+	read_state(root, &s);
 	assert_int_equal(s.secure_boot, TRI_NO);
 	assert_int_equal(s.setup_mode, TRI_YES);
 
 	del_var("SecureBoot");
-	efivars_read_secure_state(root, &s);
+	read_state(root, &s);
 	assert_int_equal(s.secure_boot, TRI_UNKNOWN);
 	assert_non_null(strstr(s.why, "SecureBoot"));
 
-	/* another root than the one libefivar was started with: refused, with the reason */
-	efivars_read_secure_state("/somewhere/else", &s);
+	/* a root without efivarfs: refused, with the reason */
+	read_state("/somewhere/else", &s);
 	assert_int_equal(s.secure_boot, TRI_UNKNOWN);
 	assert_non_null(strstr(s.why, "/somewhere/else/sys/firmware/efi/efivars/ does not exist"));
-	char *other = make_tmpdir(), p[700], want[800];
+	/* a second root in the same process reads its own variables (no re-exec, no environment) */
+	char *other = make_tmpdir(), p[700];
 	const char *sub[] = { "/sys", "/sys/firmware", "/sys/firmware/efi", "/sys/firmware/efi/efivars" };
 	for (int i = 0; i < 4; i++) {
 		snprintf(p, sizeof(p), "%s%s", other, sub[i]);
 		mkdir(p, 0755);
 	}
-	efivars_read_secure_state(other, &s);
+	read_state(other, &s);
 	assert_int_equal(s.secure_boot, TRI_UNKNOWN);
-	snprintf(want, sizeof(want), "not started with EFIVARFS_PATH=%s/sys/firmware/efi/efivars/", other);
-	assert_non_null(strstr(s.why, want));
+	assert_non_null(strstr(s.why, "SecureBoot variable not present"));
+	snprintf(p, sizeof(p), "%s/sys/firmware/efi/efivars/SecureBoot-" EFI_GLOBAL_VARIABLE_GUID, other);
+	write_file(p, (const uint8_t[]){ 6, 0, 0, 0, 1 }, 5);
+	read_state(other, &s);
+	assert_int_equal(s.secure_boot, TRI_YES);
+	read_state(root, &s);
+	assert_int_equal(s.secure_boot, TRI_UNKNOWN);	/* still deleted in the first root */
 	rm_rf(other);
 	free(other);
-	/* nothing to re-exec for the live root or a root without efivars */
-	assert_int_equal(efivars_reexec_for_root("/"), 0);
-	assert_int_equal(efivars_reexec_for_root("/nonexistent"), 0);
-	assert_int_equal(efivars_reexec_for_root(root), 0);	/* already set */
 }
 
-int main(int argc, char **argv)
+/* efivar_read: attributes split from the data; truncated files and empty ones */
+static void test_read_any_variable(void **state)
 {
-	(void)argc;
-	if (!getenv("IGDKIT_TEST_EFI_ROOT")) {
-		char *t = make_tmpdir();
-		char p[600];
-		const char *sub[] = { "/sys", "/sys/firmware", "/sys/firmware/efi", "/sys/firmware/efi/efivars" };
-		for (int i = 0; i < 4; i++) {
-			snprintf(p, sizeof(p), "%s%s", t, sub[i]);
-			mkdir(p, 0755);
-		}
-		setenv("IGDKIT_TEST_EFI_ROOT", t, 1);
-		snprintf(p, sizeof(p), "%s/sys/firmware/efi/efivars/", t);
-		setenv("EFIVARFS_PATH", p, 1);
-		setenv("LIBEFIVAR_OPS", "efivarfs", 1);
-		execv("/proc/self/exe", argv);
-		return 1;
+	(void)state;
+	struct host h;
+	host_open(&h, root);
+	char p[700], why[256];
+	uint8_t *data;
+	size_t len;
+	uint32_t attr;
+	snprintf(p, sizeof(p), "%s/sys/firmware/efi/efivars/Setup-ec87d643-eba4-4bb5-a1e5-3f3e36b20da9", root);
+	write_file(p, (const uint8_t[]){ 7, 0, 0, 0, 0x11, 0x22, 0x33 }, 7);
+	assert_int_equal(efivar_read(&h, "Setup", "ec87d643-eba4-4bb5-a1e5-3f3e36b20da9", &data, &len, &attr, why, sizeof(why)), 1);
+	assert_int_equal(attr, 7);
+	assert_int_equal(len, 3);
+	assert_memory_equal(data, ((const uint8_t[]){ 0x11, 0x22, 0x33 }), 3);
+	free(data);
+	write_file(p, (const uint8_t[]){ 7, 0 }, 2);
+	assert_int_equal(efivar_read(&h, "Setup", "ec87d643-eba4-4bb5-a1e5-3f3e36b20da9", &data, &len, &attr, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "need 4 bytes of attributes"));
+	assert_null(data);
+	assert_int_equal(efivar_read(&h, "Absent", "ec87d643-eba4-4bb5-a1e5-3f3e36b20da9", &data, &len, &attr, why, sizeof(why)), 0);
+	assert_string_equal(why, "Absent variable not present");
+	unlink(p);
+}
+
+int main(void)
+{
+	root = make_tmpdir();
+	char p[600];
+	const char *sub[] = { "/sys", "/sys/firmware", "/sys/firmware/efi", "/sys/firmware/efi/efivars" };
+	for (int i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s%s", root, sub[i]);
+		mkdir(p, 0755);
 	}
-	root = getenv("IGDKIT_TEST_EFI_ROOT");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dir_for_root),
 		cmocka_unit_test(test_secure_boot_states),
+		cmocka_unit_test(test_read_any_variable),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rm_rf(root);
+	free(root);
 	return rc;
 }

@@ -1,8 +1,5 @@
-/* tests for tools/check/collect.c: facts_collect / host_collect + the verdict functions, in-process
- *
- * libefivar reads EFIVARFS_PATH only at process start, so main() re-executes
- * this test with it pointing into the scenario root every test builds.
- */
+/* tests for tools/host/collect.c and tools/verdict/: facts_collect / host_collect + the verdict
+ * functions, in-process, on the scenario roots every test builds (efivars included) */
 #include "scenario.h"
 
 #include <dirent.h>
@@ -11,7 +8,7 @@
 #include "host/collect.h"
 #include "igdkit.h"
 
-static char *root;	/* fixed per process: libefivar's path points into it */
+static char *root;
 
 static void reset_root(void)
 {
@@ -237,21 +234,9 @@ static void test_every_full_machine_igd_registers(void **state)
 	assert_int_equal(n, 8);
 }
 
-int main(int argc, char **argv)
+int main(void)
 {
-	(void)argc;
-	if (!getenv("IGDKIT_TEST_CHECK_ROOT")) {
-		char *t = make_tmpdir();
-		char efi[600];
-		snprintf(efi, sizeof(efi), "%s/sys/firmware/efi/efivars/", t);
-		setenv("IGDKIT_TEST_CHECK_ROOT", t, 1);
-		setenv("EFIVARFS_PATH", efi, 1);
-		setenv("LIBEFIVAR_OPS", "efivarfs", 1);
-		execv("/proc/self/exe", argv);
-		perror("re-exec");
-		return 1;
-	}
-	root = getenv("IGDKIT_TEST_CHECK_ROOT");
+	root = make_tmpdir();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_ok_facts),
 		cmocka_unit_test(test_scenarios_in_process),
