@@ -34,7 +34,7 @@ ASAN_BIN := $(patsubst tests/unit/%.c,$(B)/tests-asan/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all tools image deps test-deps test test-nonroot test-unit test-asan test-fuzz-seeds test-boot fuzz bench clean distclean man
+.PHONY: all tools image deps test-deps test test-layers test-nonroot test-unit test-asan test-fuzz-seeds test-boot fuzz bench clean distclean man
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -106,6 +106,10 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(LDLIBS)
 
+# The folders under tools/ include downward only, and commands do not call each other.
+test-layers:
+	@python3 tests/build/layers.py --selftest tools
+
 test-unit: $(B)/igdkit $(UNIT_BIN) | $(B)/.deps-test
 	@IGDKIT_BIN=$(B)/igdkit tests/run-unit.sh unit $(FIXTURES) $(UNIT_BIN)
 
@@ -127,7 +131,7 @@ test-boot: $(B)/igdkit.img | $(B)/.deps-test
 # "N passed, M failed" lines of all stages.
 test: $(B)/.deps-test
 	@$(MAKE) --no-print-directory all
-	@tests/run-stages.sh $(B) test-unit test-asan test-fuzz-seeds test-nonroot test-boot
+	@tests/run-stages.sh $(B) test-layers test-unit test-asan test-fuzz-seeds test-nonroot test-boot
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_BIN)

@@ -128,12 +128,16 @@ static int mkdir_p(const struct pve_target *t, const char *absdir, struct manife
 	return 0;
 }
 
-static void dirname_of(const char *path, char *out, size_t len)
+/* mkdir_p for the folder that holds path. */
+static int mkdir_parent(const struct pve_target *t, const char *path, struct manifest *m, bool record_only,
+			struct diag *d)
 {
-	snprintf(out, len, "%s", path);
-	char *sl = strrchr(out, '/');
-	if (sl && sl != out)
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *sl = strrchr(dir, '/');
+	if (sl && sl != dir)
 		*sl = 0;
+	return mkdir_p(t, dir, m, record_only, d);
 }
 
 static int backup_copy(const char *from, const char *to, struct diag *d)
@@ -318,9 +322,7 @@ int install_apply(const struct pve_target *t, const struct install_plan *p, cons
 	size_t first_entry[INST_MAX_CHANGES];
 	for (size_t i = 0; i < p->n; i++) {
 		const struct change *c = &p->ch[i];
-		char dir[512];
-		dirname_of(c->path, dir, sizeof(dir));
-		if (mkdir_p(t, dir, m, true, d) < 0)
+		if (mkdir_parent(t, c->path, m, true, d) < 0)
 			goto fail_early;
 		first_entry[i] = m->n;
 		struct manifest_entry *e = add_entry(m, c->kind == CH_SYMLINK ? "symlink" : c->kind == CH_CONFIGDB ? "configdb" : "file",
@@ -363,9 +365,7 @@ int install_apply(const struct pve_target *t, const struct install_plan *p, cons
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct change *c = &p->ch[i];
-		char dir[512];
-		dirname_of(c->path, dir, sizeof(dir));
-		if (mkdir_p(t, dir, m, false, d) < 0)
+		if (mkdir_parent(t, c->path, m, false, d) < 0)
 			goto fail;
 		if (FAULT("install.write")) {
 			diag_err(d, DIAG_NO_OFFSET, "%s: injected fault", c->path);

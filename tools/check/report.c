@@ -171,6 +171,13 @@ static void json_scopes(struct json *j, const struct dmar_table *t, const struct
 	json_arr_end(j);
 }
 
+/* The tail of every structure that names devices (all but DRHD, whose size comes between). */
+static void json_segment_scopes(struct json *j, const struct dmar_table *t, const struct dmar_unit *u)
+{
+	json_uint(j, "segment", u->segment);
+	json_scopes(j, t, u);
+}
+
 static void json_dmar(struct json *j, const struct host_data *c)
 {
 	const struct dmar_table *t = &c->dmar;
@@ -215,13 +222,11 @@ static void json_dmar(struct json *j, const struct host_data *c)
 			case DMAR_RMRR:
 				json_hex(j, "base", u->base);
 				json_hex(j, "end", u->limit);
-				json_uint(j, "segment", u->segment);
-				json_scopes(j, t, u);
+				json_segment_scopes(j, t, u);
 				break;
 			case DMAR_ATSR:
 				json_bool(j, "all_ports", u->flags & 1);
-				json_uint(j, "segment", u->segment);
-				json_scopes(j, t, u);
+				json_segment_scopes(j, t, u);
 				break;
 			case DMAR_RHSA:
 				json_hex(j, "base", u->base);
@@ -233,12 +238,10 @@ static void json_dmar(struct json *j, const struct host_data *c)
 				break;
 			case DMAR_SATC:
 				json_bool(j, "atc_required", u->flags & 1);
-				json_uint(j, "segment", u->segment);
-				json_scopes(j, t, u);
+				json_segment_scopes(j, t, u);
 				break;
 			case DMAR_SIDP:
-				json_uint(j, "segment", u->segment);
-				json_scopes(j, t, u);
+				json_segment_scopes(j, t, u);
 				break;
 			default:
 				json_uint(j, "type", u->type);

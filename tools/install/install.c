@@ -1,5 +1,5 @@
 /* install.c - igdkit install: the command layer (options, output, exit codes); the work is in
- * target.c, plan.c, diff.c, apply.c, manifest.c, undo.c, rebuild.c and target_dev.c */
+ * pve/ (the target and its disks), plan/ (what to change) and change/ (diff, apply, undo, rebuild) */
 #include "install/install.h"
 #include "host/collect.h"
 #include "pve/target.h"

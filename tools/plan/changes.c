@@ -78,19 +78,6 @@ static int file_change(const struct pve_target *t, struct install_plan *p, const
 	return rc;
 }
 
-/* word appears as a whole whitespace/quote-delimited token in s */
-static bool has_word(const char *s, const char *w)
-{
-	size_t n = strlen(w);
-	for (const char *p = s; (p = strstr(p, w)); p += n) {
-		bool left = p == s || isspace((unsigned char)p[-1]) || p[-1] == '"' || p[-1] == '\'';
-		char r = p[n];
-		if (left && (r == 0 || isspace((unsigned char)r) || r == '"' || r == '\''))
-			return true;
-	}
-	return false;
-}
-
 void install_plan_opts(const struct pve_target *t, struct plan_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -217,7 +204,7 @@ static int plan_grub(const struct pve_target *t, const struct machine_facts *f, 
 	char w[512];
 	snprintf(w, sizeof(w), "%s", words);
 	for (char *tok = strtok(w, " "); tok; tok = strtok(NULL, " "))
-		if (!has_word(have, tok))
+		if (!plan_has_word(have, tok))
 			snprintf(need + strlen(need), sizeof(need) - strlen(need), "%s%s", *need ? " " : "", tok);
 	free(have);
 	if (!*need) {
@@ -281,7 +268,7 @@ static int plan_kernel_cmdline(const struct pve_target *t, const struct machine_
 	char w[512];
 	snprintf(w, sizeof(w), "%s", words);
 	for (char *tok = strtok(w, " "); tok; tok = strtok(NULL, " "))
-		if (!has_word(line, tok))
+		if (!plan_has_word(line, tok))
 			strbuf_addf(&b, " %s", tok);
 	strbuf_addf(&b, "%s", *rest ? rest : "\n");
 	int rc = b.failed ? diag_err(d, DIAG_NO_OFFSET, "out of memory composing a file") : add_change(p, CH_FILE, "/etc/kernel/cmdline", NULL, old, oldlen, true, b.s, b.len, 0644, false, d);
@@ -338,7 +325,7 @@ static int plan_modules(const struct pve_target *t, const struct machine_facts *
 	unsigned char *m;
 	size_t mlen;
 	if (!ip->vfio_virqfd && target_read(t, "/etc/modules", TEXT_MAX, &m, &mlen, NULL) == 1) {
-		if (has_word((char *)m, "vfio_virqfd"))
+		if (plan_has_word((char *)m, "vfio_virqfd"))
 			diag_note(d, DIAG_NO_OFFSET, "/etc/modules lists vfio_virqfd, which kernels >= 6.2 no longer have (harmless 'Failed to find module' at boot); left as it is");
 		free(m);
 	}

@@ -65,9 +65,9 @@ struct install_plan {
 int install_plan_compute(const struct pve_target *t, const struct machine_facts *f, const struct install_opts *o,
 		 struct install_plan *p, struct diag *d);
 void install_plan_free(struct install_plan *p);
-/* The kernel command-line words this machine needs, space-separated (check/plan.c decides them). */
+/* The kernel command-line words this machine needs, space-separated (plan/decide.c decides them). */
 void install_cmdline_words(const struct pve_target *t, const struct machine_facts *f, char *buf, size_t len);
-/* What the plan engine (check/plan.h) needs to know about the target: QEMU and kernel versions. */
+/* What the plan engine (plan/decide.h) needs to know about the target: QEMU and kernel versions. */
 struct plan_opts;
 void install_plan_opts(const struct pve_target *t, struct plan_opts *o);
 /* The kernel command line the target is configured with, for comparing against: /etc/kernel/cmdline

@@ -26,8 +26,7 @@ static bool next_word(const char *s, size_t *pos, char *w, size_t len)
 	return true;
 }
 
-/* word is on cmdline as a whole word (quotes around a GRUB value count as separators) */
-static bool has_word(const char *cmdline, const char *word)
+bool plan_has_word(const char *cmdline, const char *word)
 {
 	size_t n = strlen(word);
 	for (const char *s = cmdline; (s = strstr(s, word)); s += n) {
@@ -171,7 +170,7 @@ static void plan_cmdline(const struct machine_facts *f, const struct plan_opts *
 			snprintf(p->cmdline_remove[p->nremove++], PLAN_WORD_LEN, "%s", clean);
 	}
 	for (size_t i = 0; i < p->nneed; i++)
-		if (!has_word(cmd, p->need[i].word) && p->nadd < PLAN_WORDS_MAX)
+		if (!plan_has_word(cmd, p->need[i].word) && p->nadd < PLAN_WORDS_MAX)
 			snprintf(p->cmdline_add[p->nadd++], PLAN_WORD_LEN, "%s", p->need[i].word);
 }
 

@@ -1,7 +1,7 @@
 /* decide.h - the one place that decides what igdkit writes for a machine and a Proxmox target
  *
  * check prints these decisions, install turns them into file contents and diffs
- * (tools/install/plan.c). Every rule comes from reference/qemu-igd.md: the kernel
+ * (tools/plan/changes.c). Every rule comes from reference/qemu-igd.md: the kernel
  * command-line words, the VFIO modules, vfio-pci ids and softdeps, the ROM name and the
  * VM lines (machine, bios, vga, hostpciN, args) per QEMU version and iGPU generation.
  */
@@ -96,6 +96,10 @@ struct igd_plan {
 
 /* Never fails: without an IGD (or without a usable ROM) the plan has route ROUTE_NONE and says why. */
 void plan_compute(const struct machine_facts *f, const struct plan_opts *o, struct igd_plan *p);
+
+/* Is word on cmdline as a whole word? Quotes around a GRUB value count as separators, so it also
+ * answers for a line of /etc/default/grub. */
+bool plan_has_word(const char *cmdline, const char *word);
 
 /* Does word (one command-line word) have to leave the command line on this machine? */
 bool plan_word_must_go(const struct machine_facts *f, const char *word);

@@ -191,12 +191,16 @@ static void parse_dpkg_status(struct pve_target *t, const char *s)
 	}
 }
 
-static void scan_boot_dir(struct pve_target *t)
+/* A folder of the target, or NULL. */
+static DIR *target_opendir(const struct pve_target *t, const char *abs)
 {
 	char p[INST_PATH];
-	if (target_path(t, "/boot", p, sizeof(p)) < 0)
-		return;
-	DIR *dir = opendir(p);
+	return target_path(t, abs, p, sizeof(p)) < 0 ? NULL : opendir(p);
+}
+
+static void scan_boot_dir(struct pve_target *t)
+{
+	DIR *dir = target_opendir(t, "/boot");
 	if (!dir)
 		return;
 	struct dirent *e;
@@ -424,10 +428,7 @@ static int cmp_guest_id(const void *a, const void *b)
 static void load_guests_pve(struct pve_target *t, struct diag *d)
 {
 	static const char *const kinds[] = { "qemu-server", "lxc", "openvz" };
-	char p[INST_PATH];
-	if (target_path(t, "/etc/pve/nodes", p, sizeof(p)) < 0)
-		return;
-	DIR *nd = opendir(p);
+	DIR *nd = target_opendir(t, "/etc/pve/nodes");
 	if (!nd)
 		return;
 	size_t cap = 0;
@@ -438,9 +439,7 @@ static void load_guests_pve(struct pve_target *t, struct diag *d)
 		for (int k = 0; k < 3; k++) {
 			char rel[512];
 			snprintf(rel, sizeof(rel), "/etc/pve/nodes/%s/%s", ne->d_name, kinds[k]);
-			if (target_path(t, rel, p, sizeof(p)) < 0)
-				continue;
-			DIR *kd = opendir(p);
+			DIR *kd = target_opendir(t, rel);
 			if (!kd)
 				continue;
 			struct dirent *fe;

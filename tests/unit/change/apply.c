@@ -1,4 +1,4 @@
-/* tests for tools/install/{plan,apply,undo,manifest}.c on PVE 7/8/9 fixture roots:
+/* tests for tools/plan/changes.c and tools/change/{apply,undo,manifest}.c on PVE 7/8/9 fixture roots:
  * exact files and config.db rows, idempotence, undo byte-identity, cluster staging, refusals,
  * and a crash/failure at every fault point. */
 #include "pvefixture.h"

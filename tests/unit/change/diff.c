@@ -1,4 +1,4 @@
-/* tests for tools/install/diff.c: hunks identical to GNU diff -u (the reference tool) */
+/* tests for tools/change/diff.c: hunks identical to GNU diff -u (the reference tool) */
 #include "pvefixture.h"
 #include "pve/target.h"
 #include "pve/target_dev.h"

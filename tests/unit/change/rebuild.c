@@ -1,4 +1,4 @@
-/* tests for tools/install/rebuild.c: the commands, the test-only no-chroot mode, the firmware-mode trap */
+/* tests for tools/change/rebuild.c: the commands, the test-only no-chroot mode, the firmware-mode trap */
 #include "pvefixture.h"
 #include "pve/target.h"
 #include "pve/target_dev.h"

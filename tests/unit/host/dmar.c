@@ -1,4 +1,4 @@
-/* tests for tools/check/dmar.c: every fixture machine's DMAR against iasl's decode, and hostile input
+/* tests for tools/host/dmar.c: every fixture machine's DMAR against iasl's decode, and hostile input
  *
  * Expected values come from expected.json, which the fixture set derived from
  * `iasl -d` output (dmar.dsl); python3 flattens it to one line per fact so the

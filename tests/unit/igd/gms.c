@@ -1,4 +1,4 @@
-/* tests for tools/check/gms.c: GGC decode per generation
+/* tests for tools/igd/gms.c: GGC decode per generation
  *
  * Register values are from the fixtures' lspci -xxxx dumps (expected.json);
  * the sizes are decoded by hand from the Linux early-quirks layout, and for

@@ -1,4 +1,4 @@
-/* tests for tools/check/igd_ids.c: ids typed in from Linux include/drm/i915_pciids.h and intel-igd-ids.md */
+/* tests for tools/igd/ids.c: ids typed in from Linux include/drm/i915_pciids.h and intel-igd-ids.md */
 #include "helpers.h"
 
 #include "igd/ids.h"

@@ -1,4 +1,4 @@
-/* tests for tools/install/plan.c against tools/check/plan.c: on the PVE 7, 8.2, 8.4 and 9.0 fixture
+/* tests for tools/plan/changes.c against tools/plan/decide.c: on the PVE 7, 8.2, 8.4 and 9.0 fixture
  * trees, for a Gen6 (Sandy Bridge, legacy VBIOS), a Gen9 (Comet Lake) and a Gen12 (Alder Lake-N)
  * iGPU, what `igdkit check` prints is exactly what `igdkit install` writes. The expected values
  * come from reference/qemu-igd.md (version table, x-igd-gms / x-igd-opregion rules, kernel facts),

@@ -1,4 +1,4 @@
-/* tests for tools/check/plan.c: the settings igdkit would write (reference/qemu-igd.md) */
+/* tests for tools/plan/decide.c: the settings igdkit would write (reference/qemu-igd.md) */
 #include "helpers.h"
 
 #include <stdio.h>

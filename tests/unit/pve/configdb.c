@@ -1,4 +1,4 @@
-/* tests for tools/install/configdb.c against a config.db written by the real pmxcfs */
+/* tests for tools/pve/configdb.c against a config.db written by the real pmxcfs */
 #include "pvefixture.h"
 #include "pve/configdb.h"
 #include "lib/sha256.h"

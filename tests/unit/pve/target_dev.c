@@ -1,4 +1,4 @@
-/* tests for tools/install/target_dev.c: the parts that need no root and no disks */
+/* tests for tools/pve/target_dev.c: the parts that need no root and no disks */
 #include "pvefixture.h"
 #include "pve/target.h"
 #include "pve/target_dev.h"

@@ -1,4 +1,4 @@
-/* tests for tools/install/vmconf.c: edits keep everything the user had */
+/* tests for tools/pve/vmconf.c: edits keep everything the user had */
 #include "helpers.h"
 #include "pve/vmconf.h"
 
