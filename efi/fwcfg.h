@@ -30,8 +30,8 @@
 #define FWCFG_DIR_ENTRY_LEN 64
 /* QEMU allows far fewer files; more than this is a broken or hostile directory. */
 #define FWCFG_MAX_FILES 4096
-/* The DMA engine polls at most this often before the transfer counts as hung. */
-#define FWCFG_DMA_POLLS 100000000u
+/* QEMU completes a transfer inside the port write; polling this long means it never will. */
+#define FWCFG_DMA_POLLS 10000000u
 
 struct fwcfg_io {
 	void *ctx;
