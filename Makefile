@@ -97,7 +97,7 @@ $(B)/efi/%.so:
 	$(LD) $(EFI_LDFLAGS) $^ -o $@ -L/usr/lib -lefi -lgnuefi
 
 $(B)/efi/%.efi: $(B)/efi/%.so
-	objcopy $(EFI_SECTIONS) --target efi-bsdrv-x86_64 $< $@
+	objcopy --strip-all $(EFI_SECTIONS) --target efi-bsdrv-x86_64 $< $@
 
 efi: $(EFI_DRIVERS) $(B)/efi/vbt-probe.efi
 
