@@ -155,7 +155,7 @@ test-fuzz-seeds: $(FUZZ_BIN)
 test-nonroot: | $(B)/.deps-test
 	@tests/build/nonroot.sh $(B)
 
-test-boot: $(B)/igdkit.img | $(B)/.deps-test
+test-boot: $(B)/igdkit.img $(B)/efi/vbt-probe.efi | $(B)/.deps-test
 	@tests/boot/run-all.sh $(B) $(FIXTURES)
 
 # Every stage runs even when an earlier one fails; the last line sums up the

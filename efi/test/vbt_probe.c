@@ -22,6 +22,24 @@ static void print_bytes(const uint8_t *p, UINTN n)
 	}
 }
 
+/* The memory type the firmware's map gives addr (what the OS later sees in E820), or -1. */
+static INT64 memory_type(EFI_PHYSICAL_ADDRESS addr)
+{
+	UINTN n = 0, key, dsize;
+	UINT32 dver;
+	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&n, &key, &dsize, &dver), *d;
+	INT64 type = -1;
+
+	if (!map)
+		return -1;
+	d = map;
+	for (UINTN i = 0; i < n; i++, d = (EFI_MEMORY_DESCRIPTOR *)((UINT8 *)d + dsize))
+		if (addr >= d->PhysicalStart && addr - d->PhysicalStart < d->NumberOfPages * EFI_PAGE_SIZE)
+			type = d->Type;
+	FreePool(map);
+	return type;
+}
+
 static VOID EFIAPI report(EFI_EVENT ev, VOID *ctx)
 {
 	EFI_PCI_IO_PROTOCOL *pci = efi_pci_at_00_02_0();
@@ -44,6 +62,12 @@ static VOID EFIAPI report(EFI_EVENT ev, VOID *ctx)
 	dbg_kv("asls", asls);
 	dbg_kv("bdsm32", b32);
 	dbg_kv("bdsm64", (uint64_t)b64hi << 32 | b64lo);
+	if (asls)
+		dbg_kv("asls_memtype", (uint64_t)memory_type(asls));
+	if (b64lo & ~0xfffffu)
+		dbg_kv("bdsm64_memtype", (uint64_t)memory_type(b64lo & ~0xfffffu));
+	if (b32 & ~0xfffffu)
+		dbg_kv("bdsm32_memtype", (uint64_t)memory_type(b32 & ~0xfffffu));
 	dbg_end();
 	if (asls) {
 		dbg("igdkit-probe: at asls: ");
