@@ -13,7 +13,7 @@ CC       ?= cc
 CLANG    ?= clang
 
 WARN     := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wshadow -Wformat=2 -Wvla
-CPPFLAGS := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -DIGDKIT_VERSION='"$(VERSION)"' -Itools
+CPPFLAGS := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -DIGDKIT_VERSION='"$(VERSION)"' -Itools -I.
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN)
 LDLIBS   := -Wl,--as-needed -lpci -lefivar -lefiboot -llzma -lbrotlidec -lsqlite3 -lcrypto -ldialog -lncursesw -lm
@@ -21,11 +21,15 @@ LDLIBS   := -Wl,--as-needed -lpci -lefivar -lefiboot -llzma -lbrotlidec -lsqlite
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 TOOL_SRC := $(sort $(shell find tools -name '*.c'))
-LIB_SRC  := $(filter-out tools/main.c,$(TOOL_SRC))
-OBJ      := $(TOOL_SRC:%.c=$(B)/obj/%.o)
-LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
-ASAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
-FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzzobj/%.o)
+# The EFI drivers' parsers are plain C: the tests and fuzz targets build them for the host too.
+EFI_HOST_SRC := efi/fwcfg.c efi/opregion.c efi/igd.c
+LIB_SRC  := $(filter-out tools/main.c,$(TOOL_SRC)) $(EFI_HOST_SRC)
+# igdkit carries its own EFI drivers (rom build --igd-helpers): one object of plain data.
+EFI_BLOB := $(B)/obj/efi_blobs.o
+OBJ      := $(TOOL_SRC:%.c=$(B)/obj/%.o) $(EFI_BLOB)
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(EFI_BLOB)
+ASAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o) $(EFI_BLOB)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzzobj/%.o) $(EFI_BLOB)
 
 UNIT_SRC := $(sort $(shell find tests/unit -name '*.c' ! -name 'helpers.c'))
 UNIT_HELP:= tests/unit/helpers.c
@@ -34,7 +38,7 @@ ASAN_BIN := $(patsubst tests/unit/%.c,$(B)/tests-asan/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all tools image deps test-deps test test-layers test-nonroot test-unit test-asan test-fuzz-seeds test-boot fuzz bench clean distclean man
+.PHONY: all tools efi image deps test-deps test test-layers test-nonroot test-unit test-asan test-fuzz-seeds test-boot fuzz bench clean distclean man
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -69,6 +73,37 @@ $(B)/fuzzobj/%.o: %.c | $(B)/.deps-test
 
 $(B)/igdkit: $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
+
+# ---- the EFI drivers (gnu-efi; PE32+ x64, subsystem 11) ----------------------
+# igd-assign.efi and gop-policy.efi go into every OVMF igd.rom; vbt-probe.efi is
+# for the QEMU boot test only and never embedded.
+EFI_CFLAGS := -std=c11 $(WARN) -O2 -fpic -fshort-wchar -ffreestanding -fno-stack-protector -fno-strict-aliasing \
+	-mno-red-zone -maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI \
+	-isystem /usr/include/efi -isystem /usr/include/efi/x86_64 -DIGDKIT_VERSION='"$(VERSION)"' -Itools -Iefi
+EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic -T /usr/lib/elf_x86_64_efi.lds /usr/lib/crt0-efi-x86_64.o
+EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* -j .rela.* -j .reloc
+EFI_OBJ = $(patsubst %.c,$(B)/efiobj/%.o,$(1))
+EFI_DRIVERS := $(B)/efi/igd-assign.efi $(B)/efi/gop-policy.efi
+
+$(B)/efiobj/%.o: %.c | $(B)/.deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/efi/igd-assign.so: $(call EFI_OBJ,efi/igd_assign.c efi/efi_glue.c efi/fwcfg.c efi/opregion.c efi/igd.c tools/igd/ids.c)
+$(B)/efi/gop-policy.so: $(call EFI_OBJ,efi/gop_policy.c efi/efi_glue.c efi/fwcfg.c efi/opregion.c)
+$(B)/efi/vbt-probe.so: $(call EFI_OBJ,efi/test/vbt_probe.c efi/efi_glue.c)
+$(B)/efi/%.so:
+	@mkdir -p $(dir $@)
+	$(LD) $(EFI_LDFLAGS) $^ -o $@ -L/usr/lib -lefi -lgnuefi
+
+$(B)/efi/%.efi: $(B)/efi/%.so
+	objcopy --strip-all $(EFI_SECTIONS) --target efi-bsdrv-x86_64 $< $@
+
+efi: $(EFI_DRIVERS) $(B)/efi/vbt-probe.efi
+
+$(EFI_BLOB): tools/rom/efi_blobs.S $(EFI_DRIVERS)
+	@mkdir -p $(dir $@)
+	$(CC) -c -DIGD_ASSIGN_EFI='"$(B)/efi/igd-assign.efi"' -DGOP_POLICY_EFI='"$(B)/efi/gop-policy.efi"' -o $@ $<
 
 # The page is igdkit.1.in with each command's section (man/sections/*.man) spliced in at @SECTIONS@.
 $(B)/igdkit.1: man/igdkit.1.in VERSION $(wildcard man/sections/*.man)
@@ -124,7 +159,7 @@ test-fuzz-seeds: $(FUZZ_BIN)
 test-nonroot: | $(B)/.deps-test
 	@tests/build/nonroot.sh $(B)
 
-test-boot: $(B)/igdkit.img | $(B)/.deps-test
+test-boot: $(B)/igdkit.img $(B)/efi/vbt-probe.efi | $(B)/.deps-test
 	@tests/boot/run-all.sh $(B) $(FIXTURES)
 
 # Every stage runs even when an earlier one fails; the last line sums up the
@@ -141,11 +176,11 @@ bench: $(B)/.deps-test $(B)/igdkit
 	@tests/bench/run.sh $(B) $(FIXTURES)
 
 clean:
-	rm -rf $(B)/obj $(B)/asan $(B)/fuzzobj $(B)/tests $(B)/tests-asan $(B)/fuzz $(B)/igdkit $(B)/igdkit.1 \
+	rm -rf $(B)/obj $(B)/asan $(B)/fuzzobj $(B)/efiobj $(B)/efi $(B)/tests $(B)/tests-asan $(B)/fuzz $(B)/igdkit $(B)/igdkit.1 \
 		$(B)/initrd.img $(B)/igdkit.img $(B)/initramfs $(B)/image $(B)/boot
 
 # distclean also drops the package cache (build/debs) and the unpacked boot chain.
 distclean:
 	rm -rf $(B)
 
--include $(shell find $(B)/obj $(B)/asan $(B)/fuzzobj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/asan $(B)/fuzzobj $(B)/efiobj -name '*.d' 2>/dev/null)

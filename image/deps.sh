@@ -20,6 +20,7 @@ libsqlite3-dev: /usr/include/sqlite3.h
 libssl-dev: /usr/include/openssl/evp.h
 dialog: /usr/include/dialog.h
 libncurses-dev: /usr/include/ncursesw/curses.h
+gnu-efi: /usr/lib/crt0-efi-x86_64.o
 mtools: mcopy
 dosfstools: mkfs.fat
 fdisk: sfdisk

@@ -123,6 +123,16 @@ else
 	bad "$name" "no autorun end marker"
 fi
 
+# igdkit's own EFI drivers inside OVMF (no stick): an e1000 at 00:02.0 stands in
+# for the IGD through --test-accept; OpRegion, BDSM and the VBT hand-off are
+# read back from guest memory; without the fw_cfg files nothing changes.
+name=efi-drivers
+if python3 "$here/efidrv/firmware_test.py" "$B" "$FIXTURES" "$OUT/efidrv" > "$OUT/$name.out" 2>&1; then
+	ok "$name"
+else
+	bad "$name" "$(head -5 "$OUT/$name.out" | tr '\n' ' ')"
+fi
+
 run_install_tests
 run_install_btrfs_tests
 

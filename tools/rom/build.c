@@ -1,6 +1,8 @@
 /* build.c - igdkit rom build: EFI drivers (and a legacy VBIOS) in, one PCI option ROM out
  *
  * Without --legacy the bytes are EDK2's `EfiRom -f VENDOR -i DEVICE -e|-ec [-l CLASS] FILE...`.
+ * --igd-helpers puts igdkit's own IGD assignment and GOP policy drivers (embedded) in front of
+ * the --efi files, each wrapped the same way.
  */
 #include "rom/rom.h"
 
@@ -13,12 +15,14 @@
 #include "lib/atomic.h"
 #include "lib/file.h"
 #include "lib/json.h"
+#include "rom/check.h"
 #include "rom/efirom.h"
+#include "rom/helpers.h"
 
 static const char synopsis[] =
-	"usage: igdkit rom build --efi GOP.efi [--efi MORE.efi ...] [--legacy VBIOS.rom]\n"
+	"usage: igdkit rom build [--igd-helpers] --efi GOP.efi [--efi MORE.efi ...] [--legacy VBIOS.rom]\n"
 	"                        [--vendor 0x8086] --device 0xDEVID [--compress] [--class 0x030000]\n"
-	"                        -o igd.rom [--json]";
+	"                        [--test-accept VID:DID] -o igd.rom [--json]";
 
 static int sha256_hex(const void *p, size_t n, char out[65])
 {
@@ -36,8 +40,15 @@ static const char *machine_str(uint16_t m)
 	return m == 0x8664 ? "x64" : m == 0x014c ? "ia32" : m == 0xaa64 ? "aarch64" : "unknown";
 }
 
+struct build_extra {
+	bool helpers;
+	bool test_accept;
+	uint16_t test_vendor, test_device;
+};
+
 static void print_json(struct ctx *ctx, const char *out, const struct optrom_rom *rom, const char *sha,
-		       const struct optrom_efi_opts *o, const char *legacy_path, const struct opt_list *efis)
+		       const struct optrom_efi_opts *o, const char *legacy_path, const char *const *names,
+		       const struct build_extra *x)
 {
 	struct json j;
 	json_init(&j, ctx->out, true);
@@ -49,6 +60,14 @@ static void print_json(struct ctx *ctx, const char *out, const struct optrom_rom
 	json_hex(&j, "device", o->device);
 	json_hex(&j, "class_code", o->class_code);
 	json_bool(&j, "compressed", o->compress);
+	json_bool(&j, "igd_helpers", x->helpers);
+	if (x->test_accept) {
+		char id[16];
+		snprintf(id, sizeof(id), "%04x:%04x", x->test_vendor, x->test_device);
+		json_str(&j, "test_accept", id);
+	} else {
+		json_null(&j, "test_accept");
+	}
 	json_arr(&j, "images");
 	size_t efi_i = 0;
 	for (size_t i = 0; i < rom->nimages; i++) {
@@ -56,7 +75,7 @@ static void print_json(struct ctx *ctx, const char *out, const struct optrom_rom
 		json_obj(&j, NULL);
 		json_uint(&j, "index", i);
 		json_str(&j, "kind", im->kind == OPTROM_LEGACY ? "legacy" : "efi");
-		json_str(&j, "input", im->kind == OPTROM_LEGACY ? legacy_path : efis->v[efi_i++]);
+		json_str(&j, "input", im->kind == OPTROM_LEGACY ? legacy_path : names[efi_i++]);
 		json_uint(&j, "offset", im->offset);
 		json_uint(&j, "size", im->size);
 		json_hex(&j, "vendor", im->vendor);
@@ -93,7 +112,7 @@ static void print_json(struct ctx *ctx, const char *out, const struct optrom_rom
 }
 
 static void print_text(struct ctx *ctx, const char *out, const struct optrom_rom *rom, const char *sha,
-		       const char *legacy_path, const struct opt_list *efis)
+		       const char *legacy_path, const char *const *names, const struct build_extra *x)
 {
 	size_t efi_i = 0;
 	for (size_t i = 0; i < rom->nimages; i++) {
@@ -112,10 +131,13 @@ static void print_text(struct ctx *ctx, const char *out, const struct optrom_rom
 			fprintf(ctx->out, "0x%06zx  EFI %s %04x:%04x  %zu bytes (%s %zu of %zu)%s  %s\n", im->offset,
 				machine_str(im->machine), im->vendor, im->device, im->size,
 				im->compressed ? "compressed" : "image", im->payload_size, im->efi_size,
-				im->last ? "  last" : "", efis->v[efi_i]);
+				im->last ? "  last" : "", names[efi_i]);
 			efi_i++;
 		}
 	}
+	if (x->test_accept)
+		fprintf(ctx->out, "TEST ONLY: the IGD assignment driver also takes %04x:%04x at 00:02.0 for an IGD; "
+			"never give this ROM to a real VM\n", x->test_vendor, x->test_device);
 	fprintf(ctx->out, "wrote %zu bytes to %s\nsha256 %s\n", rom->len, out, sha);
 }
 
@@ -136,8 +158,11 @@ int cmd_rom_build(struct ctx *ctx, int argc, char **argv)
 {
 	struct opt_list efis = { 0 };
 	const char *legacy_path = NULL, *out = NULL, *vendor_s = "0x8086", *device_s = NULL, *class_s = NULL;
-	bool compress = false;
+	const char *test_accept_s = NULL;
+	bool compress = false, helpers = false;
 	const struct opt own[] = {
+		{ "igd-helpers", 0, OPT_BOOL, &helpers, NULL,
+		  "put igdkit's IGD assignment and GOP policy drivers first (what an OVMF guest needs)" },
 		{ "efi", 0, OPT_LIST, &efis, "FILE", "an EFI driver (PE32+); repeat to chain several, in order" },
 		{ "legacy", 0, OPT_STR, &legacy_path, "FILE", "a legacy VGA BIOS (55AA, PCIR code type 0) to put first" },
 		{ "vendor", 0, OPT_STR, &vendor_s, "0xVVVV", "PCI vendor ID for the PCIR (default 0x8086)" },
@@ -145,14 +170,20 @@ int cmd_rom_build(struct ctx *ctx, int argc, char **argv)
 		{ "compress", 0, OPT_BOOL, &compress, NULL, "EFI-compress the drivers (as EfiRom -ec)" },
 		{ "class", 0, OPT_STR, &class_s, "0xCCCCCC", "PCI class code for the EFI images (EfiRom -l; default 000000)" },
 		{ "output", 'o', OPT_STR, &out, "FILE", "the option ROM to write (replaced atomically)" },
+		{ "test-accept", 0, OPT_STR, &test_accept_s, "VID:DID",
+		  "TEST ONLY (QEMU): the assignment driver also takes this device at 00:02.0 for an IGD" },
 		{ 0 },
 	};
+	struct build_extra x = { 0 };
+	const char **names = NULL;
+	uint8_t *patched = NULL;
 	struct opts_result res;
 	struct file_buf *inputs = NULL, legacy = { 0 };
 	struct optrom_efi_input *in = NULL;
 	struct optrom_rom rom = { 0 };
 	struct diag d;
 	int rc;
+	size_t nin = 0;
 
 	diag_init(&d);
 	if ((rc = cmd_parse(ctx, synopsis, own, argc, argv, &res)) != CMD_PARSED) {
@@ -165,10 +196,24 @@ int cmd_rom_build(struct ctx *ctx, int argc, char **argv)
 			      res.pos[0]);
 		goto done;
 	}
-	if (!efis.n) {
-		rc = cmd_fail(ctx, EXIT_USAGE, "at least one --efi FILE is needed");
+	if (!efis.n && !helpers) {
+		rc = cmd_fail(ctx, EXIT_USAGE, "at least one --efi FILE (or --igd-helpers) is needed");
 		goto done;
 	}
+	if (test_accept_s && !helpers) {
+		rc = cmd_fail(ctx, EXIT_USAGE, "--test-accept changes igdkit's own assignment driver: it needs --igd-helpers");
+		goto done;
+	}
+	if (test_accept_s) {
+		if (rom_parse_device_id(test_accept_s, &x.test_vendor, &x.test_device) < 0 ||
+		    (!x.test_vendor && !x.test_device)) {
+			rc = cmd_fail(ctx, EXIT_USAGE, "--test-accept '%s': expected VID:DID in hex, e.g. 8086:100e",
+				      test_accept_s);
+			goto done;
+		}
+		x.test_accept = true;
+	}
+	x.helpers = helpers;
 	if (!out) {
 		rc = cmd_fail(ctx, EXIT_USAGE, "say where to write the ROM with -o FILE");
 		goto done;
@@ -196,11 +241,32 @@ int cmd_rom_build(struct ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 
-	inputs = calloc(efis.n, sizeof(*inputs));
-	in = calloc(efis.n, sizeof(*in));
-	if (!inputs || !in) {
+	inputs = calloc(efis.n + 1, sizeof(*inputs));
+	in = calloc(efis.n + IGD_HELPERS, sizeof(*in));
+	names = calloc(efis.n + IGD_HELPERS, sizeof(*names));
+	if (!inputs || !in || !names) {
 		rc = cmd_fail(ctx, EXIT_INTERNAL, "out of memory");
 		goto done;
+	}
+	if (helpers) {
+		const struct igd_helper *h = igd_helpers();
+		for (size_t i = 0; i < IGD_HELPERS; i++) {
+			names[nin] = h[i].name;
+			in[nin++] = (struct optrom_efi_input){ h[i].name, h[i].data, h[i].len };
+		}
+		if (x.test_accept) {
+			patched = malloc(h[0].len);
+			if (!patched) {
+				rc = cmd_fail(ctx, EXIT_INTERNAL, "out of memory");
+				goto done;
+			}
+			memcpy(patched, h[0].data, h[0].len);
+			if (igd_helper_set_test_accept(patched, h[0].len, x.test_vendor, x.test_device) < 0) {
+				rc = cmd_fail(ctx, EXIT_INTERNAL, "the embedded assignment driver has no test-accept record");
+				goto done;
+			}
+			in[0].data = patched;
+		}
 	}
 	char err[600];
 	for (size_t i = 0; i < efis.n; i++) {
@@ -208,7 +274,8 @@ int cmd_rom_build(struct ctx *ctx, int argc, char **argv)
 			rc = cmd_fail(ctx, EXIT_INPUT, "%s", err);
 			goto done;
 		}
-		in[i] = (struct optrom_efi_input){ efis.v[i], inputs[i].data, inputs[i].len };
+		names[nin] = efis.v[i];
+		in[nin++] = (struct optrom_efi_input){ efis.v[i], inputs[i].data, inputs[i].len };
 		struct optrom_pe pe;
 		struct diag pd;
 		diag_init(&pd);
@@ -230,8 +297,8 @@ int cmd_rom_build(struct ctx *ctx, int argc, char **argv)
 		.class_code = (uint32_t)class_code, .compress = compress,
 	};
 	if (compress)
-		cmd_progress(ctx, "compressing %zu EFI image%s", efis.n, efis.n > 1 ? "s" : "");
-	if (optrom_build(legacy_path ? legacy.data : NULL, legacy.len, in, efis.n, &o, &rom, &d) < 0) {
+		cmd_progress(ctx, "compressing %zu EFI image%s", nin, nin > 1 ? "s" : "");
+	if (optrom_build(legacy_path ? legacy.data : NULL, legacy.len, in, nin, &o, &rom, &d) < 0) {
 		bool about_legacy = legacy_path && d.n && !strncmp(d.v[0].msg, "legacy ROM", 10);
 		cmd_print_diag(ctx, about_legacy ? legacy_path : "rom build", &d);
 		rc = cmd_fail(ctx, EXIT_INPUT, "no ROM written");
@@ -255,9 +322,9 @@ int cmd_rom_build(struct ctx *ctx, int argc, char **argv)
 	}
 	diag_free(&wd);
 	if (ctx->json)
-		print_json(ctx, out, &rom, sha, &o, legacy_path, &efis);
+		print_json(ctx, out, &rom, sha, &o, legacy_path, names, &x);
 	else
-		print_text(ctx, out, &rom, sha, legacy_path, &efis);
+		print_text(ctx, out, &rom, sha, legacy_path, names, &x);
 	rc = EXIT_OK;
 done:
 	if (inputs)
@@ -265,6 +332,8 @@ done:
 			file_buf_free(&inputs[i]);
 	free(inputs);
 	free(in);
+	free(names);
+	free(patched);
 	file_buf_free(&legacy);
 	optrom_rom_free(&rom);
 	diag_free(&d);

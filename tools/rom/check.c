@@ -88,6 +88,14 @@ static void check_payload(struct rom_check *c, const uint8_t *data, size_t i)
 		pl->sha256[0] = 0;
 	driver_identify(pl->data, pl->pe_len, &pl->drv);
 	c->roles |= pl->drv.roles;
+	if (pl->drv.test_accept) {
+		if (c->test_accept_image < 0)
+			c->test_accept_image = (int)i;
+		diag_err(&c->d, pl->off,
+			 "image %zu: igdkit's IGD assignment driver built with --test-accept %04x:%04x: a test-only ROM "
+			 "that sets up that device as an IGD; rebuild it without --test-accept",
+			 i, pl->drv.test_vendor, pl->drv.test_device);
+	}
 }
 
 static const char *gen_str(const struct igd_gen *g, char *buf, size_t n)
@@ -244,6 +252,19 @@ static void check_ovmf_needs(struct rom_check *c)
 	}
 }
 
+/* Whether the EFI images form the whole chain an OVMF guest needs for an assigned IGD. */
+static void check_ovmf_chain(struct rom_check *c)
+{
+	for (size_t i = 0; i < c->rom.nimages; i++)
+		if (c->rom.img[i].is_efi)
+			c->has_efi = true;
+	if (!c->has_efi)
+		return;
+	c->chain_missing = ROM_OVMF_CHAIN_ROLES & ~c->roles;
+	if (!c->chain_missing)
+		diag_note(&c->d, DIAG_NO_OFFSET, "complete chain for OVMF: IGD assignment, GOP policy and GOP");
+}
+
 int rom_check_run(const uint8_t *data, size_t len, const struct rom_check_opts *o, struct rom_check **out)
 {
 	struct rom_check *c = calloc(1, sizeof(*c));
@@ -256,6 +277,7 @@ int rom_check_run(const uint8_t *data, size_t len, const struct rom_check_opts *
 	if (o)
 		c->opt = *o;
 	c->device_image = -1;
+	c->test_accept_image = -1;
 	for (size_t i = 0; i < OPTROM_MAX_IMAGES; i++)
 		c->pay[i].supports_device = -1;
 	rd_init(&r, data, len, 0, &c->d);
@@ -281,6 +303,7 @@ int rom_check_run(const uint8_t *data, size_t len, const struct rom_check_opts *
 	}
 	check_device(c);
 	check_ovmf_needs(c);
+	check_ovmf_chain(c);
 	return 0;
 }
 
@@ -499,6 +522,27 @@ void rom_check_json(const struct rom_check *c, struct json *j)
 		json_strn(j, NULL, s, (size_t)(e - s));
 	}
 	json_arr_end(j);
+	if (c->has_efi) {
+		json_obj(j, "ovmf_chain");
+		json_bool(j, "complete", !c->chain_missing);
+		json_arr(j, "missing");
+		roles_str(c->chain_missing, buf, sizeof(buf));
+		for (char *s = buf, *e; *s; s = e + (*e != 0)) {
+			e = strchr(s, ',');
+			if (!e)
+				e = s + strlen(s);
+			json_strn(j, NULL, s, (size_t)(e - s));
+		}
+		json_arr_end(j);
+		if (c->test_accept_image >= 0) {
+			const struct driver_id *t = &c->pay[c->test_accept_image].drv;
+			snprintf(buf, sizeof(buf), "%04x:%04x", t->test_vendor, t->test_device);
+			json_str(j, "test_accept", buf);
+		} else {
+			json_null(j, "test_accept");
+		}
+		json_obj_end(j);
+	}
 	json_arr(j, "findings");
 	for (size_t i = 0; i < c->d.n; i++) {
 		const struct diag_entry *e = &c->d.v[i];
@@ -614,6 +658,28 @@ void rom_check_text(const struct rom_check *c, FILE *f)
 		fprintf(f, "Images: %zu, %s\n", c->rom.nimages,
 			c->rom.last_seen ? "chain ends at an image flagged last" : "NO image flagged last");
 		fprintf(f, "Drivers provide: %s\n", c->roles ? roles_str(c->roles, roles, sizeof(roles)) : "nothing known");
+		if (c->has_efi) {
+			if (!c->chain_missing)
+				fprintf(f, "OVMF chain: complete (IGD assignment, GOP policy, GOP)\n");
+			else {
+				static const struct { unsigned role; const char *what; } need[] = {
+					{ ROLE_OPREGION, "an IGD assignment driver (OpRegion, stolen memory)" },
+					{ ROLE_VBT_POLICY, "a GOP policy driver (VBT)" },
+					{ ROLE_GOP, "a GOP (picture before the OS)" },
+				};
+				const char *sep = "OVMF chain: incomplete, missing ";
+				for (size_t k = 0; k < sizeof(need) / sizeof(need[0]); k++)
+					if (c->chain_missing & need[k].role) {
+						fprintf(f, "%s%s", sep, need[k].what);
+						sep = ", ";
+					}
+				fprintf(f, "\n");
+			}
+			if (c->test_accept_image >= 0)
+				fprintf(f, "TEST-ONLY ROM: image %d accepts %04x:%04x as an IGD\n", c->test_accept_image,
+					c->pay[c->test_accept_image].drv.test_vendor,
+					c->pay[c->test_accept_image].drv.test_device);
+		}
 		if (c->gen.gen)
 			fprintf(f, "Generation: Gen%d (%s, from %04x%s)\n", c->gen.gen, c->gen.platform, c->gen_device,
 				c->gen_from_option ? ", --device" : ", PCIR");

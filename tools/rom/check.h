@@ -58,7 +58,13 @@ struct rom_check {
 	bool gen_from_option;		/* --device, rather than a PCIR id */
 	unsigned roles;			/* union of enum driver_role over the EFI images */
 	int device_image;		/* first image whose PCIR names --device, or -1 */
+	/* What an OVMF guest gets from the EFI images: IGD assignment (OpRegion), GOP policy (VBT), GOP. */
+	bool has_efi;
+	unsigned chain_missing;		/* of ROLE_OPREGION | ROLE_VBT_POLICY | ROLE_GOP */
+	int test_accept_image;		/* an igdkit assignment driver built with --test-accept, or -1 */
 };
+
+#define ROM_OVMF_CHAIN_ROLES (ROLE_OPREGION | ROLE_VBT_POLICY | ROLE_GOP)
 
 /* Allocates *out (free with rom_check_free) and checks data. Returns -1 only on out-of-memory. */
 int rom_check_run(const uint8_t *data, size_t len, const struct rom_check_opts *o, struct rom_check **out);

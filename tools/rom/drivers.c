@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "lib/guid.h"
 
 /* PLATFORM_GOP_POLICY_PROTOCOL; the Intel GOP looks it up, a policy driver installs it. */
@@ -133,6 +134,21 @@ void driver_identify(const uint8_t *p, size_t len, struct driver_id *id)
 	if (has_ascii(p, len, "PlatformGopPolicy") || has_ascii(p, len, "VBT Header reports larger size"))
 		id->roles |= ROLE_VBT_POLICY;
 
+	/* igdkit's own drivers name themselves in their debug banner. Their roles are fixed:
+	   the policy driver also names etc/igd-opregion (it checks for it) without copying it. */
+	if (has_ascii(p, len, "igdkit IGD assignment driver ")) {
+		id->kind = DRV_IGDKIT_ASSIGNMENT;
+		id->name = "igdkit IGD assignment";
+		id->roles = ROLE_OPREGION | ROLE_BDSM;
+		id->test_accept = igd_helper_test_accept(p, len, &id->test_vendor, &id->test_device) == 1;
+		return;
+	}
+	if (has_ascii(p, len, "igdkit GOP policy driver ")) {
+		id->kind = DRV_IGDKIT_GOP_POLICY;
+		id->name = "igdkit GOP policy";
+		id->roles = ROLE_VBT_POLICY;
+		return;
+	}
 	if ((gop = find_utf16(p, len, "Intel(R) GOP Driver")) != NULL) {
 		id->kind = DRV_INTEL_GOP;
 		id->name = "Intel GOP driver";
@@ -169,6 +185,8 @@ const char *driver_kind_key(enum driver_kind k)
 	case DRV_GOP_POLICY: return "gop-policy";
 	case DRV_IGD_LEGACY_DISPLAY: return "igd-legacy-mode-display";
 	case DRV_I915OVMF: return "i915ovmf";
+	case DRV_IGDKIT_ASSIGNMENT: return "igdkit-igd-assignment";
+	case DRV_IGDKIT_GOP_POLICY: return "igdkit-gop-policy";
 	case DRV_UNKNOWN: break;
 	}
 	return "unknown";

@@ -11,6 +11,7 @@
 #ifndef IGDKIT_ROM_DRIVERS_H
 #define IGDKIT_ROM_DRIVERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,8 @@ enum driver_kind {
 	DRV_GOP_POLICY,		/* PlatformGopPolicy: gives the GOP its VBT */
 	DRV_IGD_LEGACY_DISPLAY,	/* IgdLegacyModeDisplay: OpRegion + BDSM + VBT policy in one */
 	DRV_I915OVMF,		/* i915ovmfPkg: an open GOP replacement doing its own OpRegion/BDSM */
+	DRV_IGDKIT_ASSIGNMENT,	/* igdkit's own (efi/igd_assign.c): OpRegion + BDSM */
+	DRV_IGDKIT_GOP_POLICY,	/* igdkit's own (efi/gop_policy.c): the VBT for the GOP */
 };
 
 /* What a driver provides to an OVMF guest. */
@@ -37,6 +40,8 @@ struct driver_id {
 	const char *name;		/* "Intel GOP driver", ... ; "unknown EFI driver" */
 	char gop_version[32];		/* "10.0.1036" when major/minor are stored as text */
 	char gop_build[12];		/* "1109": the build number every Intel GOP stores */
+	bool test_accept;		/* igdkit's assignment driver built with --test-accept */
+	uint16_t test_vendor, test_device;
 };
 
 /* Identifies the (uncompressed) PE image in pe[0..len). Never fails. */
