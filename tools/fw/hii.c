@@ -8,11 +8,14 @@
 #define IFR_FORM_SET_OP 0x0E
 #define IFR_END_OP 0x29
 #define STR_HDR_MIN 47		/* fixed part of the string package header plus a NUL tag */
+#define TILE_MAX 64		/* packages in one list or array; real ones hold a few dozen */
 
 /* ---- finding packages ---- */
 
 static bool tag_ok(const uint8_t *p, size_t n)
 {
+	if (n > 64)
+		n = 64;
 	/* RFC 4646 tags and UEFI's "x-UEFI-..." ones: letters, digits, '-', then NUL. */
 	for (size_t i = 0; i < n; i++) {
 		if (!p[i])
@@ -53,7 +56,7 @@ static size_t tile(const struct reader *r, size_t from, size_t to, bool list, un
 	uint8_t first = 0;
 	*nforms = *nstrings = 0;
 	while (pos < to) {
-		if (to - pos < 4)
+		if (to - pos < 4 || n >= TILE_MAX)
 			return 0;
 		uint32_t h = le32(r->p + pos), len = h & 0xFFFFFF;
 		uint8_t type = (uint8_t)(h >> 24);

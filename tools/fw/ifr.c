@@ -164,8 +164,8 @@ static int varstore(struct walk *w, const uint8_t *o, size_t l, size_t pos)
 static int question(struct walk *w, const uint8_t *o, size_t l, size_t pos, long *qi)
 {
 	*qi = -1;
-	if (l < 15) {
-		finding(w, pos, "%s of %zu bytes is shorter than a question header (15)", ifr_op_name(o[0]), l);
+	if (l < 13) {
+		finding(w, pos, "%s of %zu bytes is shorter than a question header (13)", ifr_op_name(o[0]), l);
 		return 0;
 	}
 	struct ifr_question *q = MORE(w, q, nq, cap_q);
@@ -198,8 +198,8 @@ static int question(struct walk *w, const uint8_t *o, size_t l, size_t pos, long
 		if (q->bits)
 			q->bit_width = q->flags & 0x3F;
 		else
-			q->width = (uint8_t)vw;
-		if (l - 14 < 3 * vw) {
+			q->width = (uint16_t)vw;
+		if (l < 14 || l - 14 < 3 * vw) {
 			finding(w, pos, "%s of %zu bytes has no room for min/max/step of %zu bytes", ifr_op_name(q->op), l, vw);
 			break;
 		}
@@ -220,8 +220,8 @@ static int question(struct walk *w, const uint8_t *o, size_t l, size_t pos, long
 			q->def[1] = (struct ifr_default){ IFR_DEF_VALUE, IFR_SRC_CHECKBOX_FLAG, 1 };
 		break;
 	case IFR_STRING:
-		if (l >= 15 + 2)
-			q->width = (uint8_t)(o[14] * 2 > 255 ? 0 : o[14] * 2);
+		if (l >= 16)
+			q->width = (uint16_t)(o[14] * 2);
 		break;
 	case IFR_DATE:
 		q->width = 4;
@@ -455,24 +455,129 @@ static int one_op(struct walk *w, const uint8_t *o, size_t l, size_t pos, struct
 	}
 }
 
-/* Forms reached by a REF get the referring form as parent, unless that would close a loop. */
-static void link_forms(struct ifr *ifr, size_t first_form, size_t first_ref)
+static bool linked(const struct ifr *ifr, long from, size_t to)
 {
-	for (size_t i = first_ref; i < ifr->nref; i++) {
-		const struct ifr_ref *rf = &ifr->refs[i];
-		for (size_t k = first_form; k < ifr->nform; k++) {
-			struct ifr_form *t = &ifr->form[k];
-			if (t->formset != rf->formset || t->id != rf->to || t->parent >= 0 || (long)k == rf->from)
+	/* Would `to` become its own ancestor? */
+	unsigned hops = 0;
+	for (long a = from; a >= 0 && hops < 256; a = ifr->form[a].parent, hops++)
+		if (a == (long)to)
+			return true;
+	return false;
+}
+
+static const struct ifr *sort_ctx;
+
+static int by_key(const void *a, const void *b)
+{
+	const struct ifr_form *x = &sort_ctx->form[*(const size_t *)a], *y = &sort_ctx->form[*(const size_t *)b];
+	if (x->formset != y->formset)
+		return x->formset < y->formset ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* The first form (in package order) with this form set and id, or -1. */
+static long find_form(const struct ifr *ifr, const size_t *order, size_t n, size_t formset, uint16_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ifr_form *f = &ifr->form[order[mid]];
+		if (f->formset < formset || (f->formset == formset && f->id < id))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && ifr->form[order[lo]].formset == formset && ifr->form[order[lo]].id == id)
+		return (long)order[lo];
+	return -1;
+}
+
+/* A form's parent is the form whose REF reaches it first, going breadth-first from the first form
+   of each form set (a browser's entry point), so back links ("return to the main page") never
+   become parents; forms not reached that way take the first REF that names them. */
+static int link_forms(struct ifr *ifr, size_t first_form, size_t first_ref)
+{
+	size_t nf = ifr->nform - first_form, nr = ifr->nref - first_ref;
+	if (!nf || !nr)
+		return 0;
+	bool *root = calloc(nf, sizeof(*root));
+	size_t *queue = calloc(nf, sizeof(*queue)), *order = calloc(nf, sizeof(*order));
+	size_t *by_from = calloc(nr, sizeof(*by_from)), *start = calloc(nf + 1, sizeof(*start));
+	int rc = -1;
+	if (!root || !queue || !order || !by_from || !start)
+		goto out;
+	for (size_t k = 0; k < nf; k++)
+		order[k] = first_form + k;
+	sort_ctx = ifr;
+	qsort(order, nf, sizeof(*order), by_key);
+	/* refs grouped by the form holding them (counting sort keeps their order) */
+	for (size_t i = 0; i < nr; i++)
+		start[ifr->refs[first_ref + i].from - (long)first_form + 1]++;
+	for (size_t k = 0; k < nf; k++)
+		start[k + 1] += start[k];
+	size_t *fill = queue;	/* borrowed as the per-form write cursor, reset below */
+	memcpy(fill, start, nf * sizeof(*fill));
+	for (size_t i = 0; i < nr; i++)
+		by_from[fill[ifr->refs[first_ref + i].from - (long)first_form]++] = first_ref + i;
+	size_t head = 0, tail = 0;
+	for (size_t k = 0; k < nf; k++)
+		if (k == 0 || ifr->form[first_form + k].formset != ifr->form[first_form + k - 1].formset) {
+			root[k] = true;
+			queue[tail++] = k;
+		}
+	while (head < tail) {
+		size_t from = queue[head++];
+		for (size_t j = start[from]; j < start[from + 1]; j++) {
+			const struct ifr_ref *rf = &ifr->refs[by_from[j]];
+			long t = find_form(ifr, order, nf, rf->formset, rf->to);
+			if (t < 0 || ifr->form[t].parent >= 0 || root[t - (long)first_form] || (size_t)t == first_form + from)
 				continue;
-			long a = rf->from;
-			unsigned hops = 0;
-			while (a >= 0 && a != (long)k && hops++ < 64)
-				a = ifr->form[a].parent;
-			if (a < 0)
-				t->parent = rf->from;
-			break;
+			ifr->form[t].parent = (long)(first_form + from);
+			queue[tail++] = (size_t)t - first_form;
 		}
 	}
+	for (size_t i = first_ref; i < ifr->nref; i++) {
+		const struct ifr_ref *rf = &ifr->refs[i];
+		long t = find_form(ifr, order, nf, rf->formset, rf->to);
+		if (t >= 0 && ifr->form[t].parent < 0 && !root[t - (long)first_form] && !linked(ifr, rf->from, (size_t)t))
+			ifr->form[t].parent = rf->from;
+	}
+	rc = 0;
+out:
+	free(root);
+	free(queue);
+	free(order);
+	free(by_from);
+	free(start);
+	return rc;
+}
+
+static int vs_by_key(const void *a, const void *b)
+{
+	const struct ifr_varstore *x = &sort_ctx->vs[*(const size_t *)a], *y = &sort_ctx->vs[*(const size_t *)b];
+	if (x->formset != y->formset)
+		return x->formset < y->formset ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static int sort_varstores(struct ifr *ifr)
+{
+	free(ifr->vs_order);
+	ifr->vs_order = NULL;
+	if (!ifr->nvs)
+		return 0;
+	ifr->vs_order = malloc(ifr->nvs * sizeof(*ifr->vs_order));
+	if (!ifr->vs_order)
+		return -1;
+	for (size_t i = 0; i < ifr->nvs; i++)
+		ifr->vs_order[i] = i;
+	sort_ctx = ifr;
+	qsort(ifr->vs_order, ifr->nvs, sizeof(*ifr->vs_order), vs_by_key);
+	return 0;
 }
 
 int ifr_walk(struct ifr *ifr, const struct reader *r)
@@ -531,7 +636,8 @@ int ifr_walk(struct ifr *ifr, const struct reader *r)
 	}
 	if (w->depth || w->overflow)
 		finding(w, r->len, "%u scopes still open at the end of the package", w->depth + w->overflow);
-	link_forms(ifr, first_form, first_ref);
+	if (link_forms(ifr, first_form, first_ref) < 0 || sort_varstores(ifr) < 0)
+		rc = diag_err(r->d, DIAG_NO_OFFSET, "out of memory");
 	free(w);
 	return rc;
 }
@@ -544,6 +650,7 @@ void ifr_free(struct ifr *ifr)
 	free(ifr->q);
 	free(ifr->opt);
 	free(ifr->refs);
+	free(ifr->vs_order);
 	memset(ifr, 0, sizeof(*ifr));
 }
 
@@ -579,9 +686,19 @@ const char *ifr_op_name(uint8_t op)
 
 const struct ifr_varstore *ifr_question_store(const struct ifr *ifr, const struct ifr_question *q)
 {
-	for (size_t i = 0; i < ifr->nvs; i++)
-		if (q->formset >= 0 && ifr->vs[i].formset == (size_t)q->formset && ifr->vs[i].id == q->vsid)
-			return &ifr->vs[i];
+	if (q->formset < 0 || !ifr->vs_order)
+		return NULL;
+	size_t lo = 0, hi = ifr->nvs, fs = (size_t)q->formset;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ifr_varstore *v = &ifr->vs[ifr->vs_order[mid]];
+		if (v->formset < fs || (v->formset == fs && v->id < q->vsid))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ifr->nvs && ifr->vs[ifr->vs_order[lo]].formset == fs && ifr->vs[ifr->vs_order[lo]].id == q->vsid)
+		return &ifr->vs[ifr->vs_order[lo]];
 	return NULL;
 }
 

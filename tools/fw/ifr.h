@@ -80,7 +80,7 @@ struct ifr_question {
 	uint64_t off;
 	uint16_t prompt, help, qid, vsid, voff;
 	uint8_t qflags, flags;
-	uint8_t width;		/* bytes the value takes in its store (0: none or unknown) */
+	uint16_t width;		/* bytes the value takes in its store (0: none or unknown) */
 	bool bits;		/* inside EDK2's bit-field GUID op: voff and bit_width are in bits */
 	uint8_t bit_width;
 	uint64_t min, max, step;
@@ -108,6 +108,7 @@ struct ifr {
 	/* private */
 	struct ifr_ref *refs;
 	size_t nref;
+	size_t *vs_order;	/* varstores sorted by (form set, id, declaration) */
 	size_t cap_fs, cap_form, cap_vs, cap_q, cap_opt, cap_ref;
 };
 
