@@ -136,7 +136,10 @@ static const char *path_of(struct setup *s, const struct ifr *ifr, const struct 
 			break;
 		o += (size_t)k;
 	}
-	snprintf(buf + o, sizeof(buf) - o, "%s", prompt);
+	if (*prompt)
+		snprintf(buf + o, sizeof(buf) - o, "%s", prompt);
+	else if (o >= 3)
+		buf[o - 3] = 0;	/* an unnamed question: the path of its form */
 	return keep(s, buf);
 }
 
