@@ -251,7 +251,7 @@ static int scan_module(struct setup *s, const struct reader *pe, const char *whe
 	if (file) {
 		m->has_file = true;
 		m->file_guid = file->guid;
-		m->ui_name = file->name;
+		m->ui_name = file->name ? keep(s, file->name) : NULL;
 	}
 	size_t module = s->nmod++;
 	struct strtab st = { calloc(nstrings ? nstrings : 1, sizeof(struct hii_strings)), 0 };
