@@ -1,8 +1,8 @@
 /* cmd_setup.c - igdkit fw setup FILE [--find]: print the Setup questions of a firmware file */
-#include "../igdkit.h"
-#include "../lib/file.h"
-#include "../lib/json.h"
-#include "setup.h"
+#include "igdkit.h"
+#include "lib/file.h"
+#include "lib/json.h"
+#include "fw/setup.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* hii.c - HII package lists and arrays in a driver image, and the string packages' blocks */
-#include "hii.h"
+#include "fw/hii.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/reader.h"
+#include "lib/reader.h"
 
 #define HII_PKG_FORMS 0x02
 #define HII_PKG_STRINGS 0x04

@@ -1,5 +1,5 @@
 /* ifr.c - walking the IFR of a form package: scopes, form sets, forms, varstores, questions */
-#include "ifr.h"
+#include "fw/ifr.h"
 
 #include <ctype.h>
 #include <stdarg.h>

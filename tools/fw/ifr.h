@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/reader.h"
+#include "lib/reader.h"
 
 enum {
 	IFR_FORM = 0x01, IFR_SUBTITLE = 0x02, IFR_TEXT = 0x03, IFR_ONE_OF = 0x05, IFR_CHECKBOX = 0x06,

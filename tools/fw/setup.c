@@ -1,9 +1,9 @@
 /* setup.c - from a firmware file to resolved Setup questions: modules, package pairing, names */
-#include "setup.h"
-#include "fw.h"
-#include "hii.h"
-#include "tree.h"
-#include "../lib/reader.h"
+#include "fw/setup.h"
+#include "fw/fw.h"
+#include "fw/hii.h"
+#include "fw/tree.h"
+#include "lib/reader.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/diag.h"
-#include "../lib/guid.h"
-#include "ifr.h"
+#include "lib/diag.h"
+#include "lib/guid.h"
+#include "fw/ifr.h"
 
 struct setup_option {
 	uint64_t value;

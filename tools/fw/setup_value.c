@@ -1,7 +1,7 @@
 /* setup_value.c - a Setup question's current value from its efivarfs file */
 #define _GNU_SOURCE /* strcasestr */
-#include "setup_value.h"
-#include "../lib/reader.h"
+#include "fw/setup_value.h"
+#include "lib/reader.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "setup.h"
+#include "fw/setup.h"
 
 enum setup_value_status {
 	SV_OK = 0,
