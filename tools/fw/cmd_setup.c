@@ -76,6 +76,7 @@ static void json_question(struct json *j, const struct setup *s, const struct se
 	json_obj_end(j);
 	json_obj(j, "conditions");
 	json_bool(j, "suppress_if", q->suppress_if);
+	json_bool(j, "always_suppressed", q->suppress_always);
 	json_bool(j, "gray_out_if", q->gray_out_if);
 	json_bool(j, "disable_if", q->disable_if);
 	json_obj_end(j);
@@ -111,7 +112,8 @@ static void print_question(FILE *f, const struct setup *s, const struct setup_qu
 		fputc('\n', f);
 	}
 	if (q->suppress_if || q->gray_out_if || q->disable_if)
-		fprintf(f, "    inside:%s%s%s\n", q->suppress_if ? " suppress-if" : "", q->gray_out_if ? " gray-out-if" : "",
+		fprintf(f, "    inside:%s%s%s%s\n", q->suppress_if ? " suppress-if" : "", q->suppress_always ? " (TRUE: never shown)" : "",
+			q->gray_out_if ? " gray-out-if" : "",
 			q->disable_if ? " disable-if" : "");
 }
 

@@ -19,6 +19,7 @@ static const struct guid bitfield_guid = GUID_INIT(0x82DDD68B, 0x9163, 0x4187, 0
 struct scope {
 	uint8_t op;
 	bool bitfield;
+	bool always;		/* a suppress-if whose condition is the constant TRUE */
 	long q;			/* question whose scope this is, or -1 */
 	long prev_fs, prev_form;
 	/* DEFAULT with a scope: its value is an expression; a lone constant is still known */
@@ -82,6 +83,33 @@ static bool in_scope(const struct walk *w, uint8_t op)
 		if (w->st[i].op == op)
 			return true;
 	return false;
+}
+
+static bool always_suppressed(const struct walk *w)
+{
+	for (unsigned i = 0; i < w->depth; i++)
+		if (w->st[i].always)
+			return true;
+	return false;
+}
+
+/* Opcodes that belong to an expression (operands and operators in postfix order). */
+static bool is_expr_op(uint8_t op)
+{
+	return (op >= 0x12 && op <= 0x17) || (op >= 0x20 && op <= 0x22) || op == 0x2A || op == 0x2B || op == 0x2C ||
+	       (op >= 0x2F && op <= 0x59) || op == 0x5E || op == 0x60 || op == 0x64;
+}
+
+/* Is the condition of the scope op at pos the lone constant TRUE ("suppressif TRUE")? */
+static bool condition_is_true(const struct reader *r, size_t pos, size_t l)
+{
+	size_t next = pos + l;
+	if (next > r->len || r->len - next < 2 || r->p[next] != IFR_TRUE)
+		return false;
+	size_t after = next + (r->p[next + 1] & 0x7F);
+	if ((r->p[next + 1] & 0x7F) < 2 || after > r->len || r->len - after < 2)
+		return false;
+	return !is_expr_op(r->p[after]);
 }
 
 static bool in_bitfield(const struct walk *w)
@@ -184,6 +212,7 @@ static int question(struct walk *w, const uint8_t *o, size_t l, size_t pos, long
 	q->formset = w->fs;
 	q->form = w->form;
 	q->suppress_if = in_scope(w, IFR_SUPPRESS_IF);
+	q->suppress_always = always_suppressed(w);
 	q->gray_out_if = in_scope(w, IFR_GRAY_OUT_IF);
 	q->disable_if = in_scope(w, IFR_DISABLE_IF);
 	q->bits = in_bitfield(w);
@@ -615,6 +644,8 @@ int ifr_walk(struct ifr *ifr, const struct reader *r)
 			continue;
 		}
 		struct scope s = { .op = o[0], .q = -1, .prev_fs = w->fs, .prev_form = w->form, .def_id = -1 };
+		if (o[0] == IFR_SUPPRESS_IF && scope)
+			s.always = condition_is_true(r, pos, l);
 		if (one_op(w, o, l, pos, &s) < 0) {
 			rc = diag_err(r->d, DIAG_NO_OFFSET, "out of memory");
 			break;

@@ -88,6 +88,7 @@ struct ifr_question {
 	long opt_first, opt_last;
 	struct ifr_default def[2];	/* [0] standard (DefaultId 0), [1] manufacturing (DefaultId 1) */
 	bool suppress_if, gray_out_if, disable_if;
+	bool suppress_always;	/* inside a suppress-if whose condition is TRUE: never shown */
 	long formset;		/* -1 when outside any form set */
 	long form;		/* -1 when outside any form */
 };

@@ -189,6 +189,7 @@ static int resolve(struct setup *s, const struct ifr *ifr, const struct hii_stri
 		o->suppress_if = q->suppress_if;
 		o->gray_out_if = q->gray_out_if;
 		o->disable_if = q->disable_if;
+		o->suppress_always = q->suppress_always;
 		o->offset = q->off;
 		o->module = module;
 		size_t n = 0;

@@ -46,6 +46,7 @@ struct setup_question {
 	size_t nopt;
 	struct ifr_default def[2];	/* standard, manufacturing */
 	bool suppress_if, gray_out_if, disable_if;
+	bool suppress_always;		/* a suppress-if TRUE around it: the browser never shows it */
 	uint64_t offset;		/* of the opcode: in the input, or in the module's inflated block */
 	size_t module;
 };

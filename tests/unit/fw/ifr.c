@@ -320,6 +320,33 @@ static void test_hostile_ifr(void **state)
 	tb_free(&o);
 	tb_free(&pkg);
 
+	/* "suppressif TRUE" hides for good; "suppressif TRUE AND x" (postfix: TRUE, x, AND) does not */
+	diag_clear(&d);
+	formset(&o, 1, 1);
+	form(&o, 1, 1);
+	op(&o, IFR_SUPPRESS_IF, true, NULL, 0);
+	op(&o, IFR_TRUE, false, NULL, 0);
+	question(&o, IFR_ONE_OF, false, 1, 0x50, 0, 0, oneof, 4);
+	end(&o);
+	op(&o, IFR_SUPPRESS_IF, true, NULL, 0);
+	op(&o, IFR_TRUE, false, NULL, 0);
+	uint8_t eq[4] = { 0x50, 0, 1, 0 };
+	op(&o, 0x12, false, eq, 4);
+	op(&o, 0x15, false, NULL, 0);	/* AND */
+	question(&o, IFR_ONE_OF, false, 1, 0x51, 0, 0, oneof, 4);
+	end(&o);
+	end(&o);
+	end(&o);
+	package(&pkg, &o);
+	ifr = walk(&pkg, 0, &d);
+	assert_int_equal(d.n, 0);
+	assert_true(qid(&ifr, 0x50)->suppress_always);
+	assert_true(qid(&ifr, 0x51)->suppress_if);
+	assert_false(qid(&ifr, 0x51)->suppress_always);
+	ifr_free(&ifr);
+	tb_free(&o);
+	tb_free(&pkg);
+
 	/* forms referring to each other in a ring, and one to itself: parents never loop */
 	diag_clear(&d);
 	formset(&o, 1, 1);

@@ -378,6 +378,17 @@ static void test_ovmf(void **state)
 	}
 	assert_true(refs > 10);
 	assert_true(disabled > 0);
+	/* DriverHealthManagerVfr.Vfr: an interactive text (an action) inside "suppressif TRUE" */
+	size_t never = 0, shown_tcg = 0;
+	for (size_t i = 0; i < s->nq; i++) {
+		if (!strncmp(s->q[i].path, "Driver Health Manager", 21) && s->q[i].op == IFR_ACTION) {
+			assert_true(s->q[i].suppress_always);
+			never++;
+		}
+		shown_tcg += !strncmp(s->q[i].path, "TCG2 Configuration", 18) && s->q[i].suppress_always;
+	}
+	assert_true(never >= 1);
+	assert_int_equal(shown_tcg, 0);	/* Tcg2Config.vfr's conditions read variables, none is TRUE */
 
 	/* every module with forms found its English strings among several languages */
 	size_t forms = 0;
