@@ -93,10 +93,14 @@ static void print_question(FILE *f, const struct setup *s, const struct setup_qu
 	if (q->has_store) {
 		guid_fmt(&q->vs_guid, g);
 		fprintf(f, "    %s %s(%s) id 0x%x size 0x%x: ", ifr_vs_kind_name(q->vs_kind), q->vs_name, g, q->vsid, q->vs_size);
+	} else if (q->vsid) {
+		fprintf(f, "    varstore id 0x%x (not declared in the form set): ", q->vsid);
 	} else {
-		fprintf(f, "    varstore id 0x%x (%s): ", q->vsid, q->vsid ? "not declared in the form set" : "none");
+		fprintf(f, "    no variable");
 	}
-	if (q->bits)
+	if (!q->has_store && !q->vsid)
+		;
+	else if (q->bits)
 		fprintf(f, "bit offset 0x%x, %u bits", q->var_offset, q->bit_width);
 	else
 		fprintf(f, "offset 0x%x, %u byte%s", q->var_offset, (unsigned)q->width, q->width == 1 ? "" : "s");

@@ -328,16 +328,19 @@ void hii_strings_free(struct hii_strings *s)
 
 static size_t put_utf8(char *buf, size_t o, size_t len, unsigned c)
 {
-	char enc[3];
+	char enc[4];
 	size_t k;
-	if (c < 0x20 || c == 0x7F || (c >= 0xD800 && c <= 0xDFFF))
+	if (c < 0x20 || c == 0x7F || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
 		c = '?';
 	if (c < 0x80)
 		enc[0] = (char)c, k = 1;
 	else if (c < 0x800)
 		enc[0] = (char)(0xC0 | c >> 6), enc[1] = (char)(0x80 | (c & 0x3F)), k = 2;
-	else
+	else if (c < 0x10000)
 		enc[0] = (char)(0xE0 | c >> 12), enc[1] = (char)(0x80 | ((c >> 6) & 0x3F)), enc[2] = (char)(0x80 | (c & 0x3F)), k = 3;
+	else
+		enc[0] = (char)(0xF0 | c >> 18), enc[1] = (char)(0x80 | ((c >> 12) & 0x3F)), enc[2] = (char)(0x80 | ((c >> 6) & 0x3F)),
+		enc[3] = (char)(0x80 | (c & 0x3F)), k = 4;
 	if (o + k >= len)
 		return o;
 	memcpy(buf + o, enc, k);
@@ -364,6 +367,14 @@ const char *hii_string(const struct hii_strings *s, uint16_t id, char *buf, size
 			unsigned c = le16(r->p + pos);
 			if (!c)
 				break;
+			/* UTF-16 surrogate pairs, which UCS-2 text sometimes carries anyway */
+			if (c >= 0xD800 && c < 0xDC00 && r->len - pos >= 4) {
+				unsigned lo = le16(r->p + pos + 2);
+				if (lo >= 0xDC00 && lo < 0xE000) {
+					c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+					pos += 2;
+				}
+			}
 			size_t was = o;
 			o = put_utf8(buf, o, len, c);
 			if (o == was)

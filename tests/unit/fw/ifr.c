@@ -414,6 +414,13 @@ static void test_strings(void **state)
 	tb_u8(&b, 0x15);
 	tb_u8(&b, 3);
 	ucs2(&b, "  Padded  ");		/* id 8, with a font */
+	tb_u8(&b, 0x14);		/* id 9: U+00E9, U+20AC, U+1F600 (a surrogate pair), a lone surrogate */
+	tb_u16(&b, 0xE9);
+	tb_u16(&b, 0x20AC);
+	tb_u16(&b, 0xD83D);
+	tb_u16(&b, 0xDE00);
+	tb_u16(&b, 0xDC00);
+	tb_u16(&b, 0);
 	tb_u8(&b, 0x00);
 	strings_pkg(&pkg, "fr-FR", &b);
 
@@ -425,7 +432,7 @@ static void test_strings(void **state)
 	assert_int_equal(hii_strings_parse(&r, &h), 0);
 	assert_int_equal(d.n, 0);
 	assert_string_equal(h.lang, "fr-FR");
-	assert_int_equal(h.count, 8);
+	assert_int_equal(h.count, 9);
 	char buf[64];
 	assert_string_equal(hii_string(&h, 1, buf, sizeof(buf)), "Hello");
 	assert_null(hii_string(&h, 2, buf, sizeof(buf)));
@@ -436,7 +443,8 @@ static void test_strings(void **state)
 	assert_string_equal(hii_string(&h, 7, buf, sizeof(buf)), "caf\xC3\xA9");
 	assert_string_equal(hii_string(&h, 8, buf, sizeof(buf)), "  Padded  ");
 	assert_null(hii_string(&h, 0, buf, sizeof(buf)));
-	assert_null(hii_string(&h, 9, buf, sizeof(buf)));
+	assert_string_equal(hii_string(&h, 9, buf, sizeof(buf)), "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80?");
+	assert_null(hii_string(&h, 10, buf, sizeof(buf)));
 	assert_string_equal(hii_string(&h, 1, buf, 4), "Hel");	/* cut to fit */
 	assert_false(hii_lang_is_english(h.lang));
 	assert_true(hii_lang_is_english("en-US"));
