@@ -279,6 +279,21 @@ static void test_bare_pe_and_volume(void **state)
 	/* the volume header (0x48) and the FFS and section headers (0x18 + 4) come before the image */
 	assert_int_equal(by_prompt(img, vtd)->offset, 0x31acb - 4 + 0x48 + 0x18 + 4);
 	setup_free(img);
+	/* and that volume inside a UEFI capsule (HeaderSize 0x20) */
+	static const uint8_t capsule_guid[16] = { 0xBD, 0x86, 0x66, 0x3B, 0x76, 0x0D, 0x30, 0x40, 0xB7, 0x0E, 0xB5, 0x51, 0x9E, 0x2F, 0xC5, 0xA0 };
+	struct tbuf cap = { 0 };
+	tb_put(&cap, capsule_guid, 16);
+	tb_u32(&cap, 0x20);
+	tb_u32(&cap, 0);
+	tb_u32(&cap, (uint32_t)(0x20 + v.len));
+	tb_u32(&cap, 0);
+	tb_put(&cap, v.p, v.len);
+	img = open_setup(cap.p, cap.len);
+	assert_string_equal(img->input_kind, "UEFI capsule");
+	assert_int_equal(img->nq, sect->nq);
+	assert_int_equal(by_prompt(img, vtd)->offset, 0x20 + 0x31acb - 4 + 0x48 + 0x18 + 4);
+	setup_free(img);
+	tb_free(&cap);
 	tb_free(&secs);
 	tb_free(&files);
 	tb_free(&v);
