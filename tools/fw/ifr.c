@@ -196,6 +196,12 @@ static int question(struct walk *w, const uint8_t *o, size_t l, size_t pos, long
 		finding(w, pos, "%s of %zu bytes is shorter than a question header (13)", ifr_op_name(o[0]), l);
 		return 0;
 	}
+	if (w->ifr->nq >= IFR_MAX_QUESTIONS) {
+		if (!w->ifr->capped)
+			finding(w, pos, "more than %zu questions: the rest are not listed", IFR_MAX_QUESTIONS);
+		w->ifr->capped = true;
+		return 0;
+	}
 	struct ifr_question *q = MORE(w, q, nq, cap_q);
 	if (!q)
 		return -1;
@@ -299,6 +305,12 @@ static int option(struct walk *w, const uint8_t *o, size_t l, size_t pos)
 	long qi = open_question(w);
 	if (qi < 0) {
 		finding(w, pos, "one-of option outside any question");
+		return 0;
+	}
+	if (w->ifr->nopt >= IFR_MAX_OPTIONS) {
+		if (!w->ifr->capped)
+			finding(w, pos, "more than %zu options: the rest are not listed", IFR_MAX_OPTIONS);
+		w->ifr->capped = true;
 		return 0;
 	}
 	struct ifr_option *op = MORE(w, opt, nopt, cap_opt);

@@ -31,6 +31,9 @@ enum {
 };
 
 #define IFR_MAX_DEPTH 64
+/* Per form package; real Setup modules have a few thousand questions and options each. */
+#define IFR_MAX_QUESTIONS ((size_t)1 << 16)
+#define IFR_MAX_OPTIONS ((size_t)1 << 18)
 
 enum ifr_vs_kind { IFR_VS_BUFFER = 1, IFR_VS_EFI, IFR_VS_NAME_VALUE };
 
@@ -106,6 +109,7 @@ struct ifr {
 	size_t nopt;
 	uint16_t max_string;	/* the highest string id the package uses */
 	size_t findings;
+	bool capped;		/* IFR_MAX_QUESTIONS or IFR_MAX_OPTIONS reached: the rest is not listed */
 	/* private */
 	struct ifr_ref *refs;
 	size_t nref;

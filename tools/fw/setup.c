@@ -13,6 +13,7 @@
 #define SEC_PE32 0x10
 #define MAX_PATH_DEPTH 16
 #define TEXT_MAX 512
+#define SETUP_MAX_QUESTIONS ((size_t)1 << 18)
 
 /* ---- string pool ---- */
 
@@ -113,7 +114,8 @@ static const char *text_of(struct setup *s, const struct hii_strings *h, uint16_
 	return keep(s, tmp);
 }
 
-static const char *path_of(struct setup *s, const struct ifr *ifr, const struct hii_strings *h, long form, const char *prompt)
+/* "Setup > Chipset > " for a form: the titles of the forms leading to it, each with " > ". */
+static const char *form_prefix(struct setup *s, const struct ifr *ifr, const struct hii_strings *h, long form)
 {
 	long chain[MAX_PATH_DEPTH];
 	size_t n = 0;
@@ -132,10 +134,20 @@ static const char *path_of(struct setup *s, const struct ifr *ifr, const struct 
 		if (!*title)
 			continue;
 		int k = snprintf(buf + o, sizeof(buf) - o, "%s > ", title);
-		if (k < 0 || (size_t)k >= sizeof(buf) - o)
+		if (k < 0 || (size_t)k >= sizeof(buf) - o) {
+			buf[o] = 0;
 			break;
+		}
 		o += (size_t)k;
 	}
+	return keep(s, buf);
+}
+
+static const char *path_of(struct setup *s, const char *prefix, const char *prompt)
+{
+	char buf[1024 + TEXT_MAX];
+	size_t o = strlen(prefix);
+	memcpy(buf, prefix, o + 1);
 	if (*prompt)
 		snprintf(buf + o, sizeof(buf) - o, "%s", prompt);
 	else if (o >= 3)
@@ -145,12 +157,26 @@ static const char *path_of(struct setup *s, const struct ifr *ifr, const struct 
 
 static int resolve(struct setup *s, const struct ifr *ifr, const struct hii_strings *h, size_t module)
 {
-	for (size_t i = 0; i < ifr->nq; i++) {
+	const char **prefix = calloc(ifr->nform ? ifr->nform : 1, sizeof(*prefix));
+	if (!prefix)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < ifr->nq && rc == 0; i++) {
 		const struct ifr_question *q = &ifr->q[i];
+		if (s->nq >= SETUP_MAX_QUESTIONS) {
+			diag_err(&s->findings, q->off, "more than %zu questions in this file: the rest are not listed", SETUP_MAX_QUESTIONS);
+			break;
+		}
+		if (q->form >= 0 && !prefix[q->form] && !(prefix[q->form] = form_prefix(s, ifr, h, q->form))) {
+			rc = -1;
+			break;
+		}
 		if (s->nq % 256 == 0) {
 			struct setup_question *v = realloc(s->q, (s->nq + 256) * sizeof(*v));
-			if (!v)
-				return -1;
+			if (!v) {
+				rc = -1;
+				break;
+			}
 			s->q = v;
 		}
 		struct setup_question *o = &s->q[s->nq];
@@ -159,9 +185,15 @@ static int resolve(struct setup *s, const struct ifr *ifr, const struct hii_stri
 		o->qid = q->qid;
 		o->prompt = text_of(s, h, q->prompt);
 		o->help = text_of(s, h, q->help);
-		if (!o->prompt || !o->help)
-			return -1;
-		o->path = path_of(s, ifr, h, q->form, o->prompt);
+		if (!o->prompt || !o->help) {
+			rc = -1;
+			break;
+		}
+		o->path = path_of(s, q->form >= 0 ? prefix[q->form] : "", o->prompt);
+		if (!o->path) {
+			rc = -1;
+			break;
+		}
 		if (q->formset >= 0) {
 			o->formset_title = text_of(s, h, ifr->fs[q->formset].title);
 			o->formset_guid = ifr->fs[q->formset].guid;
@@ -197,8 +229,10 @@ static int resolve(struct setup *s, const struct ifr *ifr, const struct hii_stri
 			n++;
 		if (n) {
 			o->opt = calloc(n, sizeof(*o->opt));
-			if (!o->opt)
-				return -1;
+			if (!o->opt) {
+				rc = -1;
+				break;
+			}
 			for (long k = q->opt_first; k >= 0; k = ifr->opt[k].next) {
 				o->opt[o->nopt].value = ifr->opt[k].value;
 				o->opt[o->nopt].text = text_of(s, h, ifr->opt[k].text);
@@ -207,7 +241,8 @@ static int resolve(struct setup *s, const struct ifr *ifr, const struct hii_stri
 		}
 		s->nq++;
 	}
-	return 0;
+	free(prefix);
+	return rc;
 }
 
 /* ---- one PE image ---- */
