@@ -197,7 +197,7 @@ static void judge_word(const struct dx *s, const char *w, char *out, size_t len,
 		/* keep the other items (on, sm_on, ...) */
 		char val[256], keep[256] = "";
 		snprintf(val, sizeof(val), "%s", w + 12);
-		for (char *it = strtok(val, ","); it; it = strtok(NULL, ","))
+		for (char *sv1, *it = strtok_r(val, ",", &sv1); it; it = strtok_r(NULL, ",", &sv1))
 			if (strcmp(it, "igfx_off") != 0)
 				snprintf(keep + strlen(keep), sizeof(keep) - strlen(keep), "%s%s", *keep ? "," : "", it);
 		if (*keep)
@@ -231,7 +231,7 @@ static int fix_kernel_cmdline_words(struct dx *s, const char *add_words, const c
 	size_t nseen = 0;
 	char ev[400];
 	snprintf(ev, sizeof(ev), "%s:1: %.300s", kcmd_path, line);
-	for (char *w = strtok(tmp, " \t"); w; w = strtok(NULL, " \t")) {
+	for (char *sv2, *w = strtok_r(tmp, " \t", &sv2); w; w = strtok_r(NULL, " \t", &sv2)) {
 		char nw[256], why[200];
 		judge_word(s, w, nw, sizeof(nw), why, sizeof(why));
 		if (*why) {
@@ -258,7 +258,7 @@ static int fix_kernel_cmdline_words(struct dx *s, const char *add_words, const c
 	if (add_words && *add_words) {
 		char aw[1024];
 		snprintf(aw, sizeof(aw), "%s", add_words);
-		for (char *w = strtok(aw, " "); w; w = strtok(NULL, " ")) {
+		for (char *sv3, *w = strtok_r(aw, " ", &sv3); w; w = strtok_r(NULL, " ", &sv3)) {
 			char fix[400];
 			snprintf(fix, sizeof(fix), "add it to %s, the file this proxmox-boot-tool/systemd-boot host reads (%s is left as it is)",
 				 kcmd_path, add_from);
@@ -381,7 +381,7 @@ static int fix_grub_words(struct dx *s)
 			bool changed = false;
 			char ev[400];
 			snprintf(ev, sizeof(ev), "%s:%zu: %.300s", g.paths[i], ln, line);
-			for (char *w = strtok(val, " \t"); w; w = strtok(NULL, " \t")) {
+			for (char *sv4, *w = strtok_r(val, " \t", &sv4); w; w = strtok_r(NULL, " \t", &sv4)) {
 				if (w[0] == '$') {	/* $GRUB_CMDLINE_LINUX_DEFAULT: the earlier value */
 					strbuf_addf(&nv, "%s%s", nv.len ? " " : "", w);
 					continue;
@@ -436,7 +436,7 @@ static int check_cmdline(struct dx *s)
 		grub_words(s, gw, sizeof(gw));
 		char tmp[4096];
 		snprintf(tmp, sizeof(tmp), "%s", gw);
-		for (char *w = strtok(tmp, " \t"); w; w = strtok(NULL, " \t")) {
+		for (char *sv5, *w = strtok_r(tmp, " \t", &sv5); w; w = strtok_r(NULL, " \t", &sv5)) {
 			char nw[256], why[200];
 			judge_word(s, w, nw, sizeof(nw), why, sizeof(why));
 			if (!passthrough_word(w) || *why || has_word(t->kernel_cmdline, w) || has_word(add, w))
@@ -456,7 +456,7 @@ static int check_cmdline(struct dx *s)
 		char gw[4096], add[1024] = "", tmp[2048];
 		grub_words(s, gw, sizeof(gw));
 		snprintf(tmp, sizeof(tmp), "%s", t->kernel_cmdline);
-		for (char *w = strtok(tmp, " \t"); w; w = strtok(NULL, " \t")) {
+		for (char *sv6, *w = strtok_r(tmp, " \t", &sv6); w; w = strtok_r(NULL, " \t", &sv6)) {
 			char nw[256], why[200];
 			judge_word(s, w, nw, sizeof(nw), why, sizeof(why));
 			if (!passthrough_word(w) || *why || has_word(gw, w) || has_word(add, w))
@@ -601,7 +601,7 @@ static int check_vfio_options(struct dx *s)
 			bool changed = false, kept_any = false;
 			char rest[1024];
 			snprintf(rest, sizeof(rest), "%s", line + at);
-			for (char *w = strtok(rest, " \t"); w; w = strtok(NULL, " \t")) {
+			for (char *sv7, *w = strtok_r(rest, " \t", &sv7); w; w = strtok_r(NULL, " \t", &sv7)) {
 				if (!strcmp(w, "disable_vga=1")) {
 					finding(s, "vfio-disable-vga", true, ev, "remove disable_vga=1 from that line",
 						"vfio-pci has disable_vga=1: QEMU gets no VGA region and legacy IGD mode is off (black screen / Code 43)");
@@ -613,7 +613,7 @@ static int check_vfio_options(struct dx *s)
 					snprintf(ids, sizeof(ids), "%s", w + 4);
 					snprintf(mine, sizeof(mine), "8086:%04x", igd);
 					bool has_mine = strstr(w, mine) != NULL, idchanged = false;
-					for (char *it = strtok(ids, ","); it; it = strtok(NULL, ",")) {
+					for (char *sv8, *it = strtok_r(ids, ",", &sv8); it; it = strtok_r(NULL, ",", &sv8)) {
 						unsigned ven = 0, dev = 0;
 						char tail;
 						if (sscanf(it, "%x:%x%c", &ven, &dev, &tail) == 2 && ven == 0x8086 && dev != igd &&

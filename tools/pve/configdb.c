@@ -660,7 +660,8 @@ static int run_edit(struct configdb *c, const char *sql, int64_t a, int64_t b, i
 	int64_t v[3] = { a, b, e };
 	for (int k = 0; k < nbind; k++)
 		sqlite3_bind_int64(st, k + 1, v[k]);
-	int rc = (FAULT("configdb.edit") || sqlite3_step(st) != SQLITE_DONE) ? sql_err(c, d, "repair") : 0;
+	int rc = FAULT("configdb.edit") ? diag_err(d, DIAG_NO_OFFSET, "%s: repair: injected fault", c->path)
+		 : sqlite3_step(st) != SQLITE_DONE ? sql_err(c, d, "repair") : 0;
 	sqlite3_finalize(st);
 	return rc;
 }
