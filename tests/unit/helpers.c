@@ -1,6 +1,9 @@
 /* helpers.c - test-side utilities; nothing here is used by igdkit itself */
 #include "helpers.h"
 
+#include "rom/efirom.h"
+#include "rom/helpers.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,4 +131,26 @@ void write_file(const char *path, const void *data, size_t len)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, data, len), (ssize_t)len);
 	close(fd);
+}
+
+struct file_buf chain_rom(const char *gop_rel, uint16_t device)
+{
+	struct file_buf gop = fixture_read(gop_rel);
+	const struct igd_helper *h = igd_helpers();
+	struct optrom_efi_input in[] = {
+		{ h[0].name, h[0].data, h[0].len },
+		{ h[1].name, h[1].data, h[1].len },
+		{ gop_rel, gop.data, gop.len },
+	};
+	struct optrom_efi_opts o = { .vendor = 0x8086, .device = device };
+	struct optrom_rom rom;
+	struct diag d;
+	diag_init(&d);
+	if (optrom_build(NULL, 0, in, 3, &o, &rom, &d) < 0)
+		fail_msg("chain ROM from %s: %s", gop_rel, diag_last(&d));
+	diag_free(&d);
+	file_buf_free(&gop);
+	struct file_buf out = { rom.data, rom.len };
+	free(rom.images);
+	return out;
 }

@@ -22,5 +22,8 @@ int run_igdkit(char **out, char **err, const char *const *argv);
 char *make_tmpdir(void);
 void rm_rf(const char *dir);
 void write_file(const char *path, const void *data, size_t len);
+/* The ROM `igdkit rom make` writes for OVMF: igdkit's IGD assignment and GOP policy drivers, then the
+ * fixture GOP driver gop_rel, each wrapped as EfiRom does, PCIR 8086:device. */
+struct file_buf chain_rom(const char *gop_rel, uint16_t device);
 
 #endif

@@ -109,7 +109,7 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 			po.target_cmdline_name = install_target_cmdline_name(t);
 			have_target = true;
 			if (vmid) {
-				int vr = install_vm_now(t, (unsigned)vmid, &vm, &td);
+				int vr = install_vm_now(t, (unsigned)vmid, c->f.igd_device_id, &vm, &td);
 				if (vr < 0)
 					cmd_warn(ctx, "VM %lu: %s; planning for a new VM", vmid, diag_last(&td));
 				else if (vr == 0)
@@ -126,7 +126,10 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 	}
 	if (vmid && !have_target)
 		cmd_warn(ctx, "--vmid %lu: no Proxmox VE install under --root; planning for a new VM", vmid);
+	/* A VM igdkit install creates has no EFI disk, so no Secure Boot keys; an existing one says. */
+	po.vm_efi_known = have_target;
 	if (vm.exists) {
+		po.vm_efi_keys = vm.efi_keys;
 		po.vmid = (unsigned)vmid;
 		po.vm_bios = vm.bios[0] ? vm.bios : NULL;
 		po.vm_machine = vm.machine[0] ? vm.machine : NULL;
@@ -137,13 +140,12 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 			po.rom_known = vm.rom_ok;
 			po.rom_legacy = vm.rom_legacy;
 			po.rom_efi = vm.rom_efi;
+			po.rom_chain = vm.rom_chain;
+			po.rom_legacy_other = vm.rom_legacy_other;
 		}
 	}
-	if (rom) {
-		po.rom_known = true;
-		po.rom_legacy = rs.has_legacy;
-		po.rom_efi = rs.has_efi;
-	}
+	if (rom)
+		plan_opts_use_rom(&po, &rs, c->f.igd_device_id);
 	plan_compute(&c->f, &po, p);
 	free(target_cmd);
 	/* The route verdict speaks for the plan: what install will really write for this target. */

@@ -320,6 +320,7 @@ static void json_plan(struct json *j, const struct igd_plan *p)
 	json_obj(j, "plan");
 	json_str(j, "route", p->route == ROUTE_LEGACY_SEABIOS ? "legacy-seabios"
 			     : p->route == ROUTE_OVMF_EFIROM ? "ovmf-efirom"
+			     : p->route == ROUTE_SEABIOS_EFIROM ? "seabios-efirom"
 							      : "none");
 	json_str(j, "why", p->why);
 	json_bool(j, "qemu_known", p->qemu_known);

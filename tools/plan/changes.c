@@ -476,7 +476,21 @@ static void kept_rom_name(const struct pve_target *t, const char *hostpci, char 
 	free(buf);
 }
 
-int install_vm_now(const struct pve_target *t, unsigned vmid, struct install_vm_now *v, struct diag *d)
+/* efidisk0's pre-enrolled-keys=1 (qemu-server's property string: comma-separated key=value). */
+static bool efidisk_has_keys(const char *efidisk)
+{
+	for (const char *p = efidisk; p && *p;) {
+		size_t n = strcspn(p, ",");
+		if (n == 19 && !strncmp(p, "pre-enrolled-keys=1", 19))
+			return true;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+int install_vm_now(const struct pve_target *t, unsigned vmid, uint16_t device, struct install_vm_now *v, struct diag *d)
 {
 	memset(v, 0, sizeof(*v));
 	const struct pve_guest *g = target_guest(t, vmid);
@@ -499,6 +513,7 @@ int install_vm_now(const struct pve_target *t, unsigned vmid, struct install_vm_
 		snprintf(v->bios, sizeof(v->bios), "%s", s);
 	if ((s = vmconf_get(&vc, "machine")))
 		snprintf(v->machine, sizeof(v->machine), "%s", s);
+	v->efi_keys = efidisk_has_keys(vmconf_get(&vc, "efidisk0"));
 	v->slot = hostpci_slot(&vc);
 	if (v->slot >= 0) {
 		char key[24];
@@ -511,6 +526,8 @@ int install_vm_now(const struct pve_target *t, unsigned vmid, struct install_vm_
 			v->rom_ok = true;
 			v->rom_legacy = rs.has_legacy;
 			v->rom_efi = rs.has_efi;
+			v->rom_chain = rs.ovmf_chain;
+			v->rom_legacy_other = device && rs.has_legacy && !rom_legacy_runs_on(&rs, device);
 		}
 		free(data);
 	}
@@ -662,9 +679,10 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 	bool guest_uefi = cur_bios && strcmp(cur_bios, "ovmf") == 0;
 	struct plan_opts po;
 	install_plan_opts(t, &po);
-	po.rom_known = true;
-	po.rom_legacy = rs.has_legacy;
-	po.rom_efi = rs.has_efi;
+	plan_opts_use_rom(&po, &rs, f->igd_device_id);
+	/* a new VM gets no EFI disk from igdkit, so no keys */
+	po.vm_efi_known = true;
+	po.vm_efi_keys = efidisk_has_keys(vmconf_get(&vc, "efidisk0"));
 	po.vm_bios = cur_bios;
 	po.vm_machine = vmconf_get(&vc, "machine");
 	po.hostpci_slot = slot;
@@ -685,7 +703,7 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 		free(old);
 		return -1;
 	}
-	bool legacy = ip->route == ROUTE_LEGACY_SEABIOS;
+	bool legacy = plan_route_seabios(ip->route);
 	if (!legacy && g && !guest_uefi)
 		diag_warn(d, DIAG_NO_OFFSET, "VM %u switches from SeaBIOS to OVMF (UEFI): its guest OS must be able to boot UEFI", o->vmid);
 	if (!legacy && g && !vmconf_get(&vc, "efidisk0"))

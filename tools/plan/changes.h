@@ -94,7 +94,11 @@ struct install_vm_now {
 	int slot;			/* hostpciN holding 00:02.0, else the first free one; -1 none free */
 	char rom_name[96];		/* romfile= of that slot when the file is in /usr/share/kvm */
 	bool rom_ok, rom_legacy, rom_efi;	/* that file is a PCI option ROM holding a VBIOS / EFI images */
+	bool rom_chain;			/* its EFI drivers are the whole OVMF chain */
+	bool rom_legacy_other;		/* its VBIOS names another device than the facts' iGPU */
+	bool efi_keys;			/* efidisk0 has pre-enrolled-keys=1 (Secure Boot keys in the VM's vars) */
 };
-int install_vm_now(const struct pve_target *t, unsigned vmid, struct install_vm_now *v, struct diag *d);
+/* device: the iGPU the VM's ROM is judged for (0: not judged). */
+int install_vm_now(const struct pve_target *t, unsigned vmid, uint16_t device, struct install_vm_now *v, struct diag *d);
 
 #endif

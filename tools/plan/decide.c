@@ -237,6 +237,18 @@ static bool qemu_legacy_ok(int qv, const struct machine_facts *f, char *why, siz
 	return true;
 }
 
+/* Does QEMU qv switch legacy mode on for this iGPU at all (the LPC bridge IDs the GOP checks come
+ * with it)? Only versions that have x-igd-lpc (10.0+) are asked. */
+static bool qemu_legacy_mode(int qv, const struct machine_facts *f)
+{
+	if (qv >= 1001)
+		return f->igd_gen >= 6 && f->igd_gen <= 9 && qemu100_knows(f->igd_device_id) && f->igd_class == 0x0300 &&
+		       !(f->ggc & 2);
+	if (qv == 1000)
+		return qemu100_knows(f->igd_device_id);
+	return true;
+}
+
 static void slug(const char *s, char *out, size_t len)
 {
 	size_t o = 0;
@@ -271,18 +283,32 @@ static void plan_vm(const struct machine_facts *f, const struct plan_opts *o, in
 	bool rom_known = o && o->rom_known;
 	bool rom_legacy = rom_known ? o->rom_legacy : f->igd_legacy_vbios && f->igd_gen >= 6 && f->igd_gen <= 9;
 	bool rom_efi = rom_known ? o->rom_efi : true;
+	/* an unknown ROM is the one igdkit makes for the route: with the VBIOS for SeaBIOS, the OVMF
+	 * chain otherwise ('rom make --uefi' for a Gen6-9 that has a VBIOS) */
+	bool rom_chain = rom_known ? o->rom_chain : true;
+	bool legacy_other = rom_known && rom_legacy && o->rom_legacy_other;
 	bool guest_uefi = o && o->vm_bios && !strcmp(o->vm_bios, "ovmf");
 	char why[200] = "";
 	bool legacy_ok = qemu_legacy_ok(qv, f, why, sizeof(why));
-	bool legacy = rom_legacy && legacy_ok && !guest_uefi;
+	bool legacy = rom_legacy && !legacy_other && legacy_ok && !guest_uefi;
 	if (rom_legacy && !legacy)
 		snprintf(p->legacy_refused, sizeof(p->legacy_refused), "%s",
-			 guest_uefi ? "the VM already boots UEFI (bios: ovmf)" : why);
-	if (!legacy && !rom_efi) {
+			 guest_uefi ? "the VM already boots UEFI (bios: ovmf)"
+			 : legacy_other ? "the ROM's VBIOS names another device, so SeaBIOS would not run it" : why);
+	bool ovmf = !legacy && rom_efi && rom_chain;
+	/* Gen6-9 without a VBIOS SeaBIOS runs: QEMU's legacy mode and SeaBIOS still set up OpRegion and
+	 * stolen memory from the ROM's presence, so the OS driver works (the seed's own setup). */
+	bool seabios_efi = !legacy && !ovmf && (rom_efi || legacy_other) && legacy_ok && !guest_uefi;
+	if (!legacy && !ovmf && !seabios_efi) {
 		p->route = ROUTE_NONE;
 		p->route_name = "none";
-		if (!rom_legacy)
+		if (!rom_legacy && !rom_efi)
 			snprintf(p->why, sizeof(p->why), "the ROM has neither a legacy VBIOS nor an EFI image");
+		else if (rom_efi)
+			snprintf(p->why, sizeof(p->why),
+				 "OVMF needs the whole chain (IGD assignment, GOP policy, GOP) and this ROM lacks it; SeaBIOS is out: "
+				 "%s; 'igdkit rom make IMAGE --device 8086:%04x' makes the chain",
+				 guest_uefi ? "the VM already boots UEFI (bios: ovmf)" : why, f->igd_device_id);
 		else
 			snprintf(p->why, sizeof(p->why),
 				 "the ROM has only a legacy VBIOS, but %s; build an EFI ROM with 'igdkit rom make'",
@@ -298,6 +324,16 @@ static void plan_vm(const struct machine_facts *f, const struct plan_opts *o, in
 			 "gen %d has a legacy VBIOS and QEMU %d.%d%s runs it in legacy mode: classic legacy IGD assignment "
 			 "on i440fx with SeaBIOS",
 			 f->igd_gen, qmaj, qmin, known ? "" : " (assumed)");
+	} else if (seabios_efi) {
+		p->route = ROUTE_SEABIOS_EFIROM;
+		p->route_name = "legacy-igd + SeaBIOS (ROM without a VBIOS for this device: no picture before the OS driver)";
+		snprintf(p->vm_bios, sizeof(p->vm_bios), "seabios");
+		snprintf(p->why, sizeof(p->why),
+			 "the ROM has %s: QEMU %d.%d%s still runs the iGPU in legacy mode and SeaBIOS sets up OpRegion and "
+			 "stolen memory, so the guest's driver works, but nothing shows before it loads; for a picture from "
+			 "power-on make the OVMF chain ('igdkit rom make IMAGE --uefi')",
+			 legacy_other ? "a VBIOS for another device" : "no VBIOS (EFI images only)", qmaj, qmin,
+			 known ? "" : " (assumed)");
 	} else {
 		p->route = ROUTE_OVMF_EFIROM;
 		p->route_name = "OVMF + EFI option ROM (IgdAssignmentDxe + PlatformGopPolicy + IntelGopDriver)";
@@ -337,7 +373,9 @@ static void plan_vm(const struct machine_facts *f, const struct plan_opts *o, in
 		if (!rom_known)
 			snprintf(p->rom_note, sizeof(p->rom_note),
 				 "the name follows what the ROM holds: -vbios, -efi or -vbios-efi (this assumes a ROM with %s)",
-				 legacy ? "the legacy VBIOS only" : "EFI images only");
+				 legacy ? "the legacy VBIOS only"
+				 : rom_legacy ? "the OVMF chain: 'igdkit rom make IMAGE --uefi' leaves the VBIOS out"
+					      : "EFI images only");
 	}
 	snprintf(p->hostpci0, sizeof(p->hostpci0), "0000:00:02.0,legacy-igd=1,romfile=%s", p->rom_name);
 
@@ -368,6 +406,20 @@ static void plan_vm(const struct machine_facts *f, const struct plan_opts *o, in
 	bool opregion_off = (qv == 902 && !qemu92_knows(f->igd_device_id)) || (qv == 1000 && !qemu100_knows(f->igd_device_id));
 	if (!legacy && opregion_off)
 		appendf(p->args, sizeof(p->args), "%s-set device.%s.x-igd-opregion=on", *p->args ? " " : "", p->hostpci_key);
+	/* Legacy mode used to bring the host's LPC bridge IDs at 00:1f.0, which Intel's GOP checks; where
+	 * QEMU (10.0+, which has the switch) does not enter legacy mode for this iGPU -- Gen11+ from
+	 * 10.1 on -- the OVMF route asks for them. */
+	if (ovmf && qv >= 1000 && !qemu_legacy_mode(qv, f))
+		appendf(p->args, sizeof(p->args), "%s-set device.%s.x-igd-lpc=on", *p->args ? " " : "", p->hostpci_key);
+	if (ovmf) {
+		if (!o || !o->vm_efi_known)
+			note(p, "give the VM an EFI disk without pre-enrolled Secure Boot keys: with keys enrolled, OVMF "
+				"refuses the unsigned drivers in igd.rom");
+		else if (o->vm_efi_keys)
+			note(p, "VM %u's EFI disk has Secure Boot keys enrolled (pre-enrolled-keys=1): OVMF refuses the "
+				"unsigned drivers in igd.rom; switch Secure Boot off in the VM's firmware setup or recreate "
+				"the EFI disk without pre-enrolled keys", o->vmid);
+	}
 }
 
 /* One line for a QEMU bucket: route and args as that version would get them. */
@@ -448,4 +500,13 @@ int plan_apply_cmdline(const struct igd_plan *p, const char *cmdline, char *out,
 		}
 	}
 	return 0;
+}
+
+void plan_opts_use_rom(struct plan_opts *o, const struct rom_summary *rs, uint16_t device)
+{
+	o->rom_known = true;
+	o->rom_legacy = rs->has_legacy;
+	o->rom_efi = rs->has_efi;
+	o->rom_chain = rs->ovmf_chain;
+	o->rom_legacy_other = rs->has_legacy && device && !rom_legacy_runs_on(rs, device);
 }

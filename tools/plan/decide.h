@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "host/facts.h"
+#include "rom/fit.h"
 
 #define PLAN_KERNELS_MAX 32
 
@@ -28,8 +29,13 @@ struct plan_opts {
 	const char *target_cmdline;
 	const char *target_cmdline_name;	/* where it comes from ("/etc/kernel/cmdline"), for the report */
 	/* The option ROM that will be used; rom_known false: the one 'igdkit rom make' makes
-	 * (a legacy VBIOS for Gen6-9, EFI images otherwise). */
+	 * (a legacy VBIOS + GOP for Gen6-9 with a VBIOS, igdkit's OVMF chain otherwise). */
 	bool rom_known, rom_legacy, rom_efi;
+	bool rom_chain;			/* its EFI drivers are a complete OVMF chain (IGD assignment, GOP policy, GOP) */
+	bool rom_legacy_other;		/* its x86 image names another device: SeaBIOS will not run it */
+	/* What the VM's EFI disk is known to hold: Secure Boot keys enrolled (efidisk0 pre-enrolled-keys=1)
+	 * make OVMF refuse the ROM's unsigned drivers. Unknown (a VM not looked at): the plan says so. */
+	bool vm_efi_known, vm_efi_keys;
 	/* The VM as it is now (NULL: a new VM or not known). */
 	unsigned vmid;			/* 0: a new VM */
 	const char *vm_bios, *vm_machine;
@@ -44,8 +50,17 @@ struct plan_opts {
 enum plan_route {
 	ROUTE_NONE,		/* no IGD, or nothing known works */
 	ROUTE_LEGACY_SEABIOS,	/* gen 6-9: i440fx, legacy-igd=1, legacy VBIOS ROM, SeaBIOS */
-	ROUTE_OVMF_EFIROM,	/* i440fx, legacy-igd=1, EFI ROM (IgdAssignmentDxe + GOP), OVMF */
+	ROUTE_OVMF_EFIROM,	/* i440fx, legacy-igd=1, the OVMF chain (IGD assignment + GOP policy + GOP), OVMF */
+	ROUTE_SEABIOS_EFIROM,	/* gen 6-9: i440fx, legacy-igd=1, a ROM without a VBIOS SeaBIOS runs: QEMU's legacy
+				   mode and SeaBIOS set up OpRegion and stolen memory, so the OS driver works,
+				   with no picture before it */
 };
+
+/* Does the route boot the VM with SeaBIOS? */
+static inline bool plan_route_seabios(enum plan_route r)
+{
+	return r == ROUTE_LEGACY_SEABIOS || r == ROUTE_SEABIOS_EFIROM;
+}
 
 /* A kernel command-line word the host needs, and why (with its condition when the target is not known). */
 struct plan_word {
@@ -56,7 +71,7 @@ struct plan_word {
 struct igd_plan {
 	enum plan_route route;
 	const char *route_name;		/* "legacy-igd + SeaBIOS", ... */
-	char why[400];			/* one sentence: why this route, what is uncertain */
+	char why[600];			/* one sentence: why this route, what is uncertain */
 	char legacy_refused[200];	/* why not the legacy route ("" when it is the route or no VBIOS) */
 	bool qemu_known;		/* false: computed for QEMU 10.0, see qemu_depends */
 	char qemu_depends[800];		/* "depends on the target's QEMU version: ..." ("" when known) */
@@ -93,6 +108,9 @@ struct igd_plan {
 	char notes[PLAN_NOTES_MAX][300];
 	size_t nnotes;
 };
+
+/* What the plan needs to know of the ROM that will be used, for the iGPU 8086:device. */
+void plan_opts_use_rom(struct plan_opts *o, const struct rom_summary *rs, uint16_t device);
 
 /* Never fails: without an IGD (or without a usable ROM) the plan has route ROUTE_NONE and says why. */
 void plan_compute(const struct machine_facts *f, const struct plan_opts *o, struct igd_plan *p);

@@ -56,8 +56,10 @@ int rom_summarize(const unsigned char *data, size_t len, struct rom_summary *s, 
 			s->vendor = m->pcir.vendor;
 			s->device = m->pcir.device;
 		}
-		if (m->pcir.code_type == OPTROM_CODE_X86)
+		if (m->pcir.code_type == OPTROM_CODE_X86 && !s->has_legacy) {
 			s->has_legacy = true;
+			s->legacy_pcir = m->pcir;
+		}
 		else if (m->pcir.code_type == OPTROM_CODE_EFI)
 			s->has_efi = true;
 	}
@@ -65,6 +67,12 @@ int rom_summarize(const unsigned char *data, size_t len, struct rom_summary *s, 
 		diag_err(d, 0, "no ROM image");
 		goto out;
 	}
+	/* Which drivers the EFI images are is rom check's knowledge (PE payloads, GUIDs, behaviour). */
+	struct rom_check *c = NULL;
+	struct rom_check_opts co = { 0 };
+	if (s->has_efi && rom_check_run(data, len, &co, &c) == 0 && c)
+		s->ovmf_chain = (c->roles & ROM_OVMF_CHAIN_ROLES) == ROM_OVMF_CHAIN_ROLES;
+	rom_check_free(c);
 	s->ok = true;
 	s->len = len;
 	rc = 0;
@@ -72,6 +80,11 @@ out:
 	diag_free(&w);
 	free(rom);
 	return rc;
+}
+
+bool rom_legacy_runs_on(const struct rom_summary *s, uint16_t device)
+{
+	return s->has_legacy && pcir_matches(&s->legacy_pcir, 0x8086, device);
 }
 
 int rom_fits_igd(const unsigned char *rom, size_t romlen, uint16_t device, struct rom_summary *rs, struct diag *d)

@@ -105,6 +105,9 @@ static char *live_conf(void)
 	return replace1(conf100, "name: Win11-iGD\n", "name: live-vm\n");
 }
 
+/* Coffee Lake's GOP with igdkit's drivers in front: what rom make writes for an OVMF guest. */
+#define CFL_CHAIN "chain:3e91:gop-efi/skl-cfl.efi"
+
 static int plan_for(struct run *r, const char *tree, const struct machine_facts *f, const char *rom, unsigned vmid, bool create)
 {
 	if (tree && strncmp(tree, "live-", 5) == 0) {
@@ -116,7 +119,9 @@ static int plan_for(struct run *r, const char *tree, const struct machine_facts 
 		r->root = pve_root(tree);
 	diag_init(&r->d);
 	memset(&r->rom, 0, sizeof(r->rom));
-	if (rom)
+	if (rom && !strncmp(rom, "chain:", 6))	/* chain:DDDD:GOP.efi */
+		r->rom = chain_rom(rom + 11, (uint16_t)strtoul(rom + 6, NULL, 16));
+	else if (rom)
 		r->rom = fixture_read(rom);
 	if (target_probe(r->root, &r->t, &r->d) < 0)
 		return -1;
@@ -229,7 +234,7 @@ static void test_pve8_grub_cycle(void **state)
 	(void)state;
 	struct machine_facts f = facts_cfl();
 	struct run r;
-	assert_int_equal(plan_for(&r, "pve8-grub", &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	assert_int_equal(plan_for(&r, "pve8-grub", &f, CFL_CHAIN, 100, false), 0);
 	char *before = tree_digest(r.root);
 	char *orig = db_file(r.root, "100.conf");
 	assert_string_equal(orig, conf100);	/* the fixture is what SOURCE.md says */
@@ -303,7 +308,7 @@ static void test_pve8_grub_cycle(void **state)
 
 	/* second run: nothing to change */
 	run_free(&r, true);
-	assert_int_equal(plan_for(&r, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	assert_int_equal(plan_for(&r, NULL, &f, CFL_CHAIN, 100, false), 0);
 	assert_int_equal(r.p.n, 0);
 	/* and without --rom it keeps the ROM the VM already uses */
 	run_free(&r, true);
@@ -369,7 +374,7 @@ static void test_pve8_zfs_sdboot(void **state)
 	(void)state;
 	struct machine_facts f = facts_cfl();
 	struct run r;
-	assert_int_equal(plan_for(&r, "pve8-zfs-sdboot", &f, "gop-rom/cfl-3e91-gop.rom", 101, false), 0);
+	assert_int_equal(plan_for(&r, "pve8-zfs-sdboot", &f, CFL_CHAIN, 101, false), 0);
 	const struct change *c = find_change(&r.p, "/etc/kernel/cmdline");
 	assert_non_null(c);
 	assert_string_equal((char *)c->new, "root=ZFS=rpool/ROOT/pve-1 boot=zfs initcall_blacklist=sysfb_init\n");
@@ -403,25 +408,6 @@ static void test_pve8_zfs_sdboot(void **state)
 	run_free(&r, false);
 }
 
-/* A ROM for 8086:9bc8 (Comet Lake): one 512-byte EFI image, built here byte by byte. */
-static void make_cml_rom(unsigned char *b)
-{
-	memset(b, 0, 512);
-	b[0] = 0x55;
-	b[1] = 0xaa;
-	b[2] = 1;		/* 512 bytes */
-	b[0x18] = 0x1c;		/* PCIR at 0x1c */
-	memcpy(b + 0x1c, "PCIR", 4);
-	b[0x1c + 4] = 0x86;
-	b[0x1c + 5] = 0x80;
-	b[0x1c + 6] = 0xc8;
-	b[0x1c + 7] = 0x9b;
-	b[0x1c + 0x0a] = 0x18;	/* PCIR length */
-	b[0x1c + 0x10] = 1;	/* image length in 512-byte units */
-	b[0x1c + 0x14] = 3;	/* EFI */
-	b[0x1c + 0x15] = 0x80;	/* last image */
-}
-
 /* QEMU 9.2 does not know Comet Lake: no legacy mode, so the OpRegion must be asked for. */
 static void test_pve8_cml_opregion(void **state)
 {
@@ -430,13 +416,11 @@ static void test_pve8_cml_opregion(void **state)
 	f.igd_device_id = 0x9bc8;
 	f.igd_platform = "Comet Lake";
 	struct run r;
-	unsigned char rom[512];
-	make_cml_rom(rom);
 	r.root = pve_root("pve8-zfs-sdboot");
 	diag_init(&r.d);
-	memset(&r.rom, 0, sizeof(r.rom));
+	r.rom = chain_rom("gop-efi/cml.efi", 0x9bc8);
 	assert_int_equal(target_probe(r.root, &r.t, &r.d), 0);
-	struct install_opts o = { .root = r.root, .rom = rom, .romlen = sizeof(rom), .vmid = 100, .now = 1800000000 };
+	struct install_opts o = { .root = r.root, .rom = r.rom.data, .romlen = r.rom.len, .vmid = 100, .now = 1800000000 };
 	assert_int_equal(install_plan_compute(&r.t, &f, &o, &r.p, &r.d), 0);
 	const struct change *c = find_change(&r.p, "/var/lib/pve-cluster/config.db");
 	assert_non_null(c);
@@ -471,7 +455,8 @@ static void test_pve9_create_vm(void **state)
 				  "machine: pc-i440fx-10.1\nmemory: 4096\nname: igd-vm102\nostype: l26\nscsihw: virtio-scsi-single\n"
 				  "smbios1: uuid="));
 	assert_non_null(strstr(s, "\nsockets: 1\nvga: none\n"));
-	assert_null(strstr(s, "args:"));
+	/* QEMU 10.1 keeps legacy mode (and with it the LPC bridge IDs the GOP checks) to Gen6-9 */
+	assert_non_null(strstr(s, "args: -set device.hostpci0.x-igd-lpc=on\n"));
 	c = find_change(&r.p, "/etc/modprobe.d/igdkit-vfio.conf");
 	assert_non_null(strstr((char *)c->new, "softdep xe pre: vfio-pci\n"));
 	c = find_change(&r.p, "/etc/kernel/cmdline");
@@ -498,7 +483,7 @@ static void test_cluster_stages_qm_set(void **state)
 	(void)state;
 	struct machine_facts f = facts_cfl();
 	struct run r;
-	assert_int_equal(plan_for(&r, "pve8-cluster", &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	assert_int_equal(plan_for(&r, "pve8-cluster", &f, CFL_CHAIN, 100, false), 0);
 	assert_true(r.p.vm_staged);
 	assert_null(find_change(&r.p, "/var/lib/pve-cluster/config.db"));
 	const struct change *u = find_change(&r.p, "/etc/systemd/system/igdkit-vm100.service");
@@ -539,7 +524,7 @@ static void expect_refusal(const char *tree, const char *sql, const struct machi
 	if (sql)
 		sh("sqlite3 '%s/var/lib/pve-cluster/config.db' \"%s\"", r.root, sql);
 	char *before = tree_digest(r.root);
-	int rc = plan_for(&r, NULL, f, "gop-rom/cfl-3e91-gop.rom", vmid, false);
+	int rc = plan_for(&r, NULL, f, CFL_CHAIN, vmid, false);
 	if (rc == 0 && r.d.errors == 0) {
 		char id[64];
 		rc = apply_run(&r, id);
@@ -588,7 +573,7 @@ static char **trace_points(const char *tree, size_t *n)
 	int fd = mkstemp(trace);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(plan_for(&r, tree, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	assert_int_equal(plan_for(&r, tree, &f, CFL_CHAIN, 100, false), 0);
 	setenv("IGDKIT_FAULT_TRACE", trace, 1);
 	fault_reset();
 	char id[64];
@@ -649,7 +634,7 @@ static void fault_points_on(const char *tree)
 	for (size_t i = 0; i < n; i++) {
 		for (int crash = 0; crash < 2; crash++) {
 			struct run r;
-			assert_int_equal(plan_for(&r, tree, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+			assert_int_equal(plan_for(&r, tree, &f, CFL_CHAIN, 100, false), 0);
 			char *before = tree_digest(r.root);
 			char spec[128];
 			snprintf(spec, sizeof(spec), "%s%s", pts[i], crash ? ":crash" : "");
@@ -721,7 +706,7 @@ static void test_live_etc_pve(void **state)
 	struct machine_facts f = facts_cfl();
 	struct run r;
 	const char *conf = "etc/pve/nodes/pve/qemu-server/100.conf";
-	assert_int_equal(plan_for(&r, "live-pve8-grub", &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	assert_int_equal(plan_for(&r, "live-pve8-grub", &f, CFL_CHAIN, 100, false), 0);
 	char *old = live_conf();
 	char *want = replace1(conf100_pve8_cfl, "name: Win11-iGD\n", "name: live-vm\n");
 	assert_true(r.t.etc_pve_mounted);
@@ -787,7 +772,7 @@ static void test_live_etc_pve(void **state)
 
 	/* second run: nothing to change */
 	struct run r2 = { .root = r.root };
-	assert_int_equal(plan_for(&r2, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	assert_int_equal(plan_for(&r2, NULL, &f, CFL_CHAIN, 100, false), 0);
 	assert_int_equal(r2.p.n, 0);
 	run_free(&r2, true);
 
@@ -824,10 +809,10 @@ static void test_live_running_vm_refused(void **state)
 	free(lc);
 	sh("mkdir -p '%s/var/run/qemu-server' && echo 4242 > '%s/var/run/qemu-server/100.pid'", r.root, r.root);
 	/* stale pid file: no /proc/4242 under the root */
-	assert_int_equal(plan_for(&r, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	assert_int_equal(plan_for(&r, NULL, &f, CFL_CHAIN, 100, false), 0);
 	run_free(&r, true);
 	sh("mkdir -p '%s/proc/4242'", r.root);
-	assert_int_equal(plan_for(&r, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), -1);
+	assert_int_equal(plan_for(&r, NULL, &f, CFL_CHAIN, 100, false), -1);
 	assert_non_null(strstr(diag_last(&r.d), "VM 100 is running (pid 4242)"));
 	run_free(&r, false);
 }
@@ -842,7 +827,7 @@ static void test_live_detection_strict(void **state)
 		pve_make_live(root, lc, k == 0 ? "/etc/pve" : "", k == 0);
 		free(lc);
 		struct run r = { .root = root };
-		assert_int_equal(plan_for(&r, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+		assert_int_equal(plan_for(&r, NULL, &f, CFL_CHAIN, 100, false), 0);
 		assert_false(r.t.etc_pve_mounted);
 		assert_int_equal(r.t.nguests, 2);	/* from config.db */
 		assert_string_equal(r.t.guests[0].name, "Win11-iGD");
@@ -917,7 +902,7 @@ static void test_live_cluster_quorum_decides(void **state)
 			 "\"nodes\": 2, \"quorate\": %d }\n}\n", quorate);
 		snprintf(mp, sizeof(mp), "%s/etc/pve/.members", r.root);
 		write_file(mp, members, strlen(members));
-		assert_int_equal(plan_for(&r, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+		assert_int_equal(plan_for(&r, NULL, &f, CFL_CHAIN, 100, false), 0);
 		assert_true(target_clustered(&r.t));
 		const struct change *c = find_change(&r.p, "/etc/pve/nodes/pve/qemu-server/100.conf");
 		if (quorate) {
@@ -940,7 +925,7 @@ static void test_undo_after_host_ran(void **state)
 	(void)state;
 	struct machine_facts f = facts_cfl();
 	struct run r;
-	assert_int_equal(plan_for(&r, "pve8-grub", &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	assert_int_equal(plan_for(&r, "pve8-grub", &f, CFL_CHAIN, 100, false), 0);
 	char *files_before = sh_capture("true");
 	char cmd[4200];
 	snprintf(cmd, sizeof(cmd), "cd '%s' && find etc usr -type f -print0 | sort -z | xargs -0 sha256sum", r.root);
@@ -970,7 +955,7 @@ static void test_undo_after_host_ran(void **state)
 	run_free(&r, true);
 
 	/* a VM igdkit created is removed again the same way */
-	assert_int_equal(plan_for(&r, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 102, true), 0);
+	assert_int_equal(plan_for(&r, NULL, &f, CFL_CHAIN, 102, true), 0);
 	assert_int_equal(apply_run(&r, id), 0);
 	sh("sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set version=41, mtime=1800000200 where inode=0; "
 	   "insert into tree values (41,0,41,0,1800000200,8,'replication.cfg',cast('' as blob))\"", r.root);
@@ -982,7 +967,7 @@ static void test_undo_after_host_ran(void **state)
 	free(rows);
 	/* if the VM itself was changed since, undo leaves config.db alone and says so */
 	run_free(&r, true);
-	assert_int_equal(plan_for(&r, NULL, &f, "gop-rom/cfl-3e91-gop.rom", 100, false), 0);
+	assert_int_equal(plan_for(&r, NULL, &f, CFL_CHAIN, 100, false), 0);
 	assert_int_equal(apply_run(&r, id), 0);
 	sh("sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set version=50, data=cast(data||'onboot: 1\n' as blob) where name='100.conf'; "
 	   "update tree set version=50 where inode=0\"", r.root);

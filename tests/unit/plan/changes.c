@@ -86,7 +86,8 @@ static struct machine_facts facts_adln(void)
 	return f;
 }
 
-/* One 512-byte EFI image for 8086:9bc8, byte by byte (PCI Firmware Spec 3.0 layout). */
+/* One 512-byte EFI image for 8086:9bc8 whose driver is none of the chain's, byte by byte (PCI
+ * Firmware Spec 3.0 layout): a GOP-only ROM as far as the plan is concerned. */
 static void make_cml_efi_rom(unsigned char *b)
 {
 	memset(b, 0, 512);
@@ -154,9 +155,8 @@ static void agree(const char *tree, const struct machine_facts *f, const unsigne
 	po.target_cmdline = tcmd;
 	struct rom_summary rs;
 	assert_int_equal(rom_summarize(rom, romlen, &rs, &d), 0);
-	po.rom_known = true;
-	po.rom_legacy = rs.has_legacy;
-	po.rom_efi = rs.has_efi;
+	plan_opts_use_rom(&po, &rs, f->igd_device_id);
+	po.vm_efi_known = true;	/* the VM install creates has no EFI disk */
 	struct igd_plan cp;
 	plan_compute(f, &po, &cp);
 	assert_true(cp.qemu_known);
@@ -190,7 +190,7 @@ static void agree(const char *tree, const struct machine_facts *f, const unsigne
 		assert_non_null(conf_line(conf, "bios", v, sizeof(v)));
 		assert_string_equal(v, cp.vm_bios);
 	}
-	assert_string_equal(cp.route == ROUTE_LEGACY_SEABIOS ? "legacy" : "UEFI", e->route);
+	assert_string_equal(plan_route_seabios(cp.route) ? "legacy" : "UEFI", e->route);
 	assert_int_equal(strncmp(ip.route, e->route, strlen(e->route)), 0);
 	char rompath[200];
 	snprintf(rompath, sizeof(rompath), "/usr/share/kvm/%s", cp.rom_name);
@@ -254,15 +254,14 @@ static void test_pve7_qemu72(void **state)
 	(void)state;
 	struct file_buf snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
 	struct file_buf n150 = fixture_read("gop-n150-adln/n150_vfio_igd.rom");
-	unsigned char cml[512];
-	make_cml_efi_rom(cml);
+	struct file_buf cml = chain_rom("gop-efi/cml.efi", 0x9bc8);
 	const char *both = "intel_iommu=on initcall_blacklist=sysfb_init";
 	struct machine_facts f = facts_snb();
 	agree("pve7-grub", &f, snb.data, snb.len,
 	      &(struct expect){ "legacy", "pc-i440fx-7.2", "-set device.hostpci0.x-igd-gms=0x2", both, true,
 				"igd-sandy-bridge-8086-0102-vbios.rom" });
 	f = facts_cml();
-	agree("pve7-grub", &f, cml, sizeof(cml),
+	agree("pve7-grub", &f, cml.data, cml.len,
 	      &(struct expect){ "UEFI", "pc-i440fx-7.2", "-set device.hostpci0.x-igd-gms=0x2", both, true,
 				"igd-comet-lake-8086-9bc8-efi.rom" });
 	f = facts_adln();
@@ -271,6 +270,7 @@ static void test_pve7_qemu72(void **state)
 				"igd-alder-lake-n-8086-46d4-efi.rom" });
 	file_buf_free(&snb);
 	file_buf_free(&n150);
+	file_buf_free(&cml);
 }
 
 /* PVE 8.2: QEMU 9.0, kernels 6.5 + 6.8: still intel_iommu=on (6.5 is installed), no vfio_virqfd. */
@@ -279,15 +279,14 @@ static void test_pve82_qemu90(void **state)
 	(void)state;
 	struct file_buf snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
 	struct file_buf n150 = fixture_read("gop-n150-adln/n150_vfio_igd.rom");
-	unsigned char cml[512];
-	make_cml_efi_rom(cml);
+	struct file_buf cml = chain_rom("gop-efi/cml.efi", 0x9bc8);
 	const char *both = "intel_iommu=on initcall_blacklist=sysfb_init";
 	struct machine_facts f = facts_snb();
 	agree("pve8-grub", &f, snb.data, snb.len,
 	      &(struct expect){ "legacy", "pc-i440fx-9.0", "-set device.hostpci0.x-igd-gms=0x2", both, false,
 				"igd-sandy-bridge-8086-0102-vbios.rom" });
 	f = facts_cml();
-	agree("pve8-grub", &f, cml, sizeof(cml),
+	agree("pve8-grub", &f, cml.data, cml.len,
 	      &(struct expect){ "UEFI", "pc-i440fx-9.0", "-set device.hostpci0.x-igd-gms=0x2", both, false,
 				"igd-comet-lake-8086-9bc8-efi.rom" });
 	f = facts_adln();
@@ -296,6 +295,7 @@ static void test_pve82_qemu90(void **state)
 				"igd-alder-lake-n-8086-46d4-efi.rom" });
 	file_buf_free(&snb);
 	file_buf_free(&n150);
+	file_buf_free(&cml);
 }
 
 /* PVE 8.4: QEMU 9.2 (host GMS copied: no x-igd-gms; CML unknown to its table: x-igd-opregion=on),
@@ -305,14 +305,13 @@ static void test_pve84_qemu92(void **state)
 	(void)state;
 	struct file_buf snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
 	struct file_buf n150 = fixture_read("gop-n150-adln/n150_vfio_igd.rom");
-	unsigned char cml[512];
-	make_cml_efi_rom(cml);
+	struct file_buf cml = chain_rom("gop-efi/cml.efi", 0x9bc8);
 	const char *sysfb = "initcall_blacklist=sysfb_init";
 	struct machine_facts f = facts_snb();
 	agree("pve8-zfs-sdboot", &f, snb.data, snb.len,
 	      &(struct expect){ "legacy", "pc-i440fx-9.2", "", sysfb, false, "igd-sandy-bridge-8086-0102-vbios.rom" });
 	f = facts_cml();
-	agree("pve8-zfs-sdboot", &f, cml, sizeof(cml),
+	agree("pve8-zfs-sdboot", &f, cml.data, cml.len,
 	      &(struct expect){ "UEFI", "pc-i440fx-9.2", "-set device.hostpci0.x-igd-opregion=on", sysfb, false,
 				"igd-comet-lake-8086-9bc8-efi.rom" });
 	f = facts_adln();
@@ -321,6 +320,7 @@ static void test_pve84_qemu92(void **state)
 				"igd-alder-lake-n-8086-46d4-efi.rom" });
 	file_buf_free(&snb);
 	file_buf_free(&n150);
+	file_buf_free(&cml);
 }
 
 /* PVE 9.0: QEMU 10.0 knows CML and ADL: no args at all; kernel 6.14. */
@@ -329,20 +329,57 @@ static void test_pve90_qemu100(void **state)
 	(void)state;
 	struct file_buf snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
 	struct file_buf n150 = fixture_read("gop-n150-adln/n150_vfio_igd.rom");
-	unsigned char cml[512];
-	make_cml_efi_rom(cml);
+	struct file_buf cml = chain_rom("gop-efi/cml.efi", 0x9bc8);
 	const char *sysfb = "initcall_blacklist=sysfb_init";
 	struct machine_facts f = facts_snb();
 	agree("pve9-grub", &f, snb.data, snb.len,
 	      &(struct expect){ "legacy", "pc-i440fx-10.0", "", sysfb, false, "igd-sandy-bridge-8086-0102-vbios.rom" });
 	f = facts_cml();
-	agree("pve9-grub", &f, cml, sizeof(cml),
+	agree("pve9-grub", &f, cml.data, cml.len,
 	      &(struct expect){ "UEFI", "pc-i440fx-10.0", "", sysfb, false, "igd-comet-lake-8086-9bc8-efi.rom" });
 	f = facts_adln();
 	agree("pve9-grub", &f, n150.data, n150.len,
 	      &(struct expect){ "UEFI", "pc-i440fx-10.0", "", sysfb, false, "igd-alder-lake-n-8086-46d4-efi.rom" });
 	file_buf_free(&snb);
 	file_buf_free(&n150);
+	file_buf_free(&cml);
+}
+
+/*
+ * The seed's case: a Comet Lake without CSM, a ROM with the GOP only (no VBIOS, no IGD assignment
+ * driver). OVMF would leave OpRegion and stolen memory unset with it, so the plan never sends it
+ * there: where QEMU runs the iGPU in legacy mode (7.2, 10.0) SeaBIOS + legacy-igd with that ROM
+ * (the OS driver works, no picture before it); QEMU 9.2 does not know CML: no route at all.
+ */
+static void test_gop_only_rom(void **state)
+{
+	(void)state;
+	unsigned char cml[512];
+	make_cml_efi_rom(cml);
+	const char *both = "intel_iommu=on initcall_blacklist=sysfb_init", *sysfb = "initcall_blacklist=sysfb_init";
+	struct machine_facts f = facts_cml();
+	agree("pve7-grub", &f, cml, sizeof(cml),
+	      &(struct expect){ "legacy", "pc-i440fx-7.2", "-set device.hostpci0.x-igd-gms=0x2", both, true,
+				"igd-comet-lake-8086-9bc8-efi.rom" });
+	agree("pve9-grub", &f, cml, sizeof(cml),
+	      &(struct expect){ "legacy", "pc-i440fx-10.0", "", sysfb, false, "igd-comet-lake-8086-9bc8-efi.rom" });
+
+	char *root = pve_tree("pve8-zfs-sdboot");
+	struct pve_target t;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(target_probe(root, &t, &d), 0);
+	struct install_opts io = { .root = root, .rom = cml, .romlen = sizeof(cml), .vmid = 102, .create = true,
+				   .now = 1800000000 };
+	struct install_plan ip;
+	assert_int_equal(install_plan_compute(&t, &f, &io, &ip, &d), -1);
+	assert_non_null(strstr(diag_last(&d), "OVMF needs the whole chain (IGD assignment, GOP policy, GOP)"));
+	assert_non_null(strstr(diag_last(&d), "QEMU 9.2 does not know device 8086:9bc8"));
+	assert_non_null(strstr(diag_last(&d), "igdkit rom make IMAGE --device 8086:9bc8"));
+	target_free(&t);
+	diag_free(&d);
+	rm_rf(root);
+	free(root);
 }
 
 /* The commands themselves: `igdkit check --root TREE --pci-dump DUMP --rom ROM --json` prints the VM
@@ -489,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_pve82_qemu90),
 		cmocka_unit_test(test_pve84_qemu92),
 		cmocka_unit_test(test_pve90_qemu100),
+		cmocka_unit_test(test_gop_only_rom),
 		cmocka_unit_test(test_commands_agree),
 		cmocka_unit_test(test_check_vmid_after_install),
 		cmocka_unit_test(test_check_rom_refused_like_install),

@@ -180,7 +180,8 @@ static void test_unknown_qemu_depends(void **state)
 	/* 10.1+ wants the VGA class and IVD clear for legacy mode */
 	f.ggc = 0x0202;
 	plan_compute(&f, NULL, &p);
-	assert_non_null(strstr(p.qemu_depends, "10.1+ (PVE 9.1+): UEFI route, bios: ovmf, no args"));
+	/* ... without legacy mode, no LPC bridge IDs either: asked for (the GOP checks them) */
+	assert_non_null(strstr(p.qemu_depends, "10.1+ (PVE 9.1+): UEFI route, bios: ovmf, args: -set device.hostpci0.x-igd-lpc=on"));
 	/* Gen12 (ADL-N): the UEFI route everywhere, xe gets a softdep too */
 	f = facts_cml();
 	f.igd_device_id = 0x46d0;
@@ -194,10 +195,27 @@ static void test_unknown_qemu_depends(void **state)
 	assert_string_equal(p.modprobe_conf, "options vfio-pci ids=8086:46d0\nsoftdep i915 pre: vfio-pci\nsoftdep xe pre: vfio-pci\n");
 	assert_string_equal(p.rom_name, "igd-alder-lake-n-8086-46d0-efi.rom");
 	assert_non_null(strstr(p.rom_note, "-vbios-efi"));
-	struct plan_opts o = { .qemu_major = 8, .qemu_minor = 1 };
+	/* 10.0 runs ADL-N in legacy mode (LPC IDs included); 10.1+ keeps legacy mode to Gen6-9, so the
+	 * OVMF route asks for the LPC bridge IDs Intel's GOP checks (uefi-rom.md) */
+	assert_non_null(strstr(p.qemu_depends, "10.0 (PVE 9.0): UEFI route, bios: ovmf, no args; "));
+	assert_non_null(strstr(p.qemu_depends, "10.1+ (PVE 9.1+): UEFI route, bios: ovmf, args: -set device.hostpci0.x-igd-lpc=on"));
+	struct plan_opts o = { .qemu_major = 10, .qemu_minor = 1, .hostpci_slot = 1 };
+	plan_compute(&f, &o, &p);
+	assert_string_equal(p.args, "-set device.hostpci1.x-igd-lpc=on");
+	o = (struct plan_opts){ .qemu_major = 8, .qemu_minor = 1 };
+	plan_compute(&f, &o, &p);
+	assert_int_equal(p.nnotes, 2);
+	assert_non_null(strstr(p.notes[0], "treats Gen12 as Gen8"));
+	/* the VM is not known: how to keep Secure Boot keys from refusing the ROM's drivers */
+	assert_non_null(strstr(p.notes[1], "EFI disk without pre-enrolled Secure Boot keys"));
+	/* a VM whose EFI disk has the keys enrolled: said plainly; one without: nothing to say */
+	o.vm_efi_known = true, o.vm_efi_keys = true, o.vmid = 105;
+	plan_compute(&f, &o, &p);
+	assert_int_equal(p.nnotes, 2);
+	assert_non_null(strstr(p.notes[1], "VM 105's EFI disk has Secure Boot keys enrolled (pre-enrolled-keys=1)"));
+	o.vm_efi_keys = false;
 	plan_compute(&f, &o, &p);
 	assert_int_equal(p.nnotes, 1);
-	assert_non_null(strstr(p.notes[0], "treats Gen12 as Gen8"));
 }
 
 /* The ROM and the VM as they are: what install knows, check gets through --rom. */
@@ -207,7 +225,16 @@ static void test_rom_and_vm(void **state)
 	struct machine_facts f = facts_cml();
 	struct igd_plan p;
 	struct plan_opts o = { .qemu_major = 10, .qemu_minor = 0, .rom_known = true, .rom_efi = true };
-	plan_compute(&f, &o, &p);	/* an EFI-only ROM: OVMF, though legacy mode would work */
+	/* the GOP alone (the vendor BIOS's, no IGD assignment driver): never OVMF, which would leave
+	 * OpRegion and stolen memory unset; SeaBIOS in legacy mode with it (no picture before the OS) */
+	plan_compute(&f, &o, &p);
+	assert_int_equal(p.route, ROUTE_SEABIOS_EFIROM);
+	assert_string_equal(p.vm_bios, "seabios");
+	assert_non_null(strstr(p.why, "nothing shows before it loads"));
+	assert_non_null(strstr(p.why, "'igdkit rom make IMAGE --uefi'"));
+	assert_string_equal(p.rom_name, "igd-comet-lake-8086-9bc8-efi.rom");
+	o.rom_chain = true;
+	plan_compute(&f, &o, &p);	/* the OVMF chain: OVMF (a picture from power-on), though legacy mode would work */
 	assert_int_equal(p.route, ROUTE_OVMF_EFIROM);
 	assert_non_null(strstr(p.why, "the ROM holds no legacy VBIOS (EFI images only)"));
 	assert_string_equal(p.rom_name, "igd-comet-lake-8086-9bc8-efi.rom");
@@ -221,6 +248,25 @@ static void test_rom_and_vm(void **state)
 	plan_compute(&f, &o, &p);
 	assert_int_equal(p.route, ROUTE_OVMF_EFIROM);
 	assert_string_equal(p.legacy_refused, "the VM already boots UEFI (bios: ovmf)");
+	/* ... but not with a ROM that lacks the chain: no route, and why */
+	o.rom_chain = false;
+	plan_compute(&f, &o, &p);
+	assert_int_equal(p.route, ROUTE_NONE);
+	assert_non_null(strstr(p.why, "OVMF needs the whole chain (IGD assignment, GOP policy, GOP)"));
+	assert_non_null(strstr(p.why, "the VM already boots UEFI (bios: ovmf)"));
+	o.rom_chain = true;
+	/* a VBIOS made for another device: SeaBIOS would not run it, so the chain on OVMF wins */
+	o.vm_bios = NULL;
+	o.rom_legacy_other = true;
+	plan_compute(&f, &o, &p);
+	assert_int_equal(p.route, ROUTE_OVMF_EFIROM);
+	assert_non_null(strstr(p.legacy_refused, "the ROM's VBIOS names another device"));
+	o.rom_chain = false;
+	plan_compute(&f, &o, &p);
+	assert_int_equal(p.route, ROUTE_SEABIOS_EFIROM);
+	assert_non_null(strstr(p.why, "a VBIOS for another device"));
+	o.rom_legacy_other = false;
+	o.vm_bios = "ovmf";
 	/* VBIOS only on 9.2, which refuses CML: no route at all */
 	o.vm_bios = NULL;
 	o.rom_efi = false;
@@ -263,8 +309,8 @@ static void test_id_unknown_to_qemu(void **state)
 	plan_compute(&f, NULL, &p);
 	assert_non_null(strstr(p.qemu_depends, "<= 9.1 (PVE 7, 8.0-8.3): legacy mode, bios: seabios, args: -set device.hostpci0.x-igd-gms=0x2"));
 	assert_non_null(strstr(p.qemu_depends, "9.2 (PVE 8.4): UEFI route, bios: ovmf, args: -set device.hostpci0.x-igd-opregion=on"));
-	assert_non_null(strstr(p.qemu_depends, "10.0 (PVE 9.0): UEFI route, bios: ovmf, args: -set device.hostpci0.x-igd-opregion=on"));
-	assert_non_null(strstr(p.qemu_depends, "10.1+ (PVE 9.1+): UEFI route, bios: ovmf, no args"));
+	assert_non_null(strstr(p.qemu_depends, "10.0 (PVE 9.0): UEFI route, bios: ovmf, args: -set device.hostpci0.x-igd-opregion=on -set device.hostpci0.x-igd-lpc=on"));
+	assert_non_null(strstr(p.qemu_depends, "10.1+ (PVE 9.1+): UEFI route, bios: ovmf, args: -set device.hostpci0.x-igd-lpc=on"));
 	assert_non_null(strstr(p.legacy_refused, "QEMU 10.0 does not know device 8086:87c0"));
 }
 
