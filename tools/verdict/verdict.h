@@ -19,8 +19,8 @@ enum verdict_status { V_OK, V_FIX, V_UNKNOWN };
 struct verdict {
 	const char *id;
 	enum verdict_status status;
-	char evidence[640];
-	char advice[640];
+	char evidence[1200];
+	char advice[800];
 };
 
 #define VERDICTS_MAX 40
