@@ -441,7 +441,8 @@ int setup_open_search(const uint8_t *data, size_t len, const char *const *texts,
 			return -1;
 		}
 		s->input_kind = fw_input_name(fw_input_kind(img));
-		s->whole_image = true;
+		/* A lone FFS file is one module; a single volume (OVMF_CODE.fd) is a whole BIOS. */
+		s->whole_image = fw_input_kind(img) != FW_INPUT_FFS;
 		rc = scan_image(s, img);
 		if (rc == 0)
 			search_image(img, texts, ntexts, found);

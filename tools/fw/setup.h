@@ -63,7 +63,7 @@ struct setup_module {
 
 struct setup {
 	const char *input_kind;		/* "PE32+ image", "PE32 image section" or fw_input_name() */
-	bool whole_image;		/* a firmware image or capsule (through fw_open), not a lone module */
+	bool whole_image;		/* a firmware image, volume or capsule, not a lone module (FFS file or PE) */
 	struct setup_question *q;
 	size_t nq;
 	struct setup_module *mod;
