@@ -2,7 +2,8 @@
  *
  * host/collect.c reads the machine into a host_data; each verdict file (vtx.c, vtd.c,
  * iommu.c, igd.c, bootmode.c, gms.c, hostkernel.c, breakages.c) turns part of it into
- * verdicts. The check command prints them; the menu shows the same list.
+ * verdicts. The check command prints them; the menu shows the same list. bios_setup.h adds the
+ * BIOS Setup values of a firmware file to them (check_bios_setup, after check_all).
  */
 #ifndef IGDKIT_VERDICT_H
 #define IGDKIT_VERDICT_H
