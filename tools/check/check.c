@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "verdict/verdict.h"
+#include "verdict/bios_setup.h"
 #include "plan/decide.h"
 #include "check/report.h"
 #include "pve/target.h"
@@ -15,7 +16,7 @@
 #include "lib/file.h"
 
 static const char synopsis[] =
-	"usage: igdkit check [--root DIR] [--pci-dump FILE] [--qemu X.Y] [--rom FILE] [--vmid N] [--json]\n"
+	"usage: igdkit check [--root DIR] [--pci-dump FILE] [--firmware FILE] [--qemu X.Y] [--rom FILE] [--vmid N] [--json]\n"
 	"\n"
 	"Gives a verdict (ok / fix / unknown) with evidence and advice for VT-x, VT-d (ACPI DMAR),\n"
 	"the IOMMU and 00:02.0's group, the iGPU (present, primary, generation, passthrough mode),\n"
@@ -23,16 +24,20 @@ static const char synopsis[] =
 	"breakages, then prints the settings igdkit install would write (for the Proxmox VE install\n"
 	"under --root when there is one, else for --qemu X.Y or for every QEMU version). With IGDKIT_STICK set\n"
 	"the text report is also saved to $IGDKIT_STICK/logs/check-<UTC time>.txt.\n"
+	"--firmware FILE (on the stick: the one firmware file at the top of the IGDKIT partition) adds the\n"
+	"BIOS Setup values: where VT-d, CSM, primary display and internal graphics live in the board's forms,\n"
+	"and what the UEFI variables say they are set to.\n"
 	"Exit status: 0 all ok, 1 something to fix, 2 usage, 3 cannot read the machine.";
 
 int cmd_check(struct ctx *ctx, int argc, char **argv)
 {
-	const char *qemu = NULL, *rom = NULL;
+	const char *qemu = NULL, *rom = NULL, *firmware = NULL;
 	unsigned long vmid = 0;
 	const struct opt own[] = {
 		{ "vmid", 0, OPT_ULONG, &vmid, "N", "plan for this existing VM of the --root target (its machine pin, bios, slot, ROM)" },
 		{ "qemu", 0, OPT_STR, &qemu, "X.Y", "plan for this pve-qemu-kvm version (default: the one under --root, else every version)" },
 		{ "rom", 0, OPT_STR, &rom, "FILE", "plan for this option ROM (what igdkit install --rom would get)" },
+		{ "firmware", 0, OPT_STR, &firmware, "FILE", "the board's firmware file: read its BIOS Setup options' current values" },
 		{ 0 },
 	};
 	struct opts_result res;
@@ -74,11 +79,13 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 	struct host_data *c = calloc(1, sizeof(*c));
 	struct verdict_list *l = calloc(1, sizeof(*l));
 	struct igd_plan *p = calloc(1, sizeof(*p));
-	if (!c || !l || !p) {
+	struct bios_setup *bs = calloc(1, sizeof(*bs));
+	if (!c || !l || !p || !bs) {
 		file_buf_free(&romfb);
 		free(c);
 		free(l);
 		free(p);
+		free(bs);
 		return cmd_fail(ctx, EXIT_INTERNAL, "out of memory");
 	}
 	struct diag d;
@@ -92,6 +99,19 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	check_all(c, l);
+	/* The stick's own firmware file belongs to the machine it booted, not to a --root tree. */
+	bool live = !ctx->root || !strcmp(ctx->root, "/");
+	if (bios_setup_collect(&c->host, firmware, live ? getenv("IGDKIT_STICK") : NULL, bs) < 0) {
+		code = cmd_fail(ctx, EXIT_INTERNAL, "out of memory");
+		goto out;
+	}
+	if (firmware && !bs->s) {
+		code = cmd_fail(ctx, EXIT_INPUT, "--firmware %s", bs->err);
+		goto out;
+	}
+	if (bs->stick_note[0] && ctx->verbose)
+		cmd_progress(ctx, "%s", bs->stick_note);
+	check_bios_setup(c, bs, l);
 	/* The plan for the PVE install under --root when there is one (the versions install would
 	 * use), else for --qemu / an unknown target. */
 	struct pve_target *t = calloc(1, sizeof(*t));
@@ -167,13 +187,13 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 	if (crc < 0 && !verdicts_need_fix(l))
 		code = EXIT_INPUT;
 	if (ctx->json)
-		report_json(ctx->out, c, l, p, code);
+		report_json(ctx->out, c, bs, l, p, code);
 	else
-		report_text(ctx->out, c, l, p, isatty(fileno(ctx->out)) && !getenv("NO_COLOR"));
+		report_text(ctx->out, c, bs, l, p, isatty(fileno(ctx->out)) && !getenv("NO_COLOR"));
 	const char *stick = getenv("IGDKIT_STICK");
 	if (stick && *stick) {
 		char path[4300], err[512];
-		if (report_write_stick(stick, c, l, p, path, sizeof(path), err, sizeof(err)) < 0)
+		if (report_write_stick(stick, c, bs, l, p, path, sizeof(path), err, sizeof(err)) < 0)
 			cmd_warn(ctx, "report not saved on the stick: %s", err);
 		else
 			cmd_progress(ctx, "report saved to %s", path);
@@ -182,6 +202,8 @@ out:
 	file_buf_free(&romfb);
 	diag_free(&d);
 	host_data_free(c);
+	bios_setup_free(bs);
+	free(bs);
 	free(c);
 	free(l);
 	free(p);

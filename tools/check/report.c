@@ -66,8 +66,51 @@ static void text_dmar(FILE *f, const struct dmar_table *t)
 	}
 }
 
-void report_text(FILE *f, const struct host_data *c, const struct verdict_list *l, const struct igd_plan *p,
-		 bool colour)
+static const char *option_text(const struct setup_question *q, uint64_t v)
+{
+	for (size_t i = 0; i < q->nopt; i++)
+		if (q->opt[i].value == v)
+			return q->opt[i].text;
+	return NULL;
+}
+
+/* Where each passthrough option is in the BIOS setup, its storage, current value and choices. */
+static void text_bios_setup(FILE *f, const struct bios_setup *b)
+{
+	if (!b->used) {
+		if (b->stick_note[0])
+			fprintf(f, "\nBIOS Setup: %s\n", b->stick_note);
+		return;
+	}
+	if (!b->s)
+		return;
+	fprintf(f, "\nBIOS Setup from %s (%s%s):\n  %s\n", b->path, b->s->input_kind, b->from_stick ? ", found on the stick" : "",
+		b->bios_note);
+	for (size_t i = 0; i < b->set.n; i++) {
+		const struct setup_setting *st = &b->set.v[i];
+		const struct setup_question *q = st->q;
+		char t[400], d[32];
+		fprintf(f, "  %-30s %s\n", st->key, q->path);
+		fprintf(f, "  %-30s %s\n", "", bios_setting_text(st, t, sizeof(t)));
+		if (st->v.status != SV_OK || st->v.size_differs)
+			fprintf(f, "  %-30s (%s)\n", "", st->v.detail);
+		const char *dt = setup_default_text(&q->def[0], d, sizeof(d));
+		const char *dn = q->def[0].kind == IFR_DEF_VALUE ? option_text(q, q->def[0].value) : NULL;
+		fprintf(f, "  %-30s default %s%s%s%s; options:", "", dt ? dt : "none", dn ? " \"" : "", dn ? dn : "", dn ? "\"" : "");
+		for (size_t k = 0; k < q->nopt; k++)
+			fprintf(f, "%s %llu \"%s\"", k ? "," : "", (unsigned long long)q->opt[k].value, q->opt[k].text);
+		fprintf(f, "%s\n", q->nopt ? "" : (q->op == IFR_CHECKBOX ? " 0 off, 1 on" : " (a number)"));
+	}
+	if (b->set.nabsent) {
+		fprintf(f, "  not in these forms:");
+		for (size_t i = 0; i < b->set.nabsent; i++)
+			fprintf(f, " %s", b->set.absent[i]);
+		fputc('\n', f);
+	}
+}
+
+void report_text(FILE *f, const struct host_data *c, const struct bios_setup *bs, const struct verdict_list *l,
+		 const struct igd_plan *p, bool colour)
 {
 	size_t n[3] = { 0, 0, 0 };
 	for (size_t i = 0; i < l->n; i++)
@@ -89,6 +132,7 @@ void report_text(FILE *f, const struct host_data *c, const struct verdict_list *
 	}
 	if (c->dmar_parsed)
 		text_dmar(f, &c->dmar);
+	text_bios_setup(f, bs);
 	fprintf(f, "\nWhat igdkit install would write (%s):\n", p->route_name);
 	fprintf(f, "  why:                 %s\n", p->why);
 	if (p->route == ROUTE_NONE)
@@ -369,8 +413,83 @@ static void json_plan(struct json *j, const struct igd_plan *p)
 	json_obj_end(j);
 }
 
-void report_json(FILE *f, const struct host_data *c, const struct verdict_list *l, const struct igd_plan *p,
-		 int exit_code)
+static void json_bios_setup(struct json *j, const struct bios_setup *b)
+{
+	json_arr(j, "bios_setup");
+	for (size_t i = 0; b->s && i < b->set.n; i++) {
+		const struct setup_setting *st = &b->set.v[i];
+		const struct setup_question *q = st->q;
+		char g[GUID_STR_LEN], buf[PATH_MAX + 200];
+		json_obj(j, NULL);
+		json_str(j, "key", st->key);
+		json_bool(j, "analogue", st->analogue);
+		json_str(j, "prompt", q->prompt);
+		json_str(j, "path", q->path);
+		json_hex(j, "question_id", q->qid);
+		json_str(j, "varstore", q->has_store ? q->vs_name : NULL);
+		guid_fmt(&q->vs_guid, g);
+		json_str(j, "guid", q->has_store ? g : NULL);
+		json_str(j, "variable", st->v.var[0] ? st->v.var : NULL);
+		json_hex(j, "offset", q->var_offset);
+		if (q->bits) {
+			json_null(j, "width");
+			json_uint(j, "width_bits", q->bit_width);
+		} else {
+			json_uint(j, "width", q->width);
+		}
+		if (st->v.status == SV_OK) {
+			json_uint(j, "value", st->v.value);
+			json_str(j, "text", st->v.text);
+		} else {
+			json_null(j, "value");
+			json_null(j, "text");
+		}
+		if (q->def[0].kind == IFR_DEF_VALUE) {
+			json_uint(j, "default", q->def[0].value);
+			json_str(j, "default_text", option_text(q, q->def[0].value));
+		} else {
+			json_str(j, "default", q->def[0].kind == IFR_DEF_COMPUTED ? "computed" : NULL);
+			json_null(j, "default_text");
+		}
+		json_str(j, "source", bios_setting_source(b, st, buf, sizeof(buf)));
+		json_str(j, "status", setup_value_status_name(st->v.status));
+		json_str(j, "detail", st->v.detail[0] ? st->v.detail : NULL);
+		json_arr(j, "options");
+		for (size_t k = 0; k < q->nopt; k++) {
+			json_obj(j, NULL);
+			json_uint(j, "value", q->opt[k].value);
+			json_str(j, "text", q->opt[k].text);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	if (!b->used) {
+		json_null(j, "bios_setup_file");
+		return;
+	}
+	json_obj(j, "bios_setup_file");
+	json_str(j, "path", b->path);
+	json_bool(j, "found_on_stick", b->from_stick);
+	json_str(j, "detected", b->s ? b->s->input_kind : NULL);
+	json_str(j, "error", b->s ? NULL : b->err);
+	json_str(j, "dmi_bios_version", b->dmi_version[0] ? b->dmi_version : NULL);
+	json_str(j, "dmi_bios_date", b->dmi_date[0] ? b->dmi_date : NULL);
+	json_bool(j, "version_found", b->version_found);
+	json_bool(j, "date_found", b->date_found);
+	json_tri(j, "same_bios", b->same_bios);
+	json_str(j, "bios_note", b->bios_note[0] ? b->bios_note : NULL);
+	json_str(j, "variables_unreadable", b->vars_why[0] ? b->vars_why : NULL);
+	json_arr(j, "absent");
+	for (size_t i = 0; i < b->set.nabsent; i++)
+		json_str(j, NULL, b->set.absent[i]);
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+void report_json(FILE *f, const struct host_data *c, const struct bios_setup *bs, const struct verdict_list *l,
+		 const struct igd_plan *p, int exit_code)
 {
 	struct json j;
 	json_init(&j, f, true);
@@ -405,12 +524,13 @@ void report_json(FILE *f, const struct host_data *c, const struct verdict_list *
 	json_tri(&j, "secure_boot", c->f.secure_boot);
 	json_tri(&j, "setup_mode", c->f.setup_mode);
 	json_obj_end(&j);
+	json_bios_setup(&j, bs);
 	json_plan(&j, p);
 	json_obj_end(&j);
 	json_end(&j);
 }
 
-int report_write_stick(const char *dir, const struct host_data *c, const struct verdict_list *l,
+int report_write_stick(const char *dir, const struct host_data *c, const struct bios_setup *bs, const struct verdict_list *l,
 		       const struct igd_plan *p, char *path, size_t pathlen, char *err, size_t errlen)
 {
 	char logs[4096], tmp[4200];
@@ -434,7 +554,7 @@ int report_write_stick(const char *dir, const struct host_data *c, const struct 
 			close(fd);
 		return -1;
 	}
-	report_text(f, c, l, p, false);
+	report_text(f, c, bs, l, p, false);
 	/* The stick is FAT and may be pulled: data on disk, then rename, then the directory. */
 	bool bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
 	if (fclose(f) != 0)

@@ -63,6 +63,7 @@ struct setup_module {
 
 struct setup {
 	const char *input_kind;		/* "PE32+ image", "PE32 image section" or fw_input_name() */
+	bool whole_image;		/* a firmware image, volume or capsule, not a lone module (FFS file or PE) */
 	struct setup_question *q;
 	size_t nq;
 	struct setup_module *mod;
@@ -76,6 +77,11 @@ struct setup {
 /* Returns 0 with *out set (questions may be 0), or -1 with the reason in d when the input is
    neither firmware nor a PE image, or memory ran out. */
 int setup_open(const uint8_t *data, size_t len, struct setup **out, struct diag *d);
+/* setup_open, and while the image is open: found[i] tells whether texts[i] occurs in the input or in
+   any block inflated from it, as ASCII or as UCS-2 (BIOS version and date strings, to compare the file
+   with the running BIOS). Empty texts are never found. */
+int setup_open_search(const uint8_t *data, size_t len, const char *const *texts, size_t ntexts, bool *found,
+		      struct setup **out, struct diag *d);
 void setup_free(struct setup *s);
 
 /* The passthrough key a prompt stands for ("vtd", "csm", ...), or NULL. *analogue is set when it is

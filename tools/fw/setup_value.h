@@ -3,9 +3,10 @@
  * Linux shows runtime-accessible UEFI variables in efivarfs as files named Name-GUID (GUID in lower
  * case) holding the 4-byte attribute word, then the data. setup_value_decode() is the pure part:
  * the question's bytes out of such a file's contents, mapped to the option text. setup_value_read()
- * picks the file in an efivars directory (a live /sys/firmware/efi/efivars/ or a --root tree) and
- * decodes it. Variables that hold passwords (AMITSESetup, anything named like a password, password
- * questions) are never opened.
+ * asks a reader for the question's variable: fw/ knows no machine, so the caller passes the one way
+ * it reads variables (host/efivars.h efivar_read: libefivar live, efivarfs files in a --root tree).
+ * Variables that hold passwords (AMITSESetup, anything named like a password, password questions)
+ * are never asked for.
  */
 #ifndef IGDKIT_FW_SETUP_VALUE_H
 #define IGDKIT_FW_SETUP_VALUE_H
@@ -21,14 +22,17 @@ enum setup_value_status {
 	SV_NO_STORE,		/* the question stores nothing (VarStoreId 0 or undeclared) */
 	SV_UNSUPPORTED,		/* name/value store, or a value wider than 8 bytes (strings, dates) */
 	SV_FORBIDDEN,		/* a password variable or question: never read */
-	SV_MISSING,		/* no such file: absent, or not runtime-accessible (efivarfs lists only those) */
+	SV_MISSING,		/* no such variable: absent, or not runtime-accessible (efivarfs lists only those) */
+	SV_NOT_RUNTIME,		/* not there, and the forms declare it without runtime access: Linux never sees it */
 	SV_SHORT,		/* the variable ends before the question's bytes: another BIOS version? */
-	SV_UNREADABLE,		/* the file exists but could not be read */
+	SV_UNREADABLE,		/* the variable exists but could not be read, or variables cannot be read at all */
 };
 
 struct setup_value {
 	enum setup_value_status status;
-	char var[128];		/* "Setup-ec87d643-eba4-4bb5-a1e5-3f3e36b20da9" */
+	char var[128];		/* "Setup-ec87d643-eba4-4bb5-a1e5-3f3e36b20da9": the variable asked for last */
+	char name[80];		/* its name ("Setup"), and GUID as the reader takes it (lower case) */
+	char guid[GUID_STR_LEN];
 	uint32_t attr;		/* the variable's attribute word */
 	size_t data_len;	/* bytes of data after the attribute word */
 	bool size_differs;	/* data_len differs from the varstore size the forms declare */
@@ -43,9 +47,21 @@ bool setup_var_forbidden(const char *name, const struct guid *g);
 /* The value of q in the contents of its variable's efivarfs file (attributes + data). */
 enum setup_value_status setup_value_decode(const struct setup_question *q, const uint8_t *file, size_t len,
 					   struct setup_value *out);
+/* The same from a variable already split into attributes and data. */
+enum setup_value_status setup_value_decode_data(const struct setup_question *q, uint32_t attr, const uint8_t *data,
+						size_t len, struct setup_value *out);
 
-/* Reads q's variable from dir (an efivars directory) and decodes it. */
-enum setup_value_status setup_value_read(const char *dir, const struct setup_question *q, struct setup_value *out);
+/*
+ * How the caller reads a UEFI variable (guid in lower case, "ec87d643-eba4-..."): 1 with *data
+ * (malloc'd; the caller of the reader frees it), *len and *attr; 0 when there is no such variable;
+ * -1 when it cannot be read (why says what). host/efivars.h efivar_read has this shape.
+ */
+typedef int (*setup_var_reader)(void *ctx, const char *name, const char *guid, uint8_t **data, size_t *len,
+				uint32_t *attr, char *why, size_t whylen);
+
+/* Asks rd for q's variable (Insyde: the varstore "SystemConfig" is the variable "Setup") and decodes it. */
+enum setup_value_status setup_value_read(const struct setup_question *q, setup_var_reader rd, void *ctx,
+					 struct setup_value *out);
 
 const char *setup_value_status_name(enum setup_value_status s);
 

@@ -2,7 +2,8 @@
  *
  * host/collect.c reads the machine into a host_data; each verdict file (vtx.c, vtd.c,
  * iommu.c, igd.c, bootmode.c, gms.c, hostkernel.c, breakages.c) turns part of it into
- * verdicts. The check command prints them; the menu shows the same list.
+ * verdicts. The check command prints them; the menu shows the same list. bios_setup.h adds the
+ * BIOS Setup values of a firmware file to them (check_bios_setup, after check_all).
  */
 #ifndef IGDKIT_VERDICT_H
 #define IGDKIT_VERDICT_H
@@ -19,8 +20,8 @@ enum verdict_status { V_OK, V_FIX, V_UNKNOWN };
 struct verdict {
 	const char *id;
 	enum verdict_status status;
-	char evidence[640];
-	char advice[640];
+	char evidence[1200];
+	char advice[800];
 };
 
 #define VERDICTS_MAX 40

@@ -551,6 +551,99 @@ static void test_plan_for_old_qemu_sets_gms(void **state)
 	free(dir);
 }
 
+/* --firmware: the Dell 5370's Setup module and a Setup variable written at its offsets (expected.json). */
+static void test_bios_setup_values(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct scn s = scn_all_ok();
+	s.no_dmar = true;
+	s.no_iommu = true;
+	scn_build(dir, &s);
+	scn_text(dir, "sys/class/dmi/id/bios_version", "1.22.0\n");
+	uint8_t *var = calloc(1, 4 + 0x14fb);
+	var[0] = 7;
+	var[4 + 0x7ec] = 0;	/* VT-d Disabled */
+	var[4 + 0x104a] = 1;	/* CSM Support Enabled */
+	var[4 + 0x80d] = 0;	/* Primary Display IGFX */
+	var[4 + 0x813] = 2;	/* Internal Graphics Auto */
+	scn_write(dir, "sys/firmware/efi/efivars/Setup-ec87d643-eba4-4bb5-a1e5-3f3e36b20da9", var, 4 + 0x14fb);
+	const char *fw = fixture_path("ifr/kbl-r-dell-inspiron-5370/Setup.pe32.sct");
+	char *out, *err;
+	int rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", dir, "--pci-dump", fixture_path(IVB),
+								 "--firmware", fw, "--json", NULL });
+	assert_int_equal(rc, EXIT_FINDINGS);
+	expect(out, "[x['key'] for x in d['bios_setup']]",
+	       "[\"vtd\", \"csm\", \"primary_display\", \"internal_graphics\", \"above_4gb_mmio_bios_assignment\", \"cfg_lock\"]");
+	char want[1600];
+	snprintf(want, sizeof(want),
+		 "{\"key\": \"vtd\", \"prompt\": \"VT-d\", \"varstore\": \"Setup\", "
+		 "\"guid\": \"EC87D643-EBA4-4BB5-A1E5-3F3E36B20DA9\", \"offset\": \"0x7ec\", \"width\": 1, \"value\": 0, "
+		 "\"text\": \"Disabled\", \"default\": 1, \"source\": \"%s/sys/firmware/efi/efivars/"
+		 "Setup-ec87d643-eba4-4bb5-a1e5-3f3e36b20da9\"}", dir);
+	expect(out, "{k: d['bios_setup'][0][k] for k in ('key','prompt','varstore','guid','offset','width','value','text','default','source')}",
+	       want);
+	expect(out, "[d['bios_setup'][0]['path'], d['bios_setup'][0]['status'], d['bios_setup'][0]['default_text']]",
+	       "[\"Setup > Chipset > System Agent (SA) Configuration > VT-d\", \"ok\", \"Enabled\"]");
+	expect(out, "[(x['key'], x['value'], x['text']) for x in d['bios_setup'][1:4]]",
+	       "[[\"csm\", 1, \"Enabled\"], [\"primary_display\", 0, \"IGFX\"], [\"internal_graphics\", 2, \"Auto\"]]");
+	expect(out, "[d['bios_setup_file'][k] for k in ('detected','dmi_bios_version','same_bios','found_on_stick','absent')]",
+	       "[\"PE32 image section\", \"1.22.0\", true, false, [\"igpu_multi_monitor\", \"above_4g_decoding\"]]");
+	expect_contains(out, "v['vtd']['evidence']", "BIOS Setup: Setup(EC87D643-\u2026)+0x7EC = 0 \"Disabled\" (VT-d)");
+	expect_contains(out, "v['vtd']['advice']", "in the BIOS setup set \"VT-d\" to \"Enabled\" (Setup > Chipset > "
+						   "System Agent (SA) Configuration > VT-d; it is \"Disabled\" now)");
+	expect_contains(out, "v['boot_mode']['evidence']", "CSM enabled according to the BIOS Setup");
+	expect(out, "v['bios_setup']['status']", "ok");
+	free(out);
+	free(err);
+
+	/* the text report: the section with paths, values, defaults and choices */
+	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", dir, "--pci-dump", fixture_path(IVB),
+							     "--firmware", fw, NULL });
+	assert_int_equal(rc, EXIT_FINDINGS);
+	assert_non_null(strstr(out, "\nBIOS Setup from "));
+	assert_non_null(strstr(out, "  vtd                            Setup > Chipset > System Agent (SA) Configuration > VT-d\n"
+				    "                                 Setup(EC87D643-\u2026)+0x7EC = 0 \"Disabled\" (VT-d)\n"
+				    "                                 default 1 \"Enabled\"; options: 0 \"Disabled\", 1 \"Enabled\"\n"));
+	assert_non_null(strstr(out, "  not in these forms: igpu_multi_monitor above_4g_decoding\n"));
+	free(out);
+	free(err);
+
+	/* without runtime variables (efivarfs not mounted): every place named, nothing read, said why */
+	char efi[700];
+	snprintf(efi, sizeof(efi), "%s/sys/firmware/efi/efivars", dir);
+	rm_rf(efi);
+	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", dir, "--pci-dump", fixture_path(IVB),
+							     "--firmware", fw, "--json", NULL });
+	expect(out, "sorted(set((x['status'], x['value'], x['source']) for x in d['bios_setup']))",
+	       "[[\"variable unreadable\", null, null]]");
+	expect_contains(out, "d['bios_setup_file']['variables_unreadable']", "efivarfs not mounted");
+	expect(out, "v['bios_setup']['status']", "unknown");
+	free(out);
+	free(err);
+
+	/* a firmware file that cannot be read, or is none: exit 3 */
+	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", dir, "--pci-dump", fixture_path(IVB),
+							     "--firmware", "/nonexistent/bios.bin", NULL });
+	assert_int_equal(rc, EXIT_INPUT);
+	assert_non_null(strstr(err, "--firmware /nonexistent/bios.bin"));
+	free(out);
+	free(err);
+	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", dir, "--pci-dump", fixture_path(IVB),
+							     "--firmware", fixture_path(IVB), NULL });
+	assert_int_equal(rc, EXIT_INPUT);
+	free(out);
+	free(err);
+	/* without --firmware the JSON keeps the key: an empty list */
+	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", dir, "--pci-dump", fixture_path(IVB), "--json", NULL });
+	expect(out, "[d['bios_setup'], d['bios_setup_file'], 'bios_setup' in v]", "[[], null, false]");
+	free(out);
+	free(err);
+	rm_rf(dir);
+	free(dir);
+	free(var);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_report_file_on_the_stick),
 		cmocka_unit_test(test_usage_and_unreadable_inputs),
 		cmocka_unit_test(test_plan_for_old_qemu_sets_gms),
+		cmocka_unit_test(test_bios_setup_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,8 @@
-/* tests for tools/fw/setup_value.c: current values from synthetic efivarfs trees (attribute word
- * then data), for real questions of the Dell 5370 Setup module and for hand-made ones */
+/* tests for tools/fw/setup_value.c: current values from synthetic efivarfs directories (attribute word
+ * then data), for real questions of the Dell 5370 Setup module and for hand-made ones
+ *
+ * fw/ reads variables through a reader the caller passes (igdkit passes host/efivars.h efivar_read;
+ * tests/unit/verdict/bios_setup.c covers that path): here a small one over a directory. */
 #include "helpers.h"
 #include "fw/setup.h"
 #include "fw/setup_value.h"
@@ -41,6 +44,48 @@ static void put_var(const char *name, const uint8_t *data, size_t len)
 	free(b);
 }
 
+static const char *asked[8];
+static size_t nasked;
+
+/* What efivar_read does for a tree: Name-GUID file, attribute word then data; 0 when absent. */
+static int dir_reader(void *ctx, const char *name, const char *guid, uint8_t **data, size_t *len, uint32_t *attr,
+		      char *why, size_t whylen)
+{
+	char path[800];
+	if (nasked < 8)
+		asked[nasked++] = strdup(name);
+	snprintf(path, sizeof(path), "%s/%s-%s", (const char *)ctx, name, guid);
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		snprintf(why, whylen, "%s variable not present", name);
+		return 0;
+	}
+	struct file_buf fb;
+	char err[300];
+	if (!S_ISREG(st.st_mode) || file_read(path, 1 << 20, &fb, err, sizeof(err)) < 0 || fb.len < 4) {
+		snprintf(why, whylen, "%s: not a variable file", name);
+		return -1;
+	}
+	*attr = fb.data[0] | (uint32_t)fb.data[1] << 8;
+	*len = fb.len - 4;
+	*data = malloc(*len + 1);
+	memcpy(*data, fb.data + 4, *len);
+	file_buf_free(&fb);
+	return 1;
+}
+
+static void asked_reset(void)
+{
+	for (size_t i = 0; i < nasked; i++)
+		free((void *)asked[i]);
+	nasked = 0;
+}
+
+static enum setup_value_status read_q(const struct setup_question *q, struct setup_value *v)
+{
+	return setup_value_read(q, dir_reader, dir, v);
+}
+
 static const struct setup_question *find(const struct setup *s, const char *key)
 {
 	for (size_t i = 0; i < s->nq; i++) {
@@ -69,32 +114,32 @@ static void test_dell_setup_variable(void **state)
 	data[0x80d] = 3;
 	put_var(SETUP_VAR, data, 0x14fb);
 	struct setup_value v;
-	assert_int_equal(setup_value_read(dir, vtd, &v), SV_OK);
+	assert_int_equal(read_q(vtd, &v), SV_OK);
 	assert_string_equal(v.var, SETUP_VAR);
 	assert_int_equal(v.attr, 7);
 	assert_int_equal(v.data_len, 0x14fb);
 	assert_false(v.size_differs);
 	assert_int_equal(v.value, 1);
 	assert_string_equal(v.text, "Enabled");
-	assert_int_equal(setup_value_read(dir, csm, &v), SV_OK);
+	assert_int_equal(read_q(csm, &v), SV_OK);
 	assert_string_equal(v.text, "Disabled");
-	assert_int_equal(setup_value_read(dir, pd, &v), SV_OK);
+	assert_int_equal(read_q(pd, &v), SV_OK);
 	assert_string_equal(v.text, "Auto");
 	/* a value no option has: reported raw, no text */
 	data[0x80d] = 9;
 	put_var(SETUP_VAR, data, 0x14fb);
-	assert_int_equal(setup_value_read(dir, pd, &v), SV_OK);
+	assert_int_equal(read_q(pd, &v), SV_OK);
 	assert_int_equal(v.value, 9);
 	assert_null(v.text);
 	/* a shorter variable (another BIOS version): the byte is past its end */
 	put_var(SETUP_VAR, data, 0x700);
-	assert_int_equal(setup_value_read(dir, vtd, &v), SV_SHORT);
+	assert_int_equal(read_q(vtd, &v), SV_SHORT);
 	assert_non_null(strstr(v.detail, "has 1792 data bytes; the question needs 0x7ec+1"));
 	/* a longer one: read, with the mismatch said */
 	uint8_t *big = calloc(1, 0x1600);
 	big[0x7ec] = 0;
 	put_var(SETUP_VAR, big, 0x1600);
-	assert_int_equal(setup_value_read(dir, vtd, &v), SV_OK);
+	assert_int_equal(read_q(vtd, &v), SV_OK);
 	assert_string_equal(v.text, "Disabled");
 	assert_true(v.size_differs);
 	assert_non_null(strstr(v.detail, "another BIOS version"));
@@ -102,11 +147,11 @@ static void test_dell_setup_variable(void **state)
 	char path[700];
 	snprintf(path, sizeof(path), "%s/%s", dir, SETUP_VAR);
 	unlink(path);
-	assert_int_equal(setup_value_read(dir, vtd, &v), SV_MISSING);
+	assert_int_equal(read_q(vtd, &v), SV_MISSING);
 	assert_non_null(strstr(v.detail, "runtime-accessible"));
 	/* a directory where the file should be is not read */
 	mkdir(path, 0700);
-	assert_int_equal(setup_value_read(dir, vtd, &v), SV_UNREADABLE);
+	assert_int_equal(read_q(vtd, &v), SV_UNREADABLE);
 	rmdir(path);
 	free(big);
 	free(data);
@@ -185,24 +230,36 @@ static void test_decode(void **state)
 	assert_int_equal(setup_value_decode(&q, file, sizeof(file), &v), SV_UNSUPPORTED);
 }
 
-/* A password variable is refused before any file is opened: a FIFO in its place would block. */
-static void test_password_never_opened(void **state)
+/* A password variable is refused before the reader is ever asked for it. */
+static void test_password_never_asked(void **state)
 {
 	(void)state;
-	char path[700];
-	snprintf(path, sizeof(path), "%s/AMITSESetup-c811fa38-42c8-4579-a9bb-60e94eddfb34", dir);
-	assert_int_equal(mkfifo(path, 0600), 0);
+	asked_reset();
 	struct setup_question q = synthetic("AMITSESetup", 0, 1);
 	guid_parse("C811FA38-42C8-4579-A9BB-60E94EDDFB34", &q.vs_guid);
 	struct setup_value v;
-	assert_int_equal(setup_value_read(dir, &q, &v), SV_FORBIDDEN);
+	assert_int_equal(read_q(&q, &v), SV_FORBIDDEN);
 	assert_non_null(strstr(v.detail, "may hold passwords"));
-	/* and a FIFO under an ordinary name is not read either (not a regular file) */
+	q = synthetic("Setup", 0, 1);
+	q.op = IFR_PASSWORD;
+	assert_int_equal(read_q(&q, &v), SV_FORBIDDEN);
+	assert_int_equal(nasked, 0);
+	/* a reader that cannot read at all: said, with its reason */
+	char path[700];
 	snprintf(path, sizeof(path), "%s/SaSetup-72c5e28c-7783-43a1-8767-fad73fccafa4", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	q = synthetic("SaSetup", 0, 1);
-	assert_int_equal(setup_value_read(dir, &q, &v), SV_UNREADABLE);
+	assert_int_equal(read_q(&q, &v), SV_UNREADABLE);
+	assert_non_null(strstr(v.detail, "SaSetup-72c5e28c-7783-43a1-8767-fad73fccafa4: SaSetup: not a variable file"));
 	unlink(path);
+	/* an EFI varstore the forms declare without runtime access: absent for Linux, and said why */
+	q = synthetic("TCG2_CONFIGURATION", 0, 1);
+	q.vs_attr = 3;
+	assert_int_equal(read_q(&q, &v), SV_NOT_RUNTIME);
+	assert_non_null(strstr(v.detail, "attributes 0x3, without runtime access"));
+	q.vs_attr = 7;
+	assert_int_equal(read_q(&q, &v), SV_MISSING);
+	asked_reset();
 }
 
 /* Insyde stores its SystemConfig varstore as the variable "Setup". */
@@ -214,8 +271,13 @@ static void test_insyde_name(void **state)
 	const uint8_t data[4] = { 0, 0, 5, 0 };
 	put_var("Setup-a04a27f4-df00-4d42-b552-39511302113d", data, 4);
 	struct setup_value v;
-	assert_int_equal(setup_value_read(dir, &q, &v), SV_OK);
+	asked_reset();
+	assert_int_equal(read_q(&q, &v), SV_OK);
 	assert_string_equal(v.var, "Setup-a04a27f4-df00-4d42-b552-39511302113d");
+	assert_string_equal(v.name, "Setup");
+	assert_int_equal(nasked, 2);
+	assert_string_equal(asked[0], "SystemConfig");
+	asked_reset();
 	assert_string_equal(v.text, "On");
 }
 
@@ -224,7 +286,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dell_setup_variable),
 		cmocka_unit_test(test_decode),
-		cmocka_unit_test(test_password_never_opened),
+		cmocka_unit_test(test_password_never_asked),
 		cmocka_unit_test(test_insyde_name),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
