@@ -24,8 +24,9 @@ LAYERS = {
     'verdict': 3,    # one verdict per prerequisite, from what host/ read
     'plan': 4,       # the decisions and the file changes they imply
     'change': 5,     # writing a plan safely: diff, backup, manifest, apply, undo, rebuild
-    'check': 6, 'install': 6, 'repair': 6, 'menu': 6,   # the commands
-    '.': 7,          # main.c, cmd.c, igdkit.h: the dispatcher
+    'report': 6,     # what igdkit tells: check's report, the forum report (and `igdkit report`)
+    'check': 7, 'install': 7, 'repair': 7, 'menu': 7,   # the commands
+    '.': 8,          # main.c, cmd.c, igdkit.h: the dispatcher
 }
 CLI_HELPERS = {'cmd_parse', 'cmd_fail', 'cmd_warn', 'cmd_progress', 'cmd_print_diag', 'cmd_not_implemented'}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -1,5 +1,5 @@
 /* report.c - text table, JSON document and the report file on the stick */
-#include "check/report.h"
+#include "report/check_report.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -449,4 +449,46 @@ int report_write_stick(const char *dir, const struct host_data *c, const struct 
 		close(dfd);
 	}
 	return 0;
+}
+
+int check_run(const char *root, const char *pci_dump, struct check_run *r, struct diag *d)
+{
+	memset(r, 0, sizeof(*r));
+	r->c = calloc(1, sizeof(*r->c));
+	r->l = calloc(1, sizeof(*r->l));
+	r->p = calloc(1, sizeof(*r->p));
+	if (!r->c || !r->l || !r->p) {
+		check_run_free(r);
+		return diag_err(d, DIAG_NO_OFFSET, "out of memory");
+	}
+	r->collect_rc = host_collect(root, pci_dump, r->c, d);
+	check_all(r->c, r->l);
+	struct plan_opts po = { 0 };
+	plan_compute(&r->c->f, &po, r->p);
+	return 0;
+}
+
+void check_run_free(struct check_run *r)
+{
+	if (r->c)
+		host_data_free(r->c);
+	free(r->c);
+	free(r->l);
+	free(r->p);
+	memset(r, 0, sizeof(*r));
+}
+
+char *check_run_text(const struct check_run *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	report_text(f, r->c, r->l, r->p, false);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
