@@ -728,10 +728,19 @@ static enum menu_screen screen_vm(struct menu *m)
 	char *items[2 * 34];
 	char labels[32][160], tags[32][16];
 	int n = 0;
-	for (size_t i = 0; i < m->t.nguests && n < 32; i++) {
-		const struct pve_guest *g = &m->t.guests[i];
-		if (strcmp(g->kind, "qemu-server"))
-			continue;
+	/* by VMID, as the Proxmox VE web interface lists them */
+	size_t order[256], no = 0;
+	for (size_t i = 0; i < m->t.nguests && no < 256; i++)
+		if (!strcmp(m->t.guests[i].kind, "qemu-server"))
+			order[no++] = i;
+	for (size_t a = 1; a < no; a++)
+		for (size_t b = a; b > 0 && m->t.guests[order[b - 1]].vmid > m->t.guests[order[b]].vmid; b--) {
+			size_t tmp = order[b];
+			order[b] = order[b - 1];
+			order[b - 1] = tmp;
+		}
+	for (size_t oi = 0; oi < no && n < 32; oi++) {
+		const struct pve_guest *g = &m->t.guests[order[oi]];
 		snprintf(tags[n], sizeof(tags[n]), "%u", g->vmid);
 		snprintf(labels[n], sizeof(labels[n]), "%-20.20s machine %s, bios %s%s%s", g->name[0] ? g->name : "-",
 			 g->machine[0] ? g->machine : "default", g->bios[0] ? g->bios : "seabios", g->hostpci0[0] ? ", has hostpci0" : "",
