@@ -156,6 +156,7 @@ static void dlg_setup(const char *ok, const char *cancel, const char *extra)
 {
 	dlg_clr_result();
 	dialog_vars.defaultno = false;
+	dialog_vars.default_button = -1;	/* the first button; libdialog's zeroed default would mean "OK" anyway */
 	dialog_vars.default_item = NULL;
 	dialog_vars.nocancel = cancel == NULL;
 	dialog_vars.extra_button = extra != NULL;
@@ -189,6 +190,14 @@ static enum menu_key key_of(int rc)
 	default:
 		return MK_BACK;
 	}
+}
+
+/* The next yes/no box starts on No. libdialog ignores defaultno when used as a library
+ * (default_button wins, and nothing sets it to -1 for us), so both are set. */
+static void default_no(void)
+{
+	dialog_vars.defaultno = true;
+	dialog_vars.default_button = DLG_EXIT_CANCEL;
 }
 
 /* A box that stays while the engine works (what is happening, in words). */
@@ -408,7 +417,7 @@ static enum menu_screen screen_check(struct menu *m)
 				message("BIOS setup", diag_last(&d));
 			else {
 				dlg_setup("Reboot", "Not now", NULL);
-				dialog_vars.defaultno = true;
+				default_no();
 				if (dialog_yesno("BIOS setup", "The machine will start the BIOS setup on the next boot. Reboot now?", 8, 64) ==
 				    DLG_EXIT_OK) {
 					mlog(m, "rebooting into the firmware setup");
@@ -872,7 +881,8 @@ static enum menu_screen screen_confirm(struct menu *m)
 		n += snprintf(text + n, sizeof(text) - (size_t)n, "  %s%s\n", m->plan.ch[i].path, m->plan.ch[i].existed ? "" : " (new)");
 	snprintf(text + n, sizeof(text) - (size_t)n, "\nEvery file is backed up first; the install can be undone.");
 	dlg_setup("Yes", "No", NULL);
-	dialog_vars.defaultno = !menu_flow_confirm_default();
+	if (!menu_flow_confirm_default())
+		default_no();
 	int rc = dialog_yesno("Write these changes?", text, BOX_H - 2, BOX_W);
 	enum menu_key k = key_of(rc);
 	mlog(m, "confirm: %s", k == MK_OK ? "yes" : "no");
@@ -1010,7 +1020,7 @@ static enum menu_screen screen_shell(struct menu *m)
 static enum menu_screen screen_poweroff(struct menu *m)
 {
 	dlg_setup("Power off", "Back", NULL);
-	dialog_vars.defaultno = true;
+	default_no();
 	if (dialog_yesno("Power off", "Turn the machine off now?", 7, 50) == DLG_EXIT_OK) {
 		mlog(m, "power off");
 		unmount_target(m);

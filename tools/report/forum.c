@@ -57,7 +57,8 @@ static size_t serial_value(char *s, char **val)
 	while (*p == ' ' || *p == '\t' || *p == '"')
 		p++;
 	size_t n = 0;
-	while (p[n] && p[n] != '\n' && p[n] != '"' && p[n] != ',' && !(p[n] == ' ' && (!p[n + 1] || p[n + 1] == ' ')))
+	/* one token: serials carry no blanks, and what follows ("(board)") is not part of them */
+	while (p[n] && !isspace((unsigned char)p[n]) && p[n] != '"' && p[n] != ',')
 		n++;
 	*val = p;
 	return n;
