@@ -889,21 +889,25 @@ static enum menu_screen screen_confirm(struct menu *m)
 	return menu_flow_next(&m->flow, MS_CONFIRM, k);
 }
 
+/* The write's progress: libdialog's mixed gauge, drawn once per step. (Its gauge object is not
+ * used: after dlg_free_gauge the next dialog returns at once, as if Esc had been pressed.) */
 struct gauge_ctx {
-	void *g;
 	struct menu *m;
+	bool rebuild;		/* the plan has a rebuild step */
 };
 
 static void gauge_step(void *arg, int percent, const char *what)
 {
 	struct gauge_ctx *gc = arg;
 	mlog(gc->m, "write: %d%% %s", percent, what);
-	if (!gc->g)
-		return;
+	/* dialog's status codes: "0" done, "7" in progress, "8" pending, "-N" N percent */
+	char *items[4] = { "Backup, manifest, write the files", percent < 30 ? "7" : "0",
+			   "Rebuild initramfs and boot loader", !gc->rebuild ? "0" : percent < 30 ? "8" : percent < 100 ? "7" : "0" };
 	char text[700];
-	snprintf(text, sizeof(text), "%s", what);
-	dlg_free_gauge(gc->g);
-	gc->g = dlg_allocate_gauge("Writing", text, 10, 70, percent);
+	snprintf(text, sizeof(text), "%.600s", what);
+	dlg_setup(NULL, NULL, NULL);
+	dialog_vars.help_button = false;
+	dialog_mixedgauge("Writing", text, 14, 72, percent, 2, items);
 }
 
 static enum menu_screen screen_write(struct menu *m)
@@ -918,13 +922,10 @@ static enum menu_screen screen_write(struct menu *m)
 	struct install_opts io = install_opts_of(m);
 	struct diag d;
 	diag_init(&d);
-	dlg_setup(NULL, NULL, NULL);
-	struct gauge_ctx gc = { dlg_allocate_gauge("Writing", "starting", 10, 70, 0), m };
+	struct gauge_ctx gc = { m, m->plan.rebuild_initramfs || m->plan.rebuild_grub || m->plan.rebuild_pbt };
 	int saved = quiet_begin(m);
 	int rc = install_write(&m->t, &m->plan, &io, TARGET_MNT, gauge_step, &gc, &m->w, &d);
 	quiet_end(saved);
-	if (gc.g)
-		dlg_free_gauge(gc.g);
 	flock(lock, LOCK_UN);
 	close(lock);
 	mlog_diag(m, "write", &d);
@@ -1085,8 +1086,11 @@ int cmd_menu(struct ctx *ctx, int argc, char **argv)
 	dialog_vars.tab_correct = true;
 
 	enum menu_screen s = menu_flow_start(&m->flow);
+	int instant = 0;	/* screens in a row that returned without waiting for a key */
 	while (s != MS_QUIT) {
 		mlog(m, "screen %s", menu_screen_name(s));
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		switch (s) {
 		case MS_HOME: s = screen_home(m); break;
 		case MS_CHECK: s = screen_check(m); break;
@@ -1104,6 +1108,15 @@ int cmd_menu(struct ctx *ctx, int argc, char **argv)
 		case MS_SHELL: s = screen_shell(m); break;
 		case MS_POWEROFF: s = screen_poweroff(m); break;
 		case MS_QUIT: break;
+		}
+		/* A terminal that is gone (hung-up serial line) makes every screen return at once:
+		 * leave instead of spinning. */
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		long ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		instant = ms < 20 ? instant + 1 : 0;
+		if (instant > 50) {
+			mlog(m, "the terminal answers no more: leaving the menu");
+			s = MS_QUIT;
 		}
 		/* leaving the install steps for elsewhere: the target goes back to unmounted */
 		if (s == MS_HOME && m->mounted)

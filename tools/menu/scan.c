@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,17 +63,38 @@ static bool fs_known(const char *type)
 	return yes;
 }
 
+/* Which file system the device starts with, from its magic numbers (NULL: none the search
+ * mounts). Asking first keeps the kernel from logging a failed mount per guess on the console. */
+static const char *fs_type_of(const char *dev)
+{
+	unsigned char b[0x8006];
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	ssize_t n = pread(fd, b, sizeof(b), 0);
+	close(fd);
+	if (n < 1082)
+		return NULL;
+	if (!memcmp(b + 3, "EXFAT   ", 8))
+		return "exfat";
+	if (!memcmp(b + 3, "NTFS    ", 8))
+		return "ntfs3";
+	if (b[510] == 0x55 && b[511] == 0xaa && (!memcmp(b + 0x36, "FAT", 3) || !memcmp(b + 0x52, "FAT32", 5)))
+		return "vfat";
+	if (b[1080] == 0x53 && b[1081] == 0xef)
+		return "ext4";
+	if (n == (ssize_t)sizeof(b) && !memcmp(b + 0x8001, "CD001", 5))
+		return "iso9660";
+	return NULL;
+}
+
 /* Read-only, and for ext4 without replaying the journal: the search must not change a byte. */
 static int mount_ro(const char *dev, const char *dir)
 {
-	static const struct {
-		const char *type, *opts;
-	} fs[] = { { "vfat", "" }, { "exfat", "" }, { "iso9660", "" }, { "ntfs3", "" }, { "ext4", "noload" } };
-	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
-		if (fs_known(fs[i].type) &&
-		    mount(dev, dir, fs[i].type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, fs[i].opts) == 0)
-			return 0;
-	return -1;
+	const char *type = fs_type_of(dev);
+	if (!type || !fs_known(type))
+		return -1;
+	return mount(dev, dir, type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, strcmp(type, "ext4") ? "" : "noload");
 }
 
 /* Candidate devices: partitions, and whole disks without partitions (a stick formatted as one
