@@ -317,7 +317,7 @@ static enum menu_screen screen_home(struct menu *m)
 		n++;
 	}
 	char tag[64];
-	enum menu_key k = pick("igdkit", "Intel iGPU passthrough for Proxmox VE. The highlighted step is the next one.", items, n,
+	enum menu_key k = pick("igdkit", "The highlighted step is the next one.", items, n,
 			       item_tag[m->flow.home_item], "Open", NULL, tag, sizeof(tag));
 	if (k == MK_SHELL) {
 		m->flow.resume = MS_HOME;
