@@ -80,7 +80,7 @@ $(B)/igdkit: $(OBJ)
 EFI_CFLAGS := -std=c11 $(WARN) -O2 -fpic -fshort-wchar -ffreestanding -fno-stack-protector -fno-strict-aliasing \
 	-mno-red-zone -maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI \
 	-isystem /usr/include/efi -isystem /usr/include/efi/x86_64 -DIGDKIT_VERSION='"$(VERSION)"' -Itools -Iefi
-EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic -T /usr/lib/elf_x86_64_efi.lds /usr/lib/crt0-efi-x86_64.o
+EFI_LDFLAGS := -nostdlib -znocombreloc -zdefs -shared -Bsymbolic -T /usr/lib/elf_x86_64_efi.lds /usr/lib/crt0-efi-x86_64.o
 EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* -j .rela.* -j .reloc
 EFI_OBJ = $(patsubst %.c,$(B)/efiobj/%.o,$(1))
 EFI_DRIVERS := $(B)/efi/igd-assign.efi $(B)/efi/gop-policy.efi

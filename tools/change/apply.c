@@ -1,6 +1,7 @@
 /* apply.c - write a plan: preflight, backup + manifest first, then atomic writes; roll back on failure */
 #include "change/apply.h"
 #include "pve/configdb.h"
+#include "pve/configdb_fix.h"
 #include "lib/atomic.h"
 #include "lib/fault.h"
 #include "lib/file.h"
@@ -62,7 +63,7 @@ int install_preflight(const struct pve_target *t, const struct install_plan *p, 
 	uint64_t need = 1 << 20;
 	for (size_t i = 0; i < p->n; i++) {
 		need += p->ch[i].newlen + p->ch[i].oldlen;
-		if (p->ch[i].kind == CH_CONFIGDB) {
+		if (p->ch[i].kind == CH_CONFIGDB || p->ch[i].kind == CH_CONFIGDB_FIX) {
 			char db[INST_PATH];
 			struct stat st;
 			if (target_path(t, INST_CONFIGDB, db, sizeof(db)) == 0 && stat(db, &st) == 0)
@@ -230,6 +231,15 @@ static int write_change(const struct pve_target *t, const struct change *c, cons
 			return diag_err(d, DIAG_NO_OFFSET, "%s: read back differs from what was written", full);
 		return 0;
 	}
+	if (c->kind == CH_CONFIGDB_FIX) {
+		/* The same fix the plan showed, on the rows the plan saw: anything else is refused. */
+		char *after = NULL;
+		int rc = configdb_fix_file(full, (const char *)c->old, NULL, &after, d);
+		if (!rc && (!after || strcmp(after, (const char *)c->new) != 0))
+			rc = diag_err(d, DIAG_NO_OFFSET, "%s: the repaired rows differ from the plan", full);
+		free(after);
+		return rc;
+	}
 	/* CH_CONFIGDB */
 	struct configdb db;
 	if (configdb_open(&db, full, true, d) < 0)
@@ -320,28 +330,35 @@ int install_apply(const struct pve_target *t, const struct install_plan *p, cons
 
 	/* Entries: directories we will create, then the file itself (and config.db's sidecars). */
 	size_t first_entry[INST_MAX_CHANGES];
+	size_t db_changes = 0;
+	for (size_t i = 0; i < p->n; i++)
+		db_changes += p->ch[i].kind == CH_CONFIGDB || p->ch[i].kind == CH_CONFIGDB_FIX;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct change *c = &p->ch[i];
 		if (mkdir_parent(t, c->path, m, true, d) < 0)
 			goto fail_early;
 		first_entry[i] = m->n;
-		struct manifest_entry *e = add_entry(m, c->kind == CH_SYMLINK ? "symlink" : c->kind == CH_CONFIGDB ? "configdb" : "file",
-						     c->path, d);
+		bool is_db = c->kind == CH_CONFIGDB || c->kind == CH_CONFIGDB_FIX;
+		struct manifest_entry *e = add_entry(m, c->kind == CH_SYMLINK ? "symlink" : is_db ? "configdb" : "file", c->path, d);
 		if (!e || snapshot_entry(t, e, bdir, m->n - 1, c->kind == CH_SYMLINK, d) < 0)
 			goto fail_early;
-		if (c->kind != CH_CONFIGDB)
+		if (!is_db)
 			sha256_buf_hex(c->new, c->newlen, e->sha_after);
 		else {
-			/* The VM's texts on their own: undo needs them when pmxcfs changed the DB since. */
+			/* The VM's texts on their own: undo needs them when pmxcfs changed the DB since.
+			 * Only for a run that changed one VM row and nothing else in config.db: for more,
+			 * a DB changed since is left alone (the file backup still undoes it byte for byte). */
 			char vp[INST_PATH + 16];
-			m->vmid = c->vmid;
-			snprintf(m->node, sizeof(m->node), "%s", c->node);
-			snprintf(vp, sizeof(vp), "%s/vm.after", bdir);
-			if (atomic_write(vp, c->new, c->newlen, 0600, (uid_t)-1, (gid_t)-1, d) < 0)
-				goto fail_early;
-			snprintf(vp, sizeof(vp), "%s/vm.before", bdir);
-			if (c->existed && atomic_write(vp, c->old, c->oldlen, 0600, (uid_t)-1, (gid_t)-1, d) < 0)
-				goto fail_early;
+			if (c->kind == CH_CONFIGDB && db_changes == 1) {
+				m->vmid = c->vmid;
+				snprintf(m->node, sizeof(m->node), "%s", c->node);
+				snprintf(vp, sizeof(vp), "%s/vm.after", bdir);
+				if (atomic_write(vp, c->new, c->newlen, 0600, (uid_t)-1, (gid_t)-1, d) < 0)
+					goto fail_early;
+				snprintf(vp, sizeof(vp), "%s/vm.before", bdir);
+				if (c->existed && atomic_write(vp, c->old, c->oldlen, 0600, (uid_t)-1, (gid_t)-1, d) < 0)
+					goto fail_early;
+			}
 			static const char *const sfx[] = { "-wal", "-shm" };
 			for (int k = 0; k < 2; k++) {
 				char sp[600];
@@ -374,7 +391,7 @@ int install_apply(const struct pve_target *t, const struct install_plan *p, cons
 		struct manifest_entry *e = &m->e[first_entry[i]];
 		if (write_change(t, c, e, now, d) < 0)
 			goto fail;
-		if (c->kind == CH_CONFIGDB) {
+		if (c->kind == CH_CONFIGDB || c->kind == CH_CONFIGDB_FIX) {
 			char full[INST_PATH];
 			rpath(t, c->path, full, sizeof(full), d);
 			manifest_sha_of(full, false, e->sha_after);

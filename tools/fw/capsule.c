@@ -150,18 +150,33 @@ void capsule_walk(struct fw_image *img, struct fw_node *parent, const struct rea
 		hsize = rom;
 	}
 	size_t len = isize <= r->len ? isize : r->len;
+	bool size_bad = isize < 0x1C;
+	if (size_bad)
+		len = r->len;
 	struct fw_node *n = walk_node(img, parent, FWN_CAPSULE, r, 0, len);
 	if (!n)
 		return;
 	memcpy(n->guid.b, r->p, 16);
 	n->flags |= FWN_HAS_GUID;
-	if (isize > r->len)
+	if (size_bad)
+		walk_err(img, n, n->off + 0x18, "CapsuleImageSize 0x%x is smaller than the capsule header: taking the whole 0x%zx-byte file",
+			 isize, r->len);
+	else if (isize > r->len)
 		walk_err(img, n, n->off + 0x18, "CapsuleImageSize 0x%x overruns the 0x%zx-byte file", isize, r->len);
 	else if (isize < r->len)
 		walk_note(img, n, n->off + isize, "0x%zx bytes after the capsule image", r->len - isize);
 	if (hsize < 0x1C || hsize > len) {
-		walk_err(img, n, n->off + (kind == CAPSULE_AMI ? 0x1C : 0x10), "capsule header size 0x%x does not fit the 0x%zx-byte capsule",
-			 hsize, len);
+		/* The payload is somewhere after the fixed header: look for volumes there, as UEFIExtract does. */
+		walk_err(img, n, n->off + (kind == CAPSULE_AMI ? 0x1C : 0x10),
+			 "capsule %s 0x%x does not fit the 0x%zx-byte capsule: scanning the rest for volumes",
+			 kind == CAPSULE_AMI ? "RomImageOffset" : "HeaderSize", hsize, len);
+		n->hdr_len = 0x1C;
+		struct reader rest;
+		if (rd_sub_at(r, 0x1C, len - 0x1C, &rest, "capsule body") < 0) {
+			walk_adopt(img, n, mark);
+			return;
+		}
+		fv_scan(img, n, &rest);
 		return;
 	}
 	n->hdr_len = hsize;
@@ -170,8 +185,24 @@ void capsule_walk(struct fw_image *img, struct fw_node *parent, const struct rea
 		walk_adopt(img, n, mark);
 		return;
 	}
-	if (kind == CAPSULE_FMP)
+	if (kind == CAPSULE_FMP) {
 		fmp_walk(img, n, &body);
-	else
+		return;
+	}
+	/* A BIOS region may start with erased space before its first volume. */
+	bool erased = body.len >= 16 && (body.p[0] == 0xFF || body.p[0] == 0x00) && !memcmp(body.p, body.p + 1, 15);
+	if (hsize == 0x1C || erased || ifd_detect(body.p, body.len) >= 0 || fv_plausible(&body, 0)) {
 		payload_walk(img, n, &body);
+		return;
+	}
+	/* No volume or flash image where the header says the image starts: the offset is wrong, the
+	   volumes may not be. Everything after the fixed header is searched, as UEFIExtract does. */
+	walk_err(img, n, n->off + (kind == CAPSULE_AMI ? 0x1C : 0x10),
+		 "no firmware volume or flash image at the capsule %s 0x%x: scanning from the end of the fixed header",
+		 kind == CAPSULE_AMI ? "RomImageOffset" : "HeaderSize", hsize);
+	n->hdr_len = 0x1C;
+	struct reader rest;
+	if (rd_sub_at(r, 0x1C, len - 0x1C, &rest, "capsule body") == 0)
+		fv_scan(img, n, &rest);
 }
+

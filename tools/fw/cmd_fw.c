@@ -1,10 +1,11 @@
 /* cmd_fw.c - igdkit fw list|extract: the command layer over fw.h (the only place that prints) */
 #include "fw/cmd_fw.h"
+#include "fw/fw.h"
+#include "fw/setup.h"
+#include "fw/tree.h"
 #include "lib/atomic.h"
 #include "lib/file.h"
 #include "lib/json.h"
-#include "fw/fw.h"
-#include "fw/tree.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,13 @@
 static const char synopsis[] =
 	"usage: igdkit fw list IMAGE [--json]\n"
 	"       igdkit fw extract IMAGE --gop|--vbt|--vbios|--guid GUID [-o OUT] [--device 8086:DEVID]\n"
+	"       igdkit fw setup FILE [--find] [--json]\n"
 	"\n"
 	"Walks a firmware image (SPI flash with descriptor, BIOS region, UEFI/FMP/AMI capsule,\n"
 	"firmware volume or FFS file): 'list' prints every region, volume, file and section with\n"
 	"its findings; 'extract' writes the Intel GOP driver (PE32 body), the VBT, the legacy VBIOS\n"
-	"or any file's body.";
+	"or any file's body; 'setup' lists the BIOS Setup questions (HII forms) with their variable,\n"
+	"offset, options and defaults ('--find': only those that matter for IGD passthrough).";
 
 #define MAX_LIST 16
 
@@ -250,7 +253,7 @@ out:
 
 int cmd_fw(struct ctx *ctx, int argc, char **argv)
 {
-	bool gop = false, vbt = false, vbios = false;
+	bool gop = false, vbt = false, vbios = false, find = false;
 	const char *guid_s = NULL, *out = NULL, *device_s = NULL;
 	const struct opt own[] = {
 		{ "gop", 0, OPT_BOOL, &gop, NULL, "extract: the Intel GOP driver (PE32 body)" },
@@ -259,6 +262,7 @@ int cmd_fw(struct ctx *ctx, int argc, char **argv)
 		{ "guid", 0, OPT_STR, &guid_s, "GUID", "extract: the file with this GUID (its PE32, TE or raw body)" },
 		{ "output", 'o', OPT_STR, &out, "OUT", "write here (default IntelGopDriver.efi, vbt.bin, vbios.rom, GUID.bin)" },
 		{ "device", 0, OPT_STR, &device_s, "8086:DEVID", "choose among several candidates by the IGD's PCI device ID" },
+		{ "find", 0, OPT_BOOL, &find, NULL, "setup: only the questions for passthrough (VT-d, CSM, primary display, ...)" },
 		{ 0 },
 	};
 	struct opts_result res;
@@ -266,12 +270,12 @@ int cmd_fw(struct ctx *ctx, int argc, char **argv)
 	if (rc != CMD_PARSED)
 		return rc;
 	if (res.npos < 1) {
-		rc = cmd_fail(ctx, EXIT_USAGE, "say 'list IMAGE' or 'extract IMAGE --gop|--vbt|--vbios|--guid GUID'");
+		rc = cmd_fail(ctx, EXIT_USAGE, "say 'list IMAGE', 'extract IMAGE --gop|--vbt|--vbios|--guid GUID' or 'setup FILE'");
 		goto done;
 	}
 	const char *verb = res.pos[0];
-	if (strcmp(verb, "list") && strcmp(verb, "extract")) {
-		rc = cmd_fail(ctx, EXIT_USAGE, "'%s' is not a fw subcommand (list, extract)", verb);
+	if (strcmp(verb, "list") && strcmp(verb, "extract") && strcmp(verb, "setup")) {
+		rc = cmd_fail(ctx, EXIT_USAGE, "'%s' is not a fw subcommand (list, extract, setup)", verb);
 		goto done;
 	}
 	if (res.npos != 2) {
@@ -283,6 +287,10 @@ int cmd_fw(struct ctx *ctx, int argc, char **argv)
 	ctx->cmd = name;
 	if (!strcmp(verb, "list")) {
 		rc = fw_list(ctx, res.pos[1]);
+		goto done;
+	}
+	if (!strcmp(verb, "setup")) {
+		rc = fw_setup_cmd(ctx, res.pos[1], find);
 		goto done;
 	}
 	int nkinds = gop + vbt + vbios + (guid_s != NULL);

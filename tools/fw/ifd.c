@@ -84,6 +84,7 @@ void ifd_walk(struct fw_image *img, struct fw_node *parent, const struct reader 
 			ifd.region[k - 1] = t;
 		}
 	const struct ifd_region *bios = NULL, *me = NULL;
+	bool bios_cut = false;
 	for (unsigned i = 0; i < ifd.nregions; i++) {
 		if (ifd.region[i].index == 1)
 			bios = &ifd.region[i];
@@ -116,12 +117,27 @@ void ifd_walk(struct fw_image *img, struct fw_node *parent, const struct reader 
 			if (g->base <= o->limit && o->base <= g->limit)
 				walk_warn(img, n, n->off, "%s region overlaps the %s region", n->name, fw_region_name(o->index));
 		}
-		if (g->index == 1 && have) {
+		if (g == bios && have < size)
+			bios_cut = true;	/* the descriptor does not describe this file: searched whole below */
+		else if (g == bios && have) {
 			struct reader br;
 			if (rd_sub_at(r, (size_t)base, have, &br, "BIOS region") == 0)
 				fv_scan(img, n, &br);
 		}
 	}
+	/* A descriptor that puts the BIOS nowhere or only partly in this file is wrong about the file,
+	   not proof that it holds no volumes: look everywhere, as UEFIExtract does. */
 	if (!bios)
-		walk_err(img, parent, rd_abs(r, ifd.sig_off), "flash descriptor lists no BIOS region");
+		walk_err(img, parent, rd_abs(r, ifd.sig_off), "flash descriptor lists no BIOS region: scanning the whole image for volumes");
+	else if (bios_cut)
+		walk_err(img, parent, rd_abs(r, ifd.sig_off), "the descriptor's BIOS region 0x%x-0x%x %s the 0x%zx-byte image: "
+			 "scanning the whole image for volumes", bios->base, bios->limit,
+			 bios->base >= r->len ? "starts past the end of" : "runs past the end of", r->len);
+	if (!bios || bios_cut) {
+		struct fw_node *all = walk_node(img, parent, FWN_PADDING, r, 0, r->len);
+		if (!all)
+			return;
+		all->name = "whole image, scanned for volumes";
+		fv_scan(img, all, r);
+	}
 }

@@ -145,3 +145,17 @@ struct igd_gen igd_gen_lookup(uint16_t device)
 		return (struct igd_gen){ 0, NULL };
 	return (struct igd_gen){ x->gen, x->platform };
 }
+
+/* No libc: this file is also linked into igdkit's EFI assignment driver. */
+static bool same_text(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+bool igd_same_platform(uint16_t a, uint16_t b)
+{
+	const struct igd_id_info *x = igd_id_lookup(a), *y = igd_id_lookup(b);
+	return x && y && x->gen && x->gen == y->gen && x->platform && y->platform && same_text(x->platform, y->platform);
+}

@@ -32,4 +32,9 @@ struct igd_gen {
 };
 struct igd_gen igd_gen_lookup(uint16_t device);
 
+/* Are a and b two ids of one platform (same table entry platform and generation)? A legacy
+ * VBIOS made for one of them then serves the other: Intel builds one VBIOS per platform and
+ * the board vendor's copy names one id, e.g. 0406 in an image for an 0416 Haswell. */
+bool igd_same_platform(uint16_t a, uint16_t b);
+
 #endif

@@ -576,7 +576,7 @@ static enum menu_screen screen_rom(struct menu *m)
 		return MS_FIRMWARE;
 	}
 	if (st == ROM_MADE) {
-		rom_made_text(f, m->fw_name, &made, false);
+		rom_made_text(f, m->fw_name, &made, &o);
 		fprintf(f, "\nChecking the new ROM (%zu bytes):\n", made.rom.len);
 		rom_check_text(made.check, f);
 		fprintf(f, "\n%s\n", made.usable ? "Save igd.rom to the stick and go on to the install."

@@ -65,6 +65,13 @@ static int add_change(struct install_plan *p, enum change_kind kind, const char 
 	return 1;
 }
 
+int install_plan_add(struct install_plan *p, enum change_kind kind, const char *path, const char *label,
+		     const unsigned char *old, size_t oldlen, bool existed, const char *new, size_t newlen, mode_t mode,
+		     struct diag *d)
+{
+	return add_change(p, kind, path, label, old, oldlen, existed, new, newlen, mode, false, d);
+}
+
 static int file_change(const struct pve_target *t, struct install_plan *p, const char *path, const char *new, size_t newlen,
 		       mode_t mode, bool binary, struct diag *d)
 {
@@ -536,6 +543,40 @@ static bool live_quorate(const struct pve_target *t)
 }
 
 
+int install_stage_vm(const struct pve_target *t, struct install_plan *p, unsigned vmid, struct diag *d)
+{
+	int rc = 0;
+	p->vm_staged = true;
+	struct strbuf u = { 0 };
+	strbuf_addf(&u, "# Written by igdkit: this node is in a cluster, so the VM %u change is applied once,\n", vmid);
+	strbuf_addf(&u, "# through the live /etc/pve, on the next boot (an offline config.db edit would be\n");
+	strbuf_addf(&u, "# reverted or would override the cluster). Delete this file to cancel.\n");
+	strbuf_addf(&u, "[Unit]\nDescription=igdkit: change VM %u (qm set, once)\n", vmid);
+	strbuf_addf(&u, "Wants=pve-cluster.service\nAfter=pve-cluster.service pvedaemon.service\nBefore=pve-guests.service\n");
+	strbuf_addf(&u, "ConditionPathExists=!/var/lib/igdkit/vm%u-applied\n\n", vmid);
+	strbuf_addf(&u, "[Service]\nType=oneshot\nExecStart=%s\n", p->qm_set);
+	strbuf_addf(&u, "ExecStartPost=/usr/bin/touch /var/lib/igdkit/vm%u-applied\nRemainAfterExit=yes\n\n", vmid);
+	strbuf_addf(&u, "[Install]\nWantedBy=multi-user.target\n");
+	char unit[128], link[160], target[128];
+	snprintf(unit, sizeof(unit), "/etc/systemd/system/igdkit-vm%u.service", vmid);
+	snprintf(link, sizeof(link), "/etc/systemd/system/multi-user.target.wants/igdkit-vm%u.service", vmid);
+	snprintf(target, sizeof(target), "%s", unit);
+	if (file_change(t, p, unit, u.s, u.len, 0644, false, d) < 0)
+		rc = -1;
+	free(u.s);
+	if (!rc) {
+		char lp[INST_PATH], cur[256] = "";
+		target_path(t, link, lp, sizeof(lp));
+		ssize_t ln = readlink(lp, cur, sizeof(cur) - 1);
+		if (ln >= 0)
+			cur[ln] = 0;
+		if (add_change(p, CH_SYMLINK, link, NULL, (unsigned char *)cur, ln >= 0 ? (size_t)ln : 0, ln >= 0, target,
+			       strlen(target), 0777, false, d) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
 static int plan_vm(const struct pve_target *t, const struct machine_facts *f, const struct install_opts *o,
 		   struct install_plan *p, struct diag *d)
 {
@@ -733,35 +774,10 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 			strbuf_addf(&q, " --delete args");
 		snprintf(p->qm_set, sizeof(p->qm_set), "%s", q.s ? q.s : "");
 		free(q.s);
-		struct strbuf u = { 0 };
-		strbuf_addf(&u, "# Written by igdkit: this node is in a cluster, so the VM %u change is applied once,\n", o->vmid);
-		strbuf_addf(&u, "# through the live /etc/pve, on the next boot (an offline config.db edit would be\n");
-		strbuf_addf(&u, "# reverted or would override the cluster). Delete this file to cancel.\n");
-		strbuf_addf(&u, "[Unit]\nDescription=igdkit: give the iGPU to VM %u (qm set, once)\n", o->vmid);
-		strbuf_addf(&u, "Wants=pve-cluster.service\nAfter=pve-cluster.service pvedaemon.service\nBefore=pve-guests.service\n");
-		strbuf_addf(&u, "ConditionPathExists=!/var/lib/igdkit/vm%u-applied\n\n", o->vmid);
-		strbuf_addf(&u, "[Service]\nType=oneshot\nExecStart=%s\n", p->qm_set);
-		strbuf_addf(&u, "ExecStartPost=/usr/bin/touch /var/lib/igdkit/vm%u-applied\nRemainAfterExit=yes\n\n", o->vmid);
-		strbuf_addf(&u, "[Install]\nWantedBy=multi-user.target\n");
-		char unit[128], link[160], target[128];
-		snprintf(unit, sizeof(unit), "/etc/systemd/system/igdkit-vm%u.service", o->vmid);
-		snprintf(link, sizeof(link), "/etc/systemd/system/multi-user.target.wants/igdkit-vm%u.service", o->vmid);
-		snprintf(target, sizeof(target), "%s", unit);
-		if (file_change(t, p, unit, u.s, u.len, 0644, false, d) < 0)
+		if (install_stage_vm(t, p, o->vmid, d) < 0)
 			rc = -1;
-		free(u.s);
-		if (!rc) {
-			char lp[INST_PATH], cur[256] = "";
-			target_path(t, link, lp, sizeof(lp));
-			ssize_t ln = readlink(lp, cur, sizeof(cur) - 1);
-			if (ln >= 0)
-				cur[ln] = 0;
-			if (add_change(p, CH_SYMLINK, link, NULL, (unsigned char *)cur, ln >= 0 ? (size_t)ln : 0, ln >= 0, target,
-				       strlen(target), 0777, false, d) < 0)
-				rc = -1;
-		}
 		/* Show the VM config as it will be after qm set (not written by igdkit). */
-		diag_note(d, DIAG_NO_OFFSET, "cluster member: config.db is left alone; VM %u is changed on next boot by %s", o->vmid, unit);
+		diag_note(d, DIAG_NO_OFFSET, "cluster member: config.db is left alone; VM %u is changed on next boot by /etc/systemd/system/igdkit-vm%u.service", o->vmid, o->vmid);
 	} else if (!rc && t->etc_pve_mounted) {
 		snprintf(label, sizeof(label), "VM %u config (%s, through pmxcfs)", o->vmid, conf_path);
 		if (add_change(p, CH_FILE, conf_path, label, old, oldlen, g != NULL, newtext, newlen, 0, false, d) < 0)

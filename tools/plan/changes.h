@@ -17,12 +17,13 @@
 #include "lib/diag.h"
 #include "pve/target.h"
 
-#define INST_MAX_CHANGES 16
+#define INST_MAX_CHANGES 32
 
 enum change_kind {
 	CH_FILE,		/* a file on the target root (incl. /etc/pve/... on a live host) */
 	CH_SYMLINK,		/* new = link target text */
 	CH_CONFIGDB,		/* VM config row in config.db; path = INST_CONFIGDB */
+	CH_CONFIGDB_FIX,	/* config.db rows pmxcfs refuses, repaired (pve/configdb_fix.h); old/new = row dumps */
 };
 
 struct change {
@@ -65,6 +66,15 @@ struct install_plan {
 int install_plan_compute(const struct pve_target *t, const struct machine_facts *f, const struct install_opts *o,
 		 struct install_plan *p, struct diag *d);
 void install_plan_free(struct install_plan *p);
+/* Adds one text change to p unless new equals old (then 0); 1 added, -1 error. For engines that
+ * compute their own file contents (repair's findings) and apply them through change/. */
+int install_plan_add(struct install_plan *p, enum change_kind kind, const char *path, const char *label,
+		     const unsigned char *old, size_t oldlen, bool existed, const char *new, size_t newlen, mode_t mode,
+		     struct diag *d);
+/* Cluster member: the VM change waits for the next boot, where a one-shot unit runs p->qm_set
+ * (set by the caller) through the live /etc/pve; adds the unit and its multi-user.target.wants
+ * link to p and sets p->vm_staged. Shared by install and repair. */
+int install_stage_vm(const struct pve_target *t, struct install_plan *p, unsigned vmid, struct diag *d);
 /* The kernel command-line words this machine needs, space-separated (plan/decide.c decides them). */
 void install_cmdline_words(const struct pve_target *t, const struct machine_facts *f, char *buf, size_t len);
 /* What the plan engine (plan/decide.h) needs to know about the target: QEMU and kernel versions. */

@@ -407,7 +407,7 @@ static void update_counter(struct configdb *c)
 	c->counter = v;
 }
 
-int configdb_open(struct configdb *c, const char *path, bool writable, struct diag *d)
+static int open_db(struct configdb *c, const char *path, bool writable, bool validate, struct diag *d)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->path, sizeof(c->path), "%s", path);
@@ -431,12 +431,23 @@ int configdb_open(struct configdb *c, const char *path, bool writable, struct di
 	c->budget = BUDGET_BASE + size / BUDGET_BYTES;
 	c->spent = 0;
 	sqlite3_progress_handler(db, PROGRESS_OPS, progress, c);
-	if (schema_check(c, d) < 0 || integrity_check(c, d) < 0 || load_rows(c, d) < 0 || configdb_validate(c, d) < 0) {
+	if (schema_check(c, d) < 0 || integrity_check(c, d) < 0 || load_rows(c, d) < 0 ||
+	    (validate && configdb_validate(c, d) < 0)) {
 		configdb_close(c);
 		return -1;
 	}
 	update_counter(c);
 	return 0;
+}
+
+int configdb_open(struct configdb *c, const char *path, bool writable, struct diag *d)
+{
+	return open_db(c, path, writable, true, d);
+}
+
+int configdb_open_unchecked(struct configdb *c, const char *path, bool writable, struct diag *d)
+{
+	return open_db(c, path, writable, false, d);
 }
 
 static bool node_name_ok(const char *n)
@@ -639,4 +650,55 @@ char *configdb_dump_rows(const struct configdb *c)
 		hex_append(&buf, &len, &cap, "\n", 1);
 	}
 	return buf;
+}
+
+static int run_edit(struct configdb *c, const char *sql, int64_t a, int64_t b, int64_t e, int nbind, struct diag *d)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(DB(c), sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_err(c, d, "repair");
+	int64_t v[3] = { a, b, e };
+	for (int k = 0; k < nbind; k++)
+		sqlite3_bind_int64(st, k + 1, v[k]);
+	int rc = FAULT("configdb.edit") ? diag_err(d, DIAG_NO_OFFSET, "%s: repair: injected fault", c->path)
+		 : sqlite3_step(st) != SQLITE_DONE ? sql_err(c, d, "repair") : 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int configdb_edit_rows(struct configdb *c, const struct cdb_edit *e, size_t n, struct diag *d)
+{
+	if (!c->db)
+		return diag_err(d, DIAG_NO_OFFSET, "config.db is not open");
+	c->spent = 0;
+	if (exec_simple(c, "PRAGMA synchronous=FULL", d) < 0 || exec_simple(c, "BEGIN IMMEDIATE", d) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+		switch (e[i].op) {
+		case CDB_EDIT_DELETE:
+			rc = run_edit(c, "DELETE FROM tree WHERE inode = ?", e[i].inode, 0, 0, 1, d);
+			break;
+		case CDB_EDIT_NULL_DATA:
+			rc = run_edit(c, "UPDATE tree SET data = NULL, version = ? WHERE inode = ?", e[i].version, e[i].inode, 0, 2, d);
+			break;
+		case CDB_EDIT_REPARENT:
+			rc = run_edit(c, "UPDATE tree SET parent = ?, version = ? WHERE inode = ?", e[i].arg, e[i].version, e[i].inode, 3, d);
+			break;
+		case CDB_EDIT_VERSION:
+			/* __version__ (inode 0) gets the counter; mtime e->arg is used only when the row is new */
+			rc = run_edit(c, "INSERT INTO tree (inode, parent, version, writer, mtime, type, name, data) "
+					 "VALUES (0, 0, ?, 0, ?, 8, '__version__', NULL) "
+					 "ON CONFLICT(inode) DO UPDATE SET version = excluded.version",
+				      e[i].version, e[i].arg, 0, 2, d);
+			break;
+		default:
+			rc = diag_err(d, DIAG_NO_OFFSET, "internal: unknown config.db edit %d", (int)e[i].op);
+		}
+		if (rc < 0) {
+			exec_simple(c, "ROLLBACK", NULL);
+			return -1;
+		}
+	}
+	return commit_write(c, d);
 }

@@ -56,6 +56,9 @@ struct cdb_guest {
  */
 int configdb_open(struct configdb *c, const char *path, bool writable, struct diag *d);
 void configdb_close(struct configdb *c);
+/* The same without pmxcfs's load checks (schema, integrity check and bounded reads stay): for
+ * looking at a DB pmxcfs refuses, to say why and to repair it (pve/configdb_fix.h). */
+int configdb_open_unchecked(struct configdb *c, const char *path, bool writable, struct diag *d);
 /* pmxcfs's load checks plus the counter invariant (every inode/version <= __version__). */
 int configdb_validate(const struct configdb *c, struct diag *d);
 
@@ -82,6 +85,23 @@ int configdb_put_vm(struct configdb *c, const char *node, unsigned vmid, const v
 /* Removes nodes/NODE/qemu-server/VMID.conf as pmxcfs's unlink does (row gone, counter bumped,
  * one transaction, checkpoint, re-validation). 0 when there was no such VM. */
 int configdb_delete_vm(struct configdb *c, unsigned vmid, int64_t now, struct diag *d);
+
+/* One row edit of a repair (pve/configdb_fix.h plans them). Versions are given, not computed
+ * here, so the plan shows exactly the rows that will be written. */
+enum cdb_edit_op {
+	CDB_EDIT_DELETE,	/* remove row inode */
+	CDB_EDIT_NULL_DATA,	/* a directory's data -> NULL; version = version */
+	CDB_EDIT_REPARENT,	/* parent = arg; version = version */
+	CDB_EDIT_VERSION,	/* __version__ row -> version (inserted with mtime arg when missing) */
+};
+struct cdb_edit {
+	enum cdb_edit_op op;
+	int64_t inode, arg, version;
+};
+/* Applies the edits in one transaction, then checkpoints and re-validates by pmxcfs's rules
+ * (an edit set that leaves a DB pmxcfs refuses fails and is rolled back only as far as SQLite's
+ * transaction goes: callers keep a backup). Fault point: "configdb.edit", "configdb.commit". */
+int configdb_edit_rows(struct configdb *c, const struct cdb_edit *e, size_t n, struct diag *d);
 
 /* sqlite3 .dump-like canonical text of every row (tests compare DBs with it). */
 char *configdb_dump_rows(const struct configdb *c);

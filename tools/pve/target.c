@@ -282,7 +282,7 @@ static int copy_file(const char *from, const char *to)
 	return rc;
 }
 
-int target_snapshot_configdb(const struct pve_target *t, struct configdb *c, char *tmpdir, struct diag *d)
+static int snapshot(const struct pve_target *t, struct configdb *c, char *tmpdir, bool validate, struct diag *d)
 {
 	char src[INST_PATH], dst[INST_PATH];
 	const char *base = getenv("TMPDIR");
@@ -308,7 +308,7 @@ int target_snapshot_configdb(const struct pve_target *t, struct configdb *c, cha
 	memcpy(dst, tmpdir, strlen(tmpdir));
 	memcpy(dst + strlen(tmpdir), "/config.db", 11);
 	/* Read-write on the private copy: SQLite replays a leftover WAL, as pmxcfs would. */
-	if (configdb_open(c, dst, true, d) < 0) {
+	if ((validate ? configdb_open(c, dst, true, d) : configdb_open_unchecked(c, dst, true, d)) < 0) {
 		target_snapshot_done(NULL, tmpdir);
 		return -1;
 	}
@@ -316,6 +316,16 @@ int target_snapshot_configdb(const struct pve_target *t, struct configdb *c, cha
 	target_path(t, INST_CONFIGDB, full, sizeof(full));
 	snprintf(c->path, sizeof(c->path), "%s", full);	/* messages name the real file */
 	return 0;
+}
+
+int target_snapshot_configdb(const struct pve_target *t, struct configdb *c, char *tmpdir, struct diag *d)
+{
+	return snapshot(t, c, tmpdir, true, d);
+}
+
+int target_snapshot_configdb_unchecked(const struct pve_target *t, struct configdb *c, char *tmpdir, struct diag *d)
+{
+	return snapshot(t, c, tmpdir, false, d);
 }
 
 void target_snapshot_done(struct configdb *c, const char *tmpdir)

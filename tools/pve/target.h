@@ -92,5 +92,8 @@ const struct pve_guest *target_guest(const struct pve_target *t, unsigned vmid);
 struct configdb;
 int target_snapshot_configdb(const struct pve_target *t, struct configdb *c, char *tmpdir, struct diag *d);
 void target_snapshot_done(struct configdb *c, const char *tmpdir);
+/* The same without pmxcfs's load checks: a DB pmxcfs refuses, opened to say why and to repair
+ * the private copy (the copy's path is tmpdir/config.db; c->path names the target's file). */
+int target_snapshot_configdb_unchecked(const struct pve_target *t, struct configdb *c, char *tmpdir, struct diag *d);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fw/tiano.h"
+#include "igd/ids.h"
 #include "lib/reader.h"
 
 enum {
@@ -238,10 +239,15 @@ int optrom_legacy_prepare(const uint8_t *vbios, size_t len, uint16_t vendor, uin
 	fix->device = dev;
 	fix->image_len = image_len;
 	fix->init_len = init_len;
-	if (dev != device) {
+	if (dev != device && vendor == 0x8086 && igd_same_platform(dev, device)) {
+		fix->device_patched = true;
+		put_le16(b + pcir_off + 6, device);
+		diag_note(d, pcir_off + 6, "legacy ROM: PCIR device %04x rewritten to %04x (one %s VBIOS serves both; "
+			  "SeaBIOS runs it only for the id its PCIR names)", dev, device, igd_gen_lookup(device).platform);
+	} else if (dev != device) {
 		fix->device_mismatch = true;
-		diag_warn(d, pcir_off + 6, "legacy ROM: PCIR device %04x differs from %04x; the VBIOS may refuse the GPU",
-			  dev, device);
+		diag_warn(d, pcir_off + 6, "legacy ROM: PCIR device %04x differs from %04x; the VBIOS may refuse the GPU, "
+			  "and SeaBIOS will not run it for %04x", dev, device, device);
 	}
 	if (indicator & PCIR_LAST) {
 		fix->was_last = true;
@@ -307,7 +313,7 @@ int optrom_build(const uint8_t *legacy, size_t legacy_len, const struct optrom_e
 		rom->has_legacy = true;
 		rom->images[rom->nimages++] = (struct optrom_image_info){
 			.kind = OPTROM_LEGACY, .offset = 0, .size = n,
-			.vendor = rom->legacy.vendor, .device = rom->legacy.device,
+			.vendor = rom->legacy.vendor, .device = rom->legacy.device_patched ? o->device : rom->legacy.device,
 		};
 	}
 	for (size_t i = 0; i < nefi; i++) {

@@ -49,7 +49,8 @@ struct optrom_legacy_fix {
 	uint16_t vendor, device;	/* from its PCIR */
 	size_t image_len;		/* PCIR image length * 512: the slot it occupies */
 	size_t init_len;		/* header byte 2 * 512: what the BIOS checksums and copies */
-	bool device_mismatch;		/* PCIR device differs from the one asked for */
+	bool device_mismatch;		/* PCIR device differs from the one asked for (and stays) */
+	bool device_patched;		/* PCIR device was another id of the same platform, now the one asked for */
 	bool was_last;			/* its last-image flag was set and has been cleared */
 	/* The Gen6-9 VBIOS caches the host's stolen-memory base (BDSM) in its own code segment
 	   after the first run; a shadow copy dumped from a CSM-booted host carries that value. */
@@ -63,7 +64,10 @@ struct optrom_legacy_fix {
 /*
  * Takes a legacy VBIOS image (55AA, PCIR code type 0) for the front of a combined ROM: keeps its
  * header and PCIR, clears its last-image flag and a cached host BDSM, and makes the 8-bit sum of
- * the initialization-size bytes 0 again. The image is cut to its PCIR image length.
+ * the initialization-size bytes 0 again. The image is cut to its PCIR image length. SeaBIOS runs
+ * a ROM's x86 image only when its PCIR vendor:device is the device's own, and QEMU patches ids
+ * only in its default ROMs, never in a romfile=: a PCIR naming another id of the same Intel
+ * platform is rewritten to device (fix->device_patched); another platform's stays, with a warning.
  */
 int optrom_legacy_prepare(const uint8_t *vbios, size_t len, uint16_t vendor, uint16_t device,
 			  uint8_t **out, size_t *out_len, struct optrom_legacy_fix *fix, struct diag *d);

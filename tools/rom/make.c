@@ -4,6 +4,7 @@
  * the ROM only when its check calls it usable.
  */
 #include "rom/make.h"
+#include "rom/helpers.h"
 #include "rom/rom.h"
 
 #include <stdlib.h>
@@ -17,7 +18,7 @@
 #include "lib/json.h"
 
 static const char synopsis[] =
-	"usage: igdkit rom make IMAGE --device 8086:DEVID -o igd.rom [--efi EXTRA.efi]... [--compress] [--no-legacy] [--json]";
+	"usage: igdkit rom make IMAGE --device 8086:DEVID -o igd.rom [--uefi] [--efi EXTRA.efi]... [--compress] [--no-legacy] [--json]";
 
 /* The extra EFI drivers (IgdAssignmentDxe, PlatformGopPolicy) a board firmware never has. */
 #define MAX_EXTRA 8
@@ -46,20 +47,28 @@ enum rom_make_status rom_make(const uint8_t *image, size_t len, const struct rom
 		return ROM_MAKE_GOP_MISMATCH;
 	}
 	/* Intel ships a legacy VBIOS for Gen6-9 only; take it when the image has one for this device. */
-	if (!o->no_legacy && (m->gen.gen == 0 || m->gen.gen <= 9)) {
+	if (!o->no_legacy && !o->uefi && (m->gen.gen == 0 || m->gen.gen <= 9)) {
 		struct diag vd;
 		diag_init(&vd);
 		if (fw_find_vbios(m->img, o->device, &m->vbios, &vd) == 0) {
-			if (m->vbios.match == FW_MATCH_NO)
+			/* another id of the same platform is rewritten by optrom_build */
+			if (m->vbios.match == FW_MATCH_NO && !igd_same_platform(m->vbios.device, o->device))
 				m->vbios_skipped = "its PCIR names another device";
 			else
 				m->have_vbios = true;
 		}
 		diag_free(&vd);
 	}
+	/* igdkit's drivers know the generations of the id table only; an unknown id keeps the GOP alone. */
+	m->helpers = !o->nextra && m->gen.gen >= 6 && (o->uefi || m->gen.gen >= 11 || !m->have_vbios);
 
-	struct optrom_efi_input in[1 + MAX_EXTRA];
+	struct optrom_efi_input in[IGD_HELPERS + 1 + MAX_EXTRA];
 	size_t nin = 0;
+	if (m->helpers) {
+		const struct igd_helper *h = igd_helpers();
+		for (size_t i = 0; i < IGD_HELPERS; i++)
+			in[nin++] = (struct optrom_efi_input){ h[i].name, h[i].data, h[i].len };
+	}
 	in[nin++] = (struct optrom_efi_input){ "GOP driver", m->gop.data, m->gop.len };
 	for (size_t i = 0; i < o->nextra && i < MAX_EXTRA; i++)
 		in[nin++] = o->extra[i];
@@ -143,18 +152,22 @@ static void blob_text(FILE *f, const char *what, const struct fw_blob *b)
 	fprintf(f, "%s\n", b->match == FW_MATCH_YES ? ", supports the device" : b->match == FW_MATCH_NO ? ", does NOT list the device" : "");
 }
 
-void rom_made_text(FILE *f, const char *image_name, const struct rom_made *m, bool no_legacy)
+void rom_made_text(FILE *f, const char *image_name, const struct rom_made *m, const struct rom_make_opts *o)
 {
 	fprintf(f, "%s: %s\n", image_name, m->input_kind);
 	blob_text(f, "GOP", &m->gop);
 	if (m->have_vbios)
 		blob_text(f, "Legacy VBIOS", &m->vbios);
+	else if (o->uefi)
+		fprintf(f, "Legacy VBIOS: left out (--uefi)\n");
 	else if (m->vbios_skipped)
 		fprintf(f, "Legacy VBIOS: found, not used: %s\n", m->vbios_skipped);
 	else if (m->gen.gen >= 11)
 		fprintf(f, "Legacy VBIOS: none (Gen%d has none)\n", m->gen.gen);
 	else
-		fprintf(f, "Legacy VBIOS: %s\n", no_legacy ? "left out (--no-legacy)" : "none in this image");
+		fprintf(f, "Legacy VBIOS: %s\n", o->no_legacy ? "left out (--no-legacy)" : "none in this image");
+	if (m->helpers)
+		fprintf(f, "IGD helpers: igdkit's IGD assignment and GOP policy drivers lead the chain (OVMF route)\n");
 	if (m->have_vbios && m->rom.legacy.bdsm_cleared)
 		fprintf(f, "Legacy VBIOS: cleared the host's cached stolen-memory base 0x%08x at 0x%x\n",
 			m->rom.legacy.bdsm_value, m->rom.legacy.bdsm_offset);
@@ -169,22 +182,23 @@ static void advise_gen11(const struct ctx *ctx, const struct rom_made *p, const 
 	if (opregion && policy)
 		return;
 	fprintf(ctx->out,
-		"Note: %s (Gen%d) has no legacy VBIOS, so the guest needs OVMF, and OVMF needs IgdAssignmentDxe and\n"
-		"PlatformGopPolicy in the ROM; a board firmware does not contain them. Build them from VfioIgdPkg and add\n"
-		"them with --efi IgdAssignmentDxe.efi --efi PlatformGopPolicy.efi.%s%s\n",
-		p->gen.platform, p->gen.gen, opregion ? "" : " (IgdAssignmentDxe missing)",
-		policy ? "" : " (PlatformGopPolicy missing)");
+		"Note: %s (Gen%d) has no legacy VBIOS, so the guest needs OVMF, and OVMF needs an IGD assignment driver\n"
+		"and a GOP policy driver in front of the GOP. The --efi drivers given replace igdkit's own; without --efi,\n"
+		"rom make puts igdkit's in.%s%s\n",
+		p->gen.platform, p->gen.gen, opregion ? "" : " (IGD assignment driver missing)",
+		policy ? "" : " (GOP policy driver missing)");
 }
 
 int cmd_rom_make(struct ctx *ctx, int argc, char **argv)
 {
 	const char *device = NULL, *out = NULL;
-	bool compress = false, no_legacy = false;
+	bool compress = false, no_legacy = false, uefi = false;
 	struct opt_list efis = { 0 };
 	const struct opt own[] = {
+		{ "uefi", 0, OPT_BOOL, &uefi, NULL, "build the OVMF chain (igdkit's drivers + GOP) also for a Gen6-9 iGPU with a VBIOS" },
 		{ "device", 0, OPT_STR, &device, "8086:DEVID", "the IGD's PCI id (required): picks the GOP/VBIOS and checks the ROM" },
 		{ "output", 'o', OPT_STR, &out, "FILE", "where to write the ROM (required)" },
-		{ "efi", 0, OPT_LIST, &efis, "EXTRA.efi", "add an EFI driver after the GOP (repeatable): IgdAssignmentDxe, PlatformGopPolicy" },
+		{ "efi", 0, OPT_LIST, &efis, "EXTRA.efi", "add an EFI driver after the GOP (repeatable); replaces igdkit's own drivers" },
 		{ "compress", 0, OPT_BOOL, &compress, NULL, "EFI-compress the drivers (as EfiRom -ec)" },
 		{ "no-legacy", 0, OPT_BOOL, &no_legacy, NULL, "leave out the legacy VBIOS even if the image has one" },
 		{ 0 },
@@ -228,6 +242,7 @@ int cmd_rom_make(struct ctx *ctx, int argc, char **argv)
 	}
 	o.compress = compress;
 	o.no_legacy = no_legacy;
+	o.uefi = uefi;
 	o.extra = in;
 	o.nextra = nextra;
 	if (file_read(image_path, FILE_MAX_FIRMWARE, &fb, err, sizeof(err)) < 0) {
@@ -261,6 +276,7 @@ int cmd_rom_make(struct ctx *ctx, int argc, char **argv)
 			blob_json(&j, "vbios", &m.vbios);
 		else
 			json_null(&j, "vbios");
+		json_bool(&j, "igd_helpers", m.helpers);
 		json_arr(&j, "extra_efi");
 		for (size_t i = 0; i < nextra; i++)
 			json_str(&j, NULL, in[i].name);
@@ -275,7 +291,7 @@ int cmd_rom_make(struct ctx *ctx, int argc, char **argv)
 		json_obj_end(&j);
 		json_end(&j);
 	} else {
-		rom_made_text(ctx->out, image_path, &m, no_legacy);
+		rom_made_text(ctx->out, image_path, &m, &o);
 		for (size_t i = 0; i < nextra; i++)
 			fprintf(ctx->out, "Extra EFI driver: %s (%zu bytes)\n", in[i].name, in[i].len);
 		fprintf(ctx->out, "\nChecking the new ROM (%zu bytes):\n", m.rom.len);

@@ -2,8 +2,12 @@
  * `igdkit install --firmware` and the menu
  *
  * fw_open() walks the image, fw_find_gop()/fw_find_vbios() pick the bodies for the device,
- * optrom_build() lays out [legacy VBIOS] + GOP + extra drivers the way EfiRom does, and the
- * result goes through the same check as `igdkit rom check`. Nothing is written here.
+ * optrom_build() lays out the chain the way EfiRom does, and the result goes through the same
+ * check as `igdkit rom check`. Nothing is written here. The route follows the generation
+ * (uefi-rom.md): Gen6-9 with a legacy VBIOS for the device get VBIOS + GOP (SeaBIOS, and OVMF
+ * with legacy mode); Gen11+, Gen6-9 without a VBIOS, and `uefi` get igdkit's IGD assignment and
+ * GOP policy drivers in front of the GOP, the chain an OVMF guest needs. Extra drivers given by
+ * the caller replace igdkit's.
  */
 #ifndef IGDKIT_ROM_MAKE_H
 #define IGDKIT_ROM_MAKE_H
@@ -23,6 +27,7 @@ struct rom_make_opts {
 	uint16_t vendor, device;		/* the iGPU the ROM is for */
 	bool compress;				/* EFI-compress the drivers (EfiRom -ec) */
 	bool no_legacy;				/* leave out a legacy VBIOS even when the image has one */
+	bool uefi;				/* the OVMF route also for Gen6-9: helpers + GOP, no VBIOS */
 	const struct optrom_efi_input *extra;	/* drivers to chain after the GOP, in order */
 	size_t nextra;
 };
@@ -43,6 +48,7 @@ struct rom_made {
 	bool have_vbios;
 	struct fw_blob vbios;
 	const char *vbios_skipped;	/* why a VBIOS found in the image is not used */
+	bool helpers;			/* igdkit's IGD assignment and GOP policy drivers lead the chain */
 	struct optrom_rom rom;
 	bool built;
 	struct rom_check *check;	/* the new ROM as `rom check --device` sees it */
@@ -56,7 +62,8 @@ enum rom_make_status rom_make(const uint8_t *image, size_t len, const struct rom
 			      struct diag *d);
 void rom_made_free(struct rom_made *m);
 /* What was found and used, as `igdkit rom make` prints it before the check: the input kind, the
- * GOP (version, whether it lists the device), the legacy VBIOS or why there is none. */
-void rom_made_text(FILE *f, const char *image_name, const struct rom_made *m, bool no_legacy);
+ * GOP (version, whether it lists the device), the legacy VBIOS or why there is none, igdkit's
+ * helper drivers. o is what rom_make was given. */
+void rom_made_text(FILE *f, const char *image_name, const struct rom_made *m, const struct rom_make_opts *o);
 
 #endif

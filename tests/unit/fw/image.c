@@ -5,6 +5,7 @@
 #include "fw/fw.h"
 #include "fw/tree.h"
 #include "fwbuild.h"
+#include "lib/reader.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +347,94 @@ static void test_corrupted_fields(void **state)
 	corrupt(cml, sec + 24 + 13, (const uint8_t[]){ 0xFF }, 1, sec + 24 + 13, "LZMA: corrupt data");
 }
 
+static bool finding_at(const struct diag *d, uint64_t off, const char *text)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].off == off && strstr(d->v[i].msg, text))
+			return true;
+	return false;
+}
+
+/* Implausible header fields are reported, and the rest of the input is still searched for volumes
+   (as UEFIExtract does): a capsule whose image offset is 0 or too large, a capsule image size of 0,
+   a descriptor whose BIOS region lies past the end of the file. */
+static void test_implausible_headers_still_scanned(void **state)
+{
+	(void)state;
+	struct diag d;
+	struct file_buf ovmf = fixture_read("ovmf-gop-cml/OVMF_CODE.fd");
+	struct tbuf c = { 0 };
+	/* AMI Aptio capsule with RomImageOffset 0 */
+	tb_put(&c, ami_capsule_guid, 16);
+	tb_u32(&c, 0x1C);
+	tb_u32(&c, 0);
+	tb_u32(&c, (uint32_t)(0x800 + ovmf.len));
+	tb_u16(&c, 0);
+	tb_u16(&c, 0x20);
+	tb_fill(&c, 0, 0x800 - c.len);
+	tb_put(&c, ovmf.data, ovmf.len);
+	struct fw_image *img = open_buf(c.p, c.len, &d, FW_INPUT_AMI_CAPSULE);
+	assert_true(finding_at(&d, 0x1C, "RomImageOffset 0x0 does not fit"));
+	assert_cml_gop(img);
+	fw_close(img);
+	diag_free(&d);
+	/* the same with an offset inside the file but past the start of the volumes, and then also
+	   CapsuleImageSize 0 */
+	c.p[0x1C] = 0xFF;
+	c.p[0x1D] = 0xFF;
+	put_le32(c.p + 0x18, 0x01000000);
+	img = open_buf(c.p, c.len, &d, FW_INPUT_AMI_CAPSULE);
+	assert_true(finding_at(&d, 0x1C, "no firmware volume or flash image at the capsule RomImageOffset 0xffff"));
+	assert_cml_gop(img);
+	fw_close(img);
+	diag_free(&d);
+	put_le32(c.p + 0x18, 0);
+	img = open_buf(c.p, c.len, &d, FW_INPUT_AMI_CAPSULE);
+	assert_true(finding_at(&d, 0x18, "CapsuleImageSize 0x0 is smaller than the capsule header"));
+	assert_cml_gop(img);
+	fw_close(img);
+	diag_free(&d);
+	/* an EFI capsule whose HeaderSize is 0 */
+	memcpy(c.p, efi_capsule_guid, 16);
+	put_le32(c.p + 0x10, 0);
+	put_le32(c.p + 0x18, (uint32_t)c.len);
+	img = open_buf(c.p, c.len, &d, FW_INPUT_CAPSULE);
+	assert_true(finding_at(&d, 0x10, "HeaderSize 0x0 does not fit"));
+	assert_cml_gop(img);
+	fw_close(img);
+	diag_free(&d);
+	tb_free(&c);
+
+	/* a 4 KiB descriptor saying BIOS = 0x200000-0x7FFFFF (a 8 MiB chip), then OVMF right after it */
+	struct file_buf desc = fixture_read("ifd-me/ivb-emeraldlake2-descriptor.bin");
+	tb_put(&c, desc.data, desc.len);
+	tb_put(&c, ovmf.data, ovmf.len);
+	assert_true(c.len > 0x200000);	/* so the BIOS region is cut off */
+	img = open_buf(c.p, c.len, &d, FW_INPUT_SPI_IFD);
+	assert_true(finding_at(&d, 0x10, "runs past the end of"));
+	assert_cml_gop(img);
+	const struct fw_node *all = fw_root(img)->last;
+	assert_int_equal(all->kind, FWN_PADDING);
+	assert_int_equal(all->first->kind, FWN_PADDING);	/* the descriptor itself */
+	assert_int_equal(all->first->next->kind, FWN_VOLUME);
+	assert_int_equal(all->first->next->off, 0x1000);
+	fw_close(img);
+	diag_free(&d);
+	/* cut before 0x200000: the BIOS region starts past the end */
+	img = open_buf(c.p, 0x1FF000, &d, FW_INPUT_SPI_IFD);
+	assert_true(finding_at(&d, 0x10, "starts past the end of"));
+	all = fw_root(img)->last;
+	assert_int_equal(all->kind, FWN_PADDING);
+	assert_int_equal(all->first->kind, FWN_PADDING);	/* the descriptor itself */
+	assert_int_equal(all->first->next->kind, FWN_VOLUME);
+	assert_int_equal(all->first->next->off, 0x1000);
+	fw_close(img);
+	diag_free(&d);
+	tb_free(&c);
+	file_buf_free(&desc);
+	file_buf_free(&ovmf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_fsp),
 		cmocka_unit_test(test_truncated_descriptor_image),
 		cmocka_unit_test(test_corrupted_fields),
+		cmocka_unit_test(test_implausible_headers_still_scanned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -288,16 +288,37 @@ static void test_legacy_untouched_slot_and_mismatch(void **state)
 	struct optrom_legacy_fix fix;
 	struct diag d;
 	diag_init(&d);
-	/* a clean dump: slot found, already 0, nothing cleared; device asked differs -> warning */
-	assert_int_equal(optrom_legacy_prepare(fb.data, fb.len, 0x8086, 0x0412, &out, &n, &fix, &d), 0);
+	/* a clean dump: slot found, already 0, nothing cleared; a device of another platform (Comet
+	 * Lake) -> kept as it is, with a warning */
+	assert_int_equal(optrom_legacy_prepare(fb.data, fb.len, 0x8086, 0x9bc8, &out, &n, &fix, &d), 0);
 	assert_true(fix.bdsm_slot_found);
 	assert_false(fix.bdsm_cleared);
 	assert_true(fix.device_mismatch);
+	assert_false(fix.device_patched);
 	assert_int_equal(d.errors, 0);
 	assert_int_equal(d.n, 1);
 	assert_int_equal(d.v[0].level, DIAG_WARN);
 	assert_int_equal(d.v[0].off, 0x40 + 6);
+	assert_int_equal(out[0x40 + 6] | out[0x40 + 7] << 8, 0x0406);
 	assert_int_equal(sum8(out, n), 0);
+	free(out);
+	diag_free(&d);
+	diag_init(&d);
+	/* another Haswell id (0412 desktop GT2): SeaBIOS would skip a VBIOS whose PCIR says 0406, so
+	 * the PCIR is rewritten and the checksum made right again; nothing else changes */
+	assert_int_equal(optrom_legacy_prepare(fb.data, fb.len, 0x8086, 0x0412, &out, &n, &fix, &d), 0);
+	assert_true(fix.device_patched);
+	assert_false(fix.device_mismatch);
+	assert_int_equal(fix.device, 0x0406);
+	assert_int_equal(out[0x40 + 6] | out[0x40 + 7] << 8, 0x0412);
+	assert_int_equal(sum8(out, n), 0);
+	size_t differ = 0;
+	for (size_t i = 0; i < n; i++)
+		differ += out[i] != fb.data[i];
+	assert_in_range(differ, 2, 3);	/* the device id's low byte(s) and the checksum byte */
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(d.v[0].level, DIAG_NOTE);
+	assert_non_null(strstr(d.v[0].msg, "PCIR device 0406 rewritten to 0412"));
 	free(out);
 
 	/* the AMD VBIOS is refused: vendor 1002 in its PCIR (at 0x1c4 + 4) */

@@ -7,6 +7,7 @@
 #include "fw/fwbuild.h"
 #include "igdkit.h"
 #include "lib/reader.h"
+#include "rom/pcir.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,41 @@ static void sha_file(const char *path, char out[65])
 	file_buf_free(&fb);
 }
 
-/* The brief's end-to-end case: the CML OVMF build's GOP, wrapped exactly as EfiRom does. */
+/* Where the last image of a ROM file starts (its GOP in every chain rom make writes). */
+static size_t last_image_offset(const char *path)
+{
+	struct file_buf fb;
+	char err[256];
+	assert_int_equal(file_read(path, FILE_MAX_FIRMWARE, &fb, err, sizeof(err)), 0);
+	struct optrom *rom = calloc(1, sizeof(*rom));
+	struct reader r;
+	struct diag d;
+	diag_init(&d);
+	rd_init(&r, fb.data, fb.len, 0, &d);
+	assert_int_equal(optrom_parse(&r, rom), 0);
+	assert_true(rom->last_seen);
+	size_t off = (size_t)rom->img[rom->nimages - 1].off;
+	free(rom);
+	diag_free(&d);
+	file_buf_free(&fb);
+	return off;
+}
+
+static void sha_file_from(const char *path, size_t from, char out[65])
+{
+	struct file_buf fb;
+	char err[256];
+	assert_int_equal(file_read(path, FILE_MAX_FIRMWARE, &fb, err, sizeof(err)), 0);
+	assert_true(from < fb.len);
+	sha256_hex_ext(fb.data + from, fb.len - from, out);
+	file_buf_free(&fb);
+}
+
+/*
+ * The brief's end-to-end case: the CML OVMF build's GOP (Gen9, no legacy VBIOS in that image), so
+ * the OVMF chain: igdkit's two drivers, then the GOP image exactly as EfiRom wraps it on its own
+ * (EfiRom's last image is the only one; in the chain it is the last one, the bytes are the same).
+ */
 static void test_cml_like_efirom(void **state)
 {
 	(void)state;
@@ -41,7 +76,11 @@ static void test_cml_like_efirom(void **state)
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "Verdict: ok"));
 	assert_non_null(strstr(out, "Valid ROM signature found @0h, PCIR offset 1ch\n"));
-	sha_file(rom, sha);
+	assert_non_null(strstr(out, "IGD helpers: igdkit's IGD assignment and GOP policy drivers lead the chain"));
+	assert_non_null(strstr(out, "OVMF chain: complete (IGD assignment, GOP policy, GOP)"));
+	size_t gop_at = last_image_offset(rom);
+	assert_true(gop_at > 0);
+	sha_file_from(rom, gop_at, sha);
 	assert_string_equal(sha, "debbb669ed1e1d1921b936dfa1661ef7f116888041c799b3859e35c9051481af");
 	free(out);
 
@@ -50,16 +89,27 @@ static void test_cml_like_efirom(void **state)
 	struct file_buf m;
 	char err[256];
 	assert_int_equal(file_read(rom, FILE_MAX_FIRMWARE, &m, err, sizeof(err)), 0);
-	uint16_t off = le16(m.data + 0x16);
-	assert_true(off + r.len == m.len);	/* EfiRom -e: padding before the image */
-	assert_memory_equal(m.data + off, r.data, r.len);
+	uint16_t off = le16(m.data + gop_at + 0x16);
+	assert_true(gop_at + off + r.len == m.len);	/* EfiRom -e: padding before the image */
+	assert_memory_equal(m.data + gop_at + off, r.data, r.len);
 	file_buf_free(&m);
 	file_buf_free(&r);
+
+	/* the same bytes as rom build --igd-helpers on the loose GOP: make found the right driver */
+	const char *built = tmp_path(dir, "built.rom");
+	char sha2[65];
+	rc = run_igdkit(NULL, NULL, (const char *const[]){ "rom", "build", "--igd-helpers", "--efi",
+							  fixture_path("ovmf-gop-cml/IntelGopDriver.efi"), "--device", "0x9bc8",
+							  "-o", built, "-q", NULL });
+	assert_int_equal(rc, 0);
+	sha_file(rom, sha);
+	sha_file(built, sha2);
+	assert_string_equal(sha, sha2);
 
 	rc = run_igdkit(NULL, NULL, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"),
 							  "--device", "8086:9bc8", "-o", rom, "--compress", "-q", NULL });
 	assert_int_equal(rc, 0);
-	sha_file(rom, sha);
+	sha_file_from(rom, last_image_offset(rom), sha);
 	assert_string_equal(sha, "4069f5dd6324c281b94fe155564bc4f50521c005c4f212c74cfd17945b919891");
 	rm_rf(dir);
 	free(dir);
@@ -142,6 +192,33 @@ static void test_legacy_plus_gop(void **state)
 	/* the VBIOS keeps its 64 KiB PCIR length, so the GOP image starts at 0x10000 */
 	snprintf(want, sizeof(want), "True True 0 0406 True SKYLAKE False intel-gop True 65536 %s\n", sha);
 	assert_string_equal(line, want);
+
+	/* an 0416 Haswell: the image's VBIOS names 0406 (the same platform), so it is used with its
+	 * PCIR rewritten to 0416 -- SeaBIOS runs an x86 image only for the id its PCIR names */
+	char img2[512], rom2[512], json2[512];
+	snprintf(img2, sizeof(img2), "%s/bios.fd", dir);
+	snprintf(rom2, sizeof(rom2), "%s/igd.rom", dir);
+	snprintf(json2, sizeof(json2), "%s/out.json", dir);
+	img = img2;
+	rom = rom2;
+	json = json2;
+	rc = run_igdkit(&out, NULL, (const char *const[]){ "rom", "make", img, "--device", "8086:0416", "-o", rom, "--json", "-q", NULL });
+	assert_int_equal(rc, 0);
+	write_file(json, out, strlen(out));
+	free(out);
+	p = popen(cmd, "r");
+	assert_non_null(fgets(line, sizeof(line), p));
+	assert_int_equal(pclose(p), 0);
+	snprintf(want, sizeof(want), "True True 0 0416 True SKYLAKE False intel-gop True 65536 %s\n", sha);
+	assert_string_equal(line, want);
+
+	/* --uefi: the OVMF chain instead (igdkit's drivers + GOP), the VBIOS left out */
+	rc = run_igdkit(&out, NULL, (const char *const[]){ "rom", "make", img, "--device", "8086:0416", "-o", rom, "--uefi", "-q", NULL });
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "Legacy VBIOS: left out (--uefi)"));
+	assert_non_null(strstr(out, "OVMF chain: complete (IGD assignment, GOP policy, GOP)"));
+	assert_null(strstr(out, "type 0 (x86"));
+	free(out);
 	rm_rf(dir);
 	free(dir);
 	tb_free(&s1);
