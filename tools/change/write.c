@@ -28,7 +28,7 @@ int install_write(const struct pve_target *t, const struct install_plan *p, cons
 		step(arg, 5, "writing the changes (backup and manifest first)");
 	if (mnt && targetdev_remount(mnt, true, d) < 0)
 		rc = -1;
-	else if (install_apply(t, p, o, w->id, d) < 0)
+	else if (p->n && install_apply(t, p, o, w->id, d) < 0)
 		rc = -1;
 	else if (w->rebuild_what[0] && !o->no_rebuild) {
 		if (step)

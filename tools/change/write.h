@@ -22,7 +22,8 @@ struct install_written {
 /*
  * Writes plan p onto target t: remounts mnt read-write when the target was mounted by igdkit
  * (NULL: t->root is used as it is), applies the changes with backup and manifest
- * (install_apply), runs the rebuild unless o->no_rebuild, and remounts mnt read-only again.
+ * (install_apply; a plan without changes writes no file, as repair's rebuild-only fix), runs the
+ * rebuild unless o->no_rebuild, and remounts mnt read-only again.
  * SIGINT/SIGTERM/SIGHUP/SIGQUIT are held throughout so a run is never cut in half.
  * 0: written (w->rebuild_failed may still be set); -1: nothing is left written (d says why).
  */

@@ -79,10 +79,14 @@ enum menu_screen menu_flow_open(struct menu_flow *f, enum menu_item it)
 		/* a ROM is made from a firmware image: without one, pick it first */
 		return f->firmware_picked ? MS_ROM : MS_FIRMWARE;
 	case MI_INSTALL:
+		f->repairing = false;
 		f->target_picked = f->vm_picked = f->plan_has_changes = false;
 		return MS_TARGET;
 	case MI_REPAIR:
-		return MS_REPAIR;
+		/* the same target pick as the install, then the findings */
+		f->repairing = f->repair_available;
+		f->target_picked = f->vm_picked = f->plan_has_changes = false;
+		return f->repair_available ? MS_TARGET : MS_REPAIR;
 	case MI_REPORT:
 		return MS_REPORT;
 	case MI_SHELL:
@@ -130,7 +134,7 @@ enum menu_screen menu_flow_next(struct menu_flow *f, enum menu_screen cur, enum 
 	case MS_TARGET:
 		if (k == MK_OK && f->target_picked) {
 			menu_flow_forget_after(f, MS_TARGET);
-			return MS_VM;
+			return f->repairing ? MS_REPAIR : MS_VM;
 		}
 		return go_home(f);	/* back, or no install found */
 	case MS_VM:
@@ -151,13 +155,22 @@ enum menu_screen menu_flow_next(struct menu_flow *f, enum menu_screen cur, enum 
 		return MS_VM;
 	case MS_CONFIRM:
 		/* only an explicit Yes writes; No and Esc go back to the plan with the disk untouched */
-		return k == MK_OK ? MS_WRITE : MS_PLAN;
+		if (k == MK_OK)
+			return MS_WRITE;
+		return f->repairing ? MS_REPAIR : MS_PLAN;
 	case MS_WRITE:
 		f->written = k == MK_OK;
 		return MS_RESULT;
 	case MS_RESULT:
 		return go_home(f);
 	case MS_REPAIR:
+		if (!f->repairing)
+			return go_home(f);	/* the "not available" note */
+		if (k == MK_OK && f->plan_has_changes)
+			return MS_CONFIRM;
+		if (k == MK_OK)
+			return go_home(f);	/* nothing igdkit can fix by itself */
+		return MS_TARGET;
 	case MS_REPORT:
 	case MS_POWEROFF:
 		return go_home(f);

@@ -20,7 +20,7 @@ enum menu_screen {
 	MS_CONFIRM,	/* "Write these changes?", default No */
 	MS_WRITE,	/* apply, then rebuild, with a gauge */
 	MS_RESULT,	/* what was written and how to undo it */
-	MS_REPAIR,
+	MS_REPAIR,	/* repair's findings and their diff (or "not available" without the engine) */
 	MS_REPORT,	/* the forum report on the IGDKIT partition */
 	MS_SHELL,	/* a root shell; the flow resumes where it was */
 	MS_POWEROFF,	/* asks, then powers the machine off */
@@ -54,6 +54,7 @@ struct menu_flow {
 	bool written;		/* the last write went through */
 	bool repair_available;	/* the repair engine is in this build */
 	bool can_quit;		/* started from a shell: "leave" is offered */
+	bool repairing;		/* the target pick leads to repair's findings, not to the VM pick */
 	/* where the flow is */
 	enum menu_screen resume;	/* screen to return to after MS_SHELL */
 	enum menu_item home_item;	/* preselected entry when MS_HOME shows */

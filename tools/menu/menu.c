@@ -25,6 +25,7 @@
 #include "change/manifest.h"
 #include "change/rebuild.h"
 #include "change/write.h"
+#include "diagnose/diagnose.h"
 #include "host/collect.h"
 #include "host/firmware_access.h"
 #include "lib/atomic.h"
@@ -88,6 +89,7 @@ struct menu {
 	struct install_plan plan;
 	bool have_plan;
 	char *plan_text;
+	struct diagnosis *dx;		/* repair's findings; its plan is the one written */
 
 	struct install_written w;
 	char result[2400];
@@ -301,7 +303,7 @@ static enum menu_screen screen_home(struct menu *m)
 		[MI_FIRMWARE] = "find the board's firmware (stick, other disks, this machine)",
 		[MI_ROM] = "make and check igd.rom for this iGPU",
 		[MI_INSTALL] = "write the Proxmox VE setup (diff first, undo later)",
-		[MI_REPAIR] = "bring back a host that no longer boots",
+		[MI_REPAIR] = "find and fix what keeps a host or its VM from starting",
 		[MI_REPORT] = "one text file for a forum post, on the stick",
 		[MI_SHELL] = "a root shell; 'exit' comes back here",
 		[MI_POWEROFF] = "turn the machine off",
@@ -637,6 +639,11 @@ static void forget_plan(struct menu *m)
 	if (m->have_plan)
 		install_plan_free(&m->plan);
 	m->have_plan = false;
+	if (m->dx) {
+		diagnosis_free(m->dx);
+		free(m->dx);
+		m->dx = NULL;
+	}
 	free(m->plan_text);
 	m->plan_text = NULL;
 }
@@ -816,6 +823,12 @@ static struct install_opts install_opts_of(const struct menu *m)
 	return io;
 }
 
+/* What the final question and the write act on: repair's fixes or the install's plan. */
+static struct install_plan *active_plan(struct menu *m)
+{
+	return m->dx ? &m->dx->plan : &m->plan;
+}
+
 static enum menu_screen screen_plan(struct menu *m)
 {
 	forget_plan(m);
@@ -875,10 +888,11 @@ static enum menu_screen screen_plan(struct menu *m)
 
 static enum menu_screen screen_confirm(struct menu *m)
 {
+	const struct install_plan *p = active_plan(m);
 	char text[1600];
 	int n = snprintf(text, sizeof(text), "Write these changes to %s?\n\n", m->target_label);
-	for (size_t i = 0; i < m->plan.n && n < (int)sizeof(text) - 200; i++)
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "  %s%s\n", m->plan.ch[i].path, m->plan.ch[i].existed ? "" : " (new)");
+	for (size_t i = 0; i < p->n && n < (int)sizeof(text) - 200; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "  %s%s\n", p->ch[i].path, p->ch[i].existed ? "" : " (new)");
 	snprintf(text + n, sizeof(text) - (size_t)n, "\nEvery file is backed up first; the install can be undone.");
 	dlg_setup("Yes", "No", NULL);
 	if (!menu_flow_confirm_default())
@@ -919,12 +933,20 @@ static enum menu_screen screen_write(struct menu *m)
 		snprintf(m->result, sizeof(m->result), "The other console is writing right now. Nothing was written here.");
 		return menu_flow_next(&m->flow, MS_WRITE, MK_FAIL);
 	}
+	struct install_plan *p = active_plan(m);
 	struct install_opts io = install_opts_of(m);
+	if (m->dx) {
+		/* repair's fixes carry their own contents: no ROM, no VM of the menu's */
+		io.rom = NULL;
+		io.romlen = 0;
+		io.vmid = 0;
+		io.create = false;
+	}
 	struct diag d;
 	diag_init(&d);
-	struct gauge_ctx gc = { m, m->plan.rebuild_initramfs || m->plan.rebuild_grub || m->plan.rebuild_pbt };
+	struct gauge_ctx gc = { m, p->rebuild_initramfs || p->rebuild_grub || p->rebuild_pbt };
 	int saved = quiet_begin(m);
-	int rc = install_write(&m->t, &m->plan, &io, TARGET_MNT, gauge_step, &gc, &m->w, &d);
+	int rc = install_write(&m->t, p, &io, TARGET_MNT, gauge_step, &gc, &m->w, &d);
 	quiet_end(saved);
 	flock(lock, LOCK_UN);
 	close(lock);
@@ -938,9 +960,9 @@ static enum menu_screen screen_write(struct menu *m)
 		if (m->w.rebuild_failed)
 			n += snprintf(m->result + n, sizeof(m->result) - (size_t)n,
 				      "The rebuild failed (%s): run it on the host after booting it.\n\n", diag_last(&d));
-		if (m->plan.vm_staged)
+		if (p->vm_staged && !m->dx)
 			n += snprintf(m->result + n, sizeof(m->result) - (size_t)n, "Cluster member: VM %u is changed on the next boot (%s).\n\n",
-				      m->vmid, m->plan.qm_set);
+				      m->vmid, p->qm_set);
 		snprintf(m->result + n, sizeof(m->result) - (size_t)n,
 			 "To undo, from this stick's shell:\n  igdkit install --undo %s --target %s\nor on the host: igdkit install --undo %s",
 			 m->w.id, m->target_uuid, m->w.id);
@@ -960,10 +982,58 @@ static enum menu_screen screen_result(struct menu *m)
 
 static enum menu_screen screen_repair(struct menu *m)
 {
-	enum menu_key k = message("Repair", "Repair is not available in this igdkit yet.\n\n"
-					    "To take back what igdkit install wrote, use the shell:\n"
-					    "  igdkit install --list          the installs on the disks\n"
-					    "  igdkit install --undo --target UUID");
+	if (!m->flow.repairing) {
+		enum menu_key k = message("Repair", "Repair is not available in this igdkit.\n\n"
+						    "To take back what igdkit install wrote, use the shell:\n"
+						    "  igdkit install --list          the installs on the disks\n"
+						    "  igdkit install --undo --target UUID");
+		return menu_flow_next(&m->flow, MS_REPAIR, k);
+	}
+	forget_plan(m);
+	if (!m->have_target)
+		return MS_TARGET;
+	busy("Repair", "Looking for what keeps %s from booting or starting its VM ...", m->target_label);
+	need_facts(m);
+	struct diag d;
+	diag_init(&d);
+	m->dx = calloc(1, sizeof(*m->dx));
+	if (!m->dx || diagnose_run(&m->t, &m->facts, m->dx, &d) < 0) {
+		char text[1200];
+		snprintf(text, sizeof(text), "%s cannot be read: %s\n\nNothing was written.", m->target_label,
+			 m->dx ? diag_last(&d) : "out of memory");
+		free(m->dx);
+		m->dx = NULL;
+		mlog_diag(m, "repair", &d);
+		diag_free(&d);
+		return menu_flow_next(&m->flow, MS_REPAIR, message("Repair", text) == MK_SHELL ? MK_SHELL : MK_BACK);
+	}
+	mlog_diag(m, "repair", &d);
+	const struct diagnosis *x = m->dx;
+	char *diff = diff_plan(&x->plan);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (f) {
+		fprintf(f, "Target: %s; %zu problem%s found, %zu fix%s igdkit makes\n\n", m->target_label, x->nproblems,
+			x->nproblems == 1 ? "" : "s", x->plan.n, x->plan.n == 1 ? "" : "es");
+		for (size_t i = 0; i < x->n; i++) {
+			const struct finding *fd = &x->f[i];
+			fprintf(f, "%s %s: %s\n    where: %s\n    %s: %s\n\n", fd->note ? "note" : fd->automatic ? "FIX " : "todo", fd->id,
+				fd->what, fd->evidence, fd->automatic ? "igdkit writes" : "what to do", fd->fix);
+		}
+		if (x->truncated)
+			fprintf(f, "(more findings than fit on this list)\n");
+		fputs(diff ? diff : "", f);
+		text_of(&f, &text, &len);
+	}
+	free(diff);
+	diag_free(&d);
+	save_log_file(m, "repair", text);
+	m->flow.plan_has_changes = x->plan.n > 0;
+	mlog(m, "repair: %zu finding(s), %zu fix(es)", x->n, x->plan.n);
+	enum menu_key k = textview(m, x->plan.n ? "Repair: the findings and the diff" : "Repair: the findings (nothing for igdkit to write)",
+				   text ? text : "", x->plan.n ? "Next" : "OK");
+	free(text);
 	return menu_flow_next(&m->flow, MS_REPAIR, k);
 }
 
@@ -1076,7 +1146,7 @@ int cmd_menu(struct ctx *ctx, int argc, char **argv)
 		snprintf(logpath, sizeof(logpath), "/tmp/igdkit-menu.log");
 	m->log = fopen(logpath, "a");
 	snprintf(m->tmp, sizeof(m->tmp), "/tmp/igdkit-menu-%d.txt", (int)getpid());
-	menu_flow_init(&m->flow, false, true);
+	menu_flow_init(&m->flow, true, true);
 	mlog(m, "menu started on %s (TERM=%s)", ttyname(0) ? ttyname(0) : "?", getenv("TERM") ? getenv("TERM") : "");
 
 	init_dialog(stdin, stdout);

@@ -194,6 +194,7 @@ char *forum_report_build(const char *stick, const char *check_text, size_t *mask
 		} latest[] = {
 			{ "firmware and ROM", "rom-", ".txt" },
 			{ "plan and diff", "plan-", ".txt" },
+			{ "repair findings and diff", "repair-", ".txt" },
 			{ "what was written (newest manifest)", "install-", ".manifest" },
 		};
 		for (size_t i = 0; i < sizeof(latest) / sizeof(latest[0]); i++) {

@@ -152,11 +152,45 @@ static void test_home_entries(void **state)
 	assert_true(menu_flow_item_shown(&f, MI_QUIT));
 	assert_int_equal(menu_flow_open(&f, MI_QUIT), MS_QUIT);
 	assert_true(menu_flow_item_shown(&f, MI_REPAIR));
+	/* without the repair engine the entry only says so */
 	assert_int_equal(menu_flow_open(&f, MI_REPAIR), MS_REPAIR);
+	assert_int_equal(menu_flow_next(&f, MS_REPAIR, MK_OK), MS_HOME);
 	assert_int_equal(menu_flow_open(&f, MI_SHELL), MS_SHELL);
 	assert_int_equal(menu_flow_next(&f, MS_SHELL, MK_OK), MS_HOME);
 	assert_int_equal(menu_flow_open(&f, MI_POWEROFF), MS_POWEROFF);
 	assert_string_equal(menu_screen_name(MS_CONFIRM), "confirm");
+}
+
+/* Repair: the install's target pick, then the findings, the same final question and write. */
+static void test_repair_path(void **state)
+{
+	(void)state;
+	struct menu_flow f;
+	menu_flow_init(&f, true, true);
+	f.checked = true;
+	assert_int_equal(menu_flow_open(&f, MI_REPAIR), MS_TARGET);
+	assert_true(f.repairing);
+	f.target_picked = true;
+	assert_int_equal(menu_flow_next(&f, MS_TARGET, MK_OK), MS_REPAIR);
+	assert_int_equal(menu_flow_next(&f, MS_REPAIR, MK_BACK), MS_TARGET);
+	f.target_picked = true;
+	assert_int_equal(menu_flow_next(&f, MS_TARGET, MK_OK), MS_REPAIR);
+	f.plan_has_changes = true;
+	assert_int_equal(menu_flow_next(&f, MS_REPAIR, MK_OK), MS_CONFIRM);
+	/* No or Esc at the question: back to the findings, nothing written */
+	assert_int_equal(menu_flow_next(&f, MS_CONFIRM, MK_BACK), MS_REPAIR);
+	assert_int_equal(menu_flow_next(&f, MS_REPAIR, MK_OK), MS_CONFIRM);
+	assert_int_equal(menu_flow_next(&f, MS_CONFIRM, MK_OK), MS_WRITE);
+	assert_int_equal(menu_flow_next(&f, MS_WRITE, MK_OK), MS_RESULT);
+	assert_int_equal(menu_flow_next(&f, MS_RESULT, MK_OK), MS_HOME);
+	assert_int_equal(f.home_item, MI_REPORT);
+	/* nothing to fix automatically: home */
+	f.plan_has_changes = false;
+	assert_int_equal(menu_flow_next(&f, MS_REPAIR, MK_OK), MS_HOME);
+	/* the install afterwards goes to the VM pick again */
+	assert_int_equal(menu_flow_open(&f, MI_INSTALL), MS_TARGET);
+	f.target_picked = true;
+	assert_int_equal(menu_flow_next(&f, MS_TARGET, MK_OK), MS_VM);
 }
 
 int main(void)
@@ -168,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_missing_inputs),
 		cmocka_unit_test(test_stale_choices_are_dropped),
 		cmocka_unit_test(test_home_entries),
+		cmocka_unit_test(test_repair_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
