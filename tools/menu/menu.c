@@ -468,9 +468,9 @@ static enum menu_screen screen_firmware(struct menu *m)
 		mlog(m, "firmware search: %zu file(s)", m->nhits);
 	}
 	char *items[2 * (SCAN_MAX_FILES + 3)];
-	char labels[SCAN_MAX_FILES][160], tags[SCAN_MAX_FILES][8];
+	char labels[SCAN_MAX_FILES][160], tags[SCAN_MAX_FILES][24];
 	int n = 0;
-	for (size_t i = 0; i < m->nhits; i++) {
+	for (size_t i = 0; i < m->nhits && i < SCAN_MAX_FILES; i++) {
 		const struct scan_hit *h = &m->hits[i];
 		const char *base = strrchr(h->f.path, '/');
 		snprintf(tags[i], sizeof(tags[i]), "%zu", i + 1);
@@ -672,7 +672,7 @@ static enum menu_screen screen_target(struct menu *m)
 	}
 	diag_free(&d);
 	char *items[2 * 16];
-	char labels[16][160], tags[16][8];
+	char labels[16][160], tags[16][24];
 	int n = 0;
 	for (size_t i = 0; i < m->ninst && i < 16; i++) {
 		const struct pve_install *p = &m->inst[i];

@@ -113,7 +113,7 @@ see("IGDKIT:CML.FD")
 keys("\r")
 # 3 ROM: rom make for 8086:9bc8 and its check; Save writes igd.rom to the stick
 see("ROM: ok")
-see("Intel GOP driver build")
+see("Checking the new ROM")
 keys("\r")
 # 4 Install: the PVE install on the second disk, then the VM
 see("PVE 8.2.4")
