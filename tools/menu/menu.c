@@ -11,6 +11,8 @@
 #include <dialog.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +218,46 @@ static void busy(const char *title, const char *fmt, ...)
 	dialog_msgbox(title, text, 8, 64, 0);
 }
 
+/* A long engine call (machine check, firmware search, ROM make, LVM scan) runs on a worker
+ * thread while the screen's last line turns a bar and counts the seconds, so a slow capsule or
+ * disk never looks like a hang. Only this thread draws. */
+struct spin_job {
+	void (*fn)(void *);
+	void *arg;
+	atomic_int done;
+};
+
+static void *spin_worker(void *p)
+{
+	struct spin_job *j = p;
+	j->fn(j->arg);
+	atomic_store(&j->done, 1);
+	return NULL;
+}
+
+static void spin(void (*fn)(void *), void *arg)
+{
+	struct spin_job j = { fn, arg, 0 };
+	pthread_t th;
+	if (pthread_create(&th, NULL, spin_worker, &j) != 0) {
+		fn(arg);
+		return;
+	}
+	static const char bar[] = "|/-\\";
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned i = 0; !atomic_load(&j.done); i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		mvprintw(LINES - 1, 1, "working %c %ld s ", bar[i % 4], (long)(t.tv_sec - t0.tv_sec));
+		refresh();
+		napms(250);
+	}
+	pthread_join(th, NULL);
+	move(LINES - 1, 0);
+	clrtoeol();
+	refresh();
+}
+
 /* A message with OK (and Shell). */
 static enum menu_key message(const char *title, const char *text)
 {
@@ -335,6 +377,19 @@ static enum menu_screen screen_home(struct menu *m)
 	return MS_HOME;
 }
 
+struct check_job {
+	const char *pci_dump;
+	struct check_run *cr;
+	struct diag *d;
+	int rc;
+};
+
+static void check_job_run(void *p)
+{
+	struct check_job *j = p;
+	j->rc = check_run("/", j->pci_dump, j->cr, j->d);
+}
+
 static void run_check(struct menu *m)
 {
 	if (m->have_check)
@@ -342,9 +397,11 @@ static void run_check(struct menu *m)
 	busy("Check", "Reading this machine: PCI, ACPI DMAR, CPU and MSRs, IOMMU groups, EFI variables ...");
 	struct diag d;
 	diag_init(&d);
+	struct check_job cj = { m->ctx->pci_dump, &m->cr, &d, -1 };
 	int saved = quiet_begin(m);
-	m->have_check = check_run("/", m->ctx->pci_dump, &m->cr, &d) == 0;
+	spin(check_job_run, &cj);
 	quiet_end(saved);
+	m->have_check = cj.rc == 0;
 	mlog_diag(m, "check", &d);
 	diag_free(&d);
 	m->flow.checked = m->have_check;
@@ -454,14 +511,26 @@ static void forget_firmware(struct menu *m)
 	m->flow.firmware_picked = m->flow.rom_ready = false;
 }
 
+struct scan_job {
+	struct menu *m;
+	struct diag *d;
+};
+
+static void scan_job_run(void *p)
+{
+	struct scan_job *j = p;
+	scan_firmware(j->m->stick, &j->m->hits, &j->m->nhits, j->d);
+}
+
 static enum menu_screen screen_firmware(struct menu *m)
 {
 	if (!m->hits) {
 		busy("Firmware", "Looking for firmware files on the IGDKIT partition and on the other disks (mounted read-only) ...");
 		struct diag d;
 		diag_init(&d);
+		struct scan_job sj = { m, &d };
 		int saved = quiet_begin(m);
-		scan_firmware(m->stick, &m->hits, &m->nhits, &d);
+		spin(scan_job_run, &sj);
 		quiet_end(saved);
 		mlog_diag(m, "firmware search", &d);
 		diag_free(&d);
@@ -552,6 +621,20 @@ static bool need_facts(struct menu *m)
 	return m->facts.igd_device_id != 0;
 }
 
+struct rom_job {
+	struct menu *m;
+	const struct rom_make_opts *o;
+	struct rom_made *made;
+	struct diag *d;
+	enum rom_make_status st;
+};
+
+static void rom_job_run(void *p)
+{
+	struct rom_job *j = p;
+	j->st = rom_make(j->m->fw, j->m->fwlen, j->o, j->made, j->d);
+}
+
 static enum menu_screen screen_rom(struct menu *m)
 {
 	if (!m->fw)
@@ -568,7 +651,9 @@ static enum menu_screen screen_rom(struct menu *m)
 	struct rom_made made;
 	struct diag d;
 	diag_init(&d);
-	enum rom_make_status st = rom_make(m->fw, m->fwlen, &o, &made, &d);
+	struct rom_job rj = { m, &o, &made, &d, ROM_MAKE_NO_MEMORY };
+	spin(rom_job_run, &rj);
+	enum rom_make_status st = rj.st;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -648,6 +733,18 @@ static void forget_plan(struct menu *m)
 	m->plan_text = NULL;
 }
 
+struct targets_job {
+	struct menu *m;
+	struct diag *d;
+	int rc;
+};
+
+static void targets_job_run(void *p)
+{
+	struct targets_job *j = p;
+	j->rc = targetdev_scan(&j->m->inst, &j->m->ninst, j->d);
+}
+
 static enum menu_screen screen_target(struct menu *m)
 {
 	forget_plan(m);
@@ -658,9 +755,11 @@ static enum menu_screen screen_target(struct menu *m)
 	free(m->inst);
 	m->inst = NULL;
 	m->ninst = 0;
+	struct targets_job tj = { m, &d, -1 };
 	int saved = quiet_begin(m);
-	int rc = targetdev_scan(&m->inst, &m->ninst, &d);
+	spin(targets_job_run, &tj);
 	quiet_end(saved);
+	int rc = tj.rc;
 	mlog_diag(m, "scan", &d);
 	mlog(m, "installs found: %zu", m->ninst);
 	if (rc < 0 || !m->ninst) {
