@@ -20,6 +20,8 @@ detect_accel >/dev/null
 ok() { :; }
 bad() { echo "bench: menu end to end failed: $1: $2"; }
 MENU_WRITE_ONLY=1 run_menu_tests
+w=$(sed -n 's/^menu-written \([0-9]*\)ms$/\1/p' "$OUT/times" 2>/dev/null)
 t=$(sed -n 's/^menu-write \([0-9]*\)ms$/\1/p' "$OUT/times" 2>/dev/null)
-[ -n "$t" ] && echo "bench: menu end to end     ${t} ms boot to written config and report ($ACCEL)   target < 180 s under TCG"
+[ -n "$w" ] && echo "bench: menu end to end     ${w} ms from power-on to the written config ($ACCEL)   target well under 180 s under TCG"
+[ -n "$t" ] && echo "bench: menu whole run      ${t} ms incl. report, read-back and power-off ($ACCEL)"
 exit 0

@@ -131,6 +131,7 @@ see("Write these changes?")
 if mode == "write":
     keys(LEFT, "\r")                 # default is No: move to Yes
     see("Written to", 600)
+    written_at = time.time() - start
     see("igdkit install --undo")
     keys("\r")
     see("one text file for a forum post")   # home, Report preselected
@@ -163,3 +164,5 @@ except subprocess.TimeoutExpired:
 print(f"menu-{mode}: driven through in {time.time() - start:.0f} s")
 with open(os.path.join(out, "times"), "a") as t:
     t.write(f"menu-{mode} {int((time.time() - start) * 1000)}ms\n")
+    if mode == "write":
+        t.write(f"menu-written {int(written_at * 1000)}ms\n")
