@@ -39,6 +39,7 @@ libclang-rt-14-dev: /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzz
 qemu-system-x86: qemu-system-x86_64
 ovmf: /usr/share/OVMF/OVMF_CODE_4M.secboot.fd
 python3: python3
+python3-pexpect: /usr/lib/python3/dist-packages/pexpect/__init__.py
 sqlite3: sqlite3
 btrfs-progs: mkfs.btrfs
 '

@@ -81,6 +81,11 @@ done
 ln -sf mke2fs "$root/usr/sbin/mkfs.ext4"
 ln -sf e2fsck "$root/usr/sbin/fsck.ext4"
 [ -r /etc/mke2fs.conf ] && cp /etc/mke2fs.conf "$root/etc/mke2fs.conf"
+# terminfo for igdkit menu (libdialog/ncurses): the Linux console and the serial terminals
+for ti in l/linux v/vt100 v/vt102 v/vt220; do
+	mkdir -p "$root/lib/terminfo/${ti%/*}"
+	cp "/lib/terminfo/$ti" "$root/lib/terminfo/$ti"
+done
 # the dynamic loader at the path the binaries ask for
 ldso=$(ldd "$B/igdkit" | awk '/ld-linux/ { print $1 }')
 mkdir -p "$root/$(dirname "$ldso")"

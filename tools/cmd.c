@@ -9,6 +9,7 @@ const struct cmd igdkit_cmds[] = {
 	{ "rom", cmd_rom, 0, "build, check or make an igd.rom option ROM" },
 	{ "install", cmd_install, CMD_READS_HOST | CMD_WRITES, "write the Proxmox passthrough setup onto an installed host (diff, backup, undo)" },
 	{ "repair", cmd_repair, CMD_WRITES, "bring back a Proxmox host that no longer boots after a passthrough change" },
-	{ "menu", cmd_menu, CMD_READS_HOST | CMD_WRITES, "guided menu: check -> rom -> install" },
+	{ "menu", cmd_menu, CMD_READS_HOST | CMD_WRITES, "guided menu: check -> firmware -> rom -> install, repair, report" },
+	{ "report", cmd_report, CMD_READS_HOST, "one text file for a forum post: check, ROM, plan, what was written, logs (masked)" },
 };
 const size_t igdkit_ncmds = sizeof(igdkit_cmds) / sizeof(igdkit_cmds[0]);

@@ -10,6 +10,7 @@
 #include "lib/cli.h"
 #include "menu/menu.h"
 #include "repair/repair.h"
+#include "report/cmd_report.h"
 #include "rom/rom.h"
 
 /* Subcommand flags say what a command may touch (cbfstool style). */

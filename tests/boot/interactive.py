@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """interactive.py IMG OUT ACCEL CPU - boot the stick without autorun (SeaBIOS)
 and talk to it over the serial port like a user at a serial console: the
-greeting must appear, the shell must run commands, and igdkit must be there."""
+greeting must appear, then the menu; its Quit entry must give a shell that runs
+commands, and igdkit must be there. tty1 must show the menu too."""
 import os, shutil, socket, subprocess, sys, time
 
 img, out, accel, cpu = sys.argv[1:5]
@@ -59,7 +60,17 @@ if not wait_for(b"igdkit check       prove the BIOS"):
     fail("no greeting on ttyS0")
 if not wait_for(b"IGDKIT partition /dev/sd"):
     fail("greeting does not say where the IGDKIT partition is")
-time.sleep(0.5)
+# the menu starts with the check; Esc leads to the home screen, whose last entry is Quit
+if not wait_for(b"Enter on a line shows the evidence"):
+    fail("no menu on ttyS0")
+time.sleep(1)
+s.sendall(b"\x1b")
+time.sleep(1.5)
+if not wait_for(b"is the next one"):
+    fail("Esc on the check screen did not lead to the home screen")
+for _ in range(12):
+    s.sendall(b"\x1b[B")
+    time.sleep(0.3)
 s.sendall(b"\r")
 if not wait_for(b"igdkit# "):
     fail("no shell prompt")
@@ -71,15 +82,15 @@ if not wait_for(b"igdkit " + open("VERSION", "rb").read().strip()):
     fail("igdkit --version did not answer")
 if not wait_for(b"BOOT"):
     fail("the stick is not mounted at /mnt/stick")
-# tty1 (the VGA console) got the same greeting: read its screen through /dev/vcs1.
+# tty1 (the VGA console) runs its own menu: read its screen through /dev/vcs1.
 buf = b""
-s.sendall(b"grep -q 'igdkit check       prove the BIOS' /dev/vcs1 && echo tty1-greeting-$((6*7))\r")
-if not wait_for(b"tty1-greeting-42"):
-    fail("no greeting on tty1")
+s.sendall(b"grep -q 'Intel iGPU passthrough for Proxmox VE' /dev/vcs1 && echo tty1-menu-$((6*7))\r")
+if not wait_for(b"tty1-menu-42"):
+    fail("no menu on tty1")
 s.sendall(b"poweroff -f\r")
 try:
     q.wait(timeout=60)
 except subprocess.TimeoutExpired:
     q.kill()
     fail("poweroff -f did not stop the machine")
-print("interactive: greeting on ttyS0 and tty1, shell, igdkit and the mounted stick all seen")
+print("interactive: greeting and menu on ttyS0, menu on tty1, Quit to the shell, igdkit and the mounted stick all seen")

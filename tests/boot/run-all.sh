@@ -11,6 +11,7 @@ mkdir -p "$OUT"
 TOP=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
 . "$here/install-test.sh"
+. "$here/menu-test.sh"
 detect_accel
 
 passed=0 failed=0
@@ -135,8 +136,9 @@ fi
 
 run_install_tests
 run_install_btrfs_tests
+run_menu_tests
 
-# Interactive boot (no autorun): greeting and a working root shell on ttyS0.
+# Interactive boot (no autorun): greeting, the menu on ttyS0 and tty1, its Quit, a working root shell.
 name=interactive-bios
 if python3 "$here/interactive.py" "$IMG" "$OUT" "$ACCEL" "$CPU" > "$OUT/$name.out" 2>&1; then
 	ok "$name"

@@ -24,6 +24,7 @@ LAYERS = {
     'verdict': 3,    # one verdict per prerequisite, from what host/ read
     'plan': 4,       # the decisions and the file changes they imply
     'change': 5,     # writing a plan safely: diff, backup, manifest, apply, undo, rebuild
+    'report': 6,     # what igdkit tells: check's report, the forum report (and `igdkit report`)
     'diagnose': 6,   # findings on an installed PVE and their fixes as a change set (repair, menu)
     'check': 7, 'install': 7, 'repair': 7, 'menu': 7,   # the commands
     '.': 8,          # main.c, cmd.c, igdkit.h: the dispatcher

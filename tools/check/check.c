@@ -9,7 +9,7 @@
 #include "verdict/verdict.h"
 #include "verdict/bios_setup.h"
 #include "plan/decide.h"
-#include "check/report.h"
+#include "report/check_report.h"
 #include "pve/target.h"
 #include "plan/changes.h"
 #include "rom/fit.h"

@@ -10,12 +10,12 @@
 #include "change/manifest.h"
 #include "change/apply.h"
 #include "change/rebuild.h"
+#include "change/write.h"
 #include "lib/atomic.h"
 #include "lib/file.h"
 #include "lib/json.h"
 #include "rom/rom.h"
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -516,21 +516,14 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 			fprintf(ctx->out, "Dry run: nothing was written. Run again with --yes to write %zu change%s.\n", p.n,
 				p.n == 1 ? "" : "s");
 	} else {
-		/* From the first write to the end of the rebuild a Ctrl-C must not cut the run in half
-		 * (the manifest makes that recoverable, but a whole run is better): hold the signals. */
-		sigset_t hold, prev;
-		sigemptyset(&hold);
-		sigaddset(&hold, SIGINT);
-		sigaddset(&hold, SIGTERM);
-		sigaddset(&hold, SIGHUP);
-		sigaddset(&hold, SIGQUIT);
-		sigprocmask(SIG_BLOCK, &hold, &prev);
-		if (mt.active && targetdev_remount(mt.mnt, true, &d) < 0)
-			code = EXIT_WRITE;
-		else if (install_apply(&t, &p, &io, id, &d) < 0)
+		struct install_written w;
+		if (*what && !a.no_rebuild)
+			cmd_progress(ctx, "running after the write: %s", what);
+		if (install_write(&t, &p, &io, mt.active ? mt.mnt : NULL, NULL, NULL, &w, &d) < 0)
 			code = EXIT_WRITE;
 		else {
 			written = true;
+			snprintf(id, sizeof(id), "%s", w.id);
 			if (!ctx->json)
 				fprintf(ctx->out, "Written; backup and manifest in %s/%s (undo: igdkit install --undo %s).\n",
 					INST_BACKUP_DIR, id, id);
@@ -540,17 +533,11 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 			if (*what && a.no_rebuild) {
 				if (!ctx->json)
 					fprintf(ctx->out, "Still to run (--no-rebuild): %s\n", what);
-			} else if (*what) {
-				cmd_progress(ctx, "running: %s", what);
-				if (rebuild_run(root, &rr, &d) < 0) {
-					cmd_warn(ctx, "changes are written, but the rebuild failed; run: %s", what);
-					code = EXIT_FINDINGS;
-				}
+			} else if (w.rebuild_failed) {
+				cmd_warn(ctx, "changes are written, but the rebuild failed; run: %s", what);
+				code = EXIT_FINDINGS;
 			}
 		}
-		if (mt.active)
-			targetdev_remount(mt.mnt, false, NULL);
-		sigprocmask(SIG_SETMASK, &prev, NULL);
 	}
 	if (ctx->json) {
 		struct json j;

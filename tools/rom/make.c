@@ -152,6 +152,27 @@ static void blob_text(FILE *f, const char *what, const struct fw_blob *b)
 	fprintf(f, "%s\n", b->match == FW_MATCH_YES ? ", supports the device" : b->match == FW_MATCH_NO ? ", does NOT list the device" : "");
 }
 
+void rom_made_text(FILE *f, const char *image_name, const struct rom_made *m, const struct rom_make_opts *o)
+{
+	fprintf(f, "%s: %s\n", image_name, m->input_kind);
+	blob_text(f, "GOP", &m->gop);
+	if (m->have_vbios)
+		blob_text(f, "Legacy VBIOS", &m->vbios);
+	else if (o->uefi)
+		fprintf(f, "Legacy VBIOS: left out (--uefi)\n");
+	else if (m->vbios_skipped)
+		fprintf(f, "Legacy VBIOS: found, not used: %s\n", m->vbios_skipped);
+	else if (m->gen.gen >= 11)
+		fprintf(f, "Legacy VBIOS: none (Gen%d has none)\n", m->gen.gen);
+	else
+		fprintf(f, "Legacy VBIOS: %s\n", o->no_legacy ? "left out (--no-legacy)" : "none in this image");
+	if (m->helpers)
+		fprintf(f, "IGD helpers: igdkit's IGD assignment and GOP policy drivers lead the chain (OVMF route)\n");
+	if (m->have_vbios && m->rom.legacy.bdsm_cleared)
+		fprintf(f, "Legacy VBIOS: cleared the host's cached stolen-memory base 0x%08x at 0x%x\n",
+			m->rom.legacy.bdsm_value, m->rom.legacy.bdsm_offset);
+}
+
 /* Extra drivers carry what a board firmware lacks for OVMF; say what is still missing. */
 static void advise_gen11(const struct ctx *ctx, const struct rom_made *p, const struct rom_check *c)
 {
@@ -270,25 +291,9 @@ int cmd_rom_make(struct ctx *ctx, int argc, char **argv)
 		json_obj_end(&j);
 		json_end(&j);
 	} else {
-		fprintf(ctx->out, "%s: %s\n", image_path, m.input_kind);
-		blob_text(ctx->out, "GOP", &m.gop);
-		if (m.have_vbios)
-			blob_text(ctx->out, "Legacy VBIOS", &m.vbios);
-		else if (uefi)
-			fprintf(ctx->out, "Legacy VBIOS: left out (--uefi)\n");
-		else if (m.vbios_skipped)
-			fprintf(ctx->out, "Legacy VBIOS: found, not used: %s\n", m.vbios_skipped);
-		else if (m.gen.gen >= 11)
-			fprintf(ctx->out, "Legacy VBIOS: none (Gen%d has none)\n", m.gen.gen);
-		else
-			fprintf(ctx->out, "Legacy VBIOS: %s\n", no_legacy ? "left out (--no-legacy)" : "none in this image");
-		if (m.helpers)
-			fprintf(ctx->out, "IGD helpers: igdkit's IGD assignment and GOP policy drivers lead the chain (OVMF route)\n");
+		rom_made_text(ctx->out, image_path, &m, &o);
 		for (size_t i = 0; i < nextra; i++)
 			fprintf(ctx->out, "Extra EFI driver: %s (%zu bytes)\n", in[i].name, in[i].len);
-		if (m.have_vbios && m.rom.legacy.bdsm_cleared)
-			fprintf(ctx->out, "Legacy VBIOS: cleared the host's cached stolen-memory base 0x%08x at 0x%x\n",
-				m.rom.legacy.bdsm_value, m.rom.legacy.bdsm_offset);
 		fprintf(ctx->out, "\nChecking the new ROM (%zu bytes):\n", m.rom.len);
 		rom_check_text(c, ctx->out);
 		advise_gen11(ctx, &m, c);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "fw/fw.h"
 #include "igd/ids.h"
@@ -60,5 +61,9 @@ struct rom_made {
 enum rom_make_status rom_make(const uint8_t *image, size_t len, const struct rom_make_opts *o, struct rom_made *m,
 			      struct diag *d);
 void rom_made_free(struct rom_made *m);
+/* What was found and used, as `igdkit rom make` prints it before the check: the input kind, the
+ * GOP (version, whether it lists the device), the legacy VBIOS or why there is none, igdkit's
+ * helper drivers. o is what rom_make was given. */
+void rom_made_text(FILE *f, const char *image_name, const struct rom_made *m, const struct rom_make_opts *o);
 
 #endif

@@ -1,5 +1,5 @@
 /* report.c - text table, JSON document and the report file on the stick */
-#include "check/report.h"
+#include "report/check_report.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -77,6 +77,8 @@ static const char *option_text(const struct setup_question *q, uint64_t v)
 /* Where each passthrough option is in the BIOS setup, its storage, current value and choices. */
 static void text_bios_setup(FILE *f, const struct bios_setup *b)
 {
+	if (!b)
+		return;	/* a check run without the Setup part (the menu's, report's) */
 	if (!b->used) {
 		if (b->stick_note[0])
 			fprintf(f, "\nBIOS Setup: %s\n", b->stick_note);
@@ -415,6 +417,9 @@ static void json_plan(struct json *j, const struct igd_plan *p)
 
 static void json_bios_setup(struct json *j, const struct bios_setup *b)
 {
+	static const struct bios_setup none;
+	if (!b)
+		b = &none;
 	json_arr(j, "bios_setup");
 	for (size_t i = 0; b->s && i < b->set.n; i++) {
 		const struct setup_setting *st = &b->set.v[i];
@@ -570,4 +575,46 @@ int report_write_stick(const char *dir, const struct host_data *c, const struct 
 		close(dfd);
 	}
 	return 0;
+}
+
+int check_run(const char *root, const char *pci_dump, struct check_run *r, struct diag *d)
+{
+	memset(r, 0, sizeof(*r));
+	r->c = calloc(1, sizeof(*r->c));
+	r->l = calloc(1, sizeof(*r->l));
+	r->p = calloc(1, sizeof(*r->p));
+	if (!r->c || !r->l || !r->p) {
+		check_run_free(r);
+		return diag_err(d, DIAG_NO_OFFSET, "out of memory");
+	}
+	r->collect_rc = host_collect(root, pci_dump, r->c, d);
+	check_all(r->c, r->l);
+	struct plan_opts po = { 0 };
+	plan_compute(&r->c->f, &po, r->p);
+	return 0;
+}
+
+void check_run_free(struct check_run *r)
+{
+	if (r->c)
+		host_data_free(r->c);
+	free(r->c);
+	free(r->l);
+	free(r->p);
+	memset(r, 0, sizeof(*r));
+}
+
+char *check_run_text(const struct check_run *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	report_text(f, r->c, NULL, r->l, r->p, false);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
