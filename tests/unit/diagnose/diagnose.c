@@ -603,6 +603,80 @@ static void test_db_unfixable_left_alone(void **state)
 	close_broken(&b);
 }
 
+/* What pmxcfs loads is not a problem (a chain of 100 directories); what it refuses is named, even
+ * when igdkit leaves it (one VMID twice, a parent loop). */
+static void test_db_problems_match_pmxcfs(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	char *r = broken_root("pve9-grub", "sqlite3 " DB " \"with recursive n(i) as (select 40 union all select i + 1 from n where i < 139) "
+					   "insert into tree select i, case when i = 40 then 0 else i - 1 end, i, 0, 1795600664, 4, 'd' || i, NULL from n; "
+					   "update tree set version = 139 where inode = 0\"");
+	assert_second_run_clean(r, &f);
+	rm_rf(r);
+	free(r);
+	struct broken b;
+	open_broken(&b, "pve9-grub", "sqlite3 " DB " \"insert into tree select 40, 5, 40, 0, mtime, 8, '101.conf', data from tree where name = '101.conf'; "
+				       "update tree set version = 40 where inode = 0\"", &f);
+	if (!has_finding(&b.x, "db-duplicate-vmid", false)) {
+		print_findings(&b.x);
+		fail_msg("no db-duplicate-vmid");
+	}
+	for (size_t i = 0; i < b.x.plan.n; i++)
+		assert_int_not_equal(b.x.plan.ch[i].kind, CH_CONFIGDB_FIX);
+	close_broken(&b);
+	open_broken(&b, "pve9-grub", "sqlite3 " DB " \"insert into tree values (40, 41, 40, 0, 1, 4, 'a', NULL), (41, 40, 41, 0, 1, 4, 'b', NULL); "
+				       "update tree set version = 41 where inode = 0\"", &f);
+	assert_true(has_finding(&b.x, "db-unfixable", false));
+	assert_int_equal(b.x.plan.n, 0);
+	close_broken(&b);
+}
+
+/* Many unreachable rows and a duplicate directory with many entries: one pass each (the plan is
+ * made at once), past 32 problems nothing is repaired, and the entries move in row order. */
+static void test_db_plan_scales(void **state)
+{
+	(void)state;
+	char *r = broken_root("pve9-grub", "sqlite3 " DB " \"with recursive n(i) as (select 100 union all select i + 1 from n where i < 20099) "
+					   "insert into tree select i, 99, i, 0, 1, 8, 'o' || i, NULL from n; update tree set version = 20099 where inode = 0\"");
+	char p[4200];
+	snprintf(p, sizeof(p), "%s/" DB, r);
+	struct configdb c;
+	assert_int_equal(configdb_open_unchecked(&c, p, false, NULL), 0);
+	struct cdb_fix fx;
+	assert_int_equal(configdb_fix_plan(&c, &fx, NULL), 0);
+	assert_true(fx.truncated);
+	assert_int_equal(fx.np, CDB_PROBLEMS_MAX);
+	assert_false(configdb_fix_all_fixable(&fx));
+	configdb_fix_free(&fx);
+	configdb_close(&c);
+	rm_rf(r);
+	free(r);
+	/* a second qemu-server directory holding 20000 entries: they all move, none is lost */
+	r = broken_root("pve9-grub", "sqlite3 " DB " \"insert into tree values (40, 4, 40, 0, 1795600664, 4, 'qemu-server', NULL); "
+				   "with recursive n(i) as (select 100 union all select i + 1 from n where i < 20099) "
+				   "insert into tree select i, 40, i, 0, 1, 8, 'x' || i || '.cfg', NULL from n; update tree set version = 20099 where inode = 0\"");
+	snprintf(p, sizeof(p), "%s/" DB, r);
+	assert_int_equal(configdb_open_unchecked(&c, p, false, NULL), 0);
+	assert_int_equal(configdb_fix_plan(&c, &fx, NULL), 0);
+	assert_int_equal(fx.np, 1);	/* the duplicate (__version__ follows the edits' versions) */
+	assert_true(configdb_fix_all_fixable(&fx));
+	/* the old directory (inode 6, older) is dropped: its two VMs move into the new one (40) */
+	assert_int_equal(fx.nedits, 4);
+	assert_int_equal(fx.edits[0].op, CDB_EDIT_REPARENT);
+	assert_int_equal(fx.edits[0].inode, 28);
+	assert_int_equal(fx.edits[0].arg, 40);
+	assert_int_equal(fx.edits[1].inode, 33);
+	assert_int_equal(fx.edits[2].op, CDB_EDIT_DELETE);
+	assert_int_equal(fx.edits[2].inode, 6);
+	assert_int_equal(fx.edits[3].op, CDB_EDIT_VERSION);
+	assert_int_equal(fx.edits[3].version, 20102);
+	configdb_fix_free(&fx);
+	configdb_close(&c);
+	rm_rf(r);
+	free(r);
+}
+
 static void test_cluster_vm_fix_is_staged(void **state)
 {
 	(void)state;
@@ -739,6 +813,8 @@ int main(void)
 		cmocka_unit_test(test_db_dir_with_data),
 		cmocka_unit_test(test_db_orphan_and_duplicates),
 		cmocka_unit_test(test_db_unfixable_left_alone),
+		cmocka_unit_test(test_db_problems_match_pmxcfs),
+		cmocka_unit_test(test_db_plan_scales),
 		cmocka_unit_test(test_cluster_vm_fix_is_staged),
 		cmocka_unit_test(test_configdb_fix_refuses_other_rows),
 		cmocka_unit_test(test_fault_points),
