@@ -92,7 +92,12 @@ keep_after() {	# keep_after UUID [NAME]: the target's files as a tar on the stic
 	lvm lvchange -ay --select "vg_uuid=$1 && lv_name=root" >/dev/null
 	lvm vgmknodes pve >/dev/null 2>&1
 	mount -o ro /dev/pve/root /mnt/target || die "mount for copy failed"
-	tar -cf "$STICK/${2:-after}.tar" -C /mnt/target etc usr/share/kvm var/lib/pve-cluster var/log || die "tar failed"
+	dirs=	# usr/share/kvm exists only while an install's ROM is there
+	for x in etc usr/share/kvm var/lib/pve-cluster var/log; do
+		[ -d "/mnt/target/$x" ] && dirs="$dirs $x"
+	done
+	# shellcheck disable=SC2086
+	tar -cf "$STICK/${2:-after}.tar" -C /mnt/target $dirs || die "tar failed"
 	umount /mnt/target
 	lvm lvchange -an --select "vg_uuid=$1 && lv_name=root" >/dev/null
 	say "kept=${2:-after}.tar"
