@@ -2,15 +2,21 @@
 #
 # A second virtual disk (serial igdkit-pve-target) becomes a PVE-installer
 # layout inside the guest: GPT, ESP, LVM VG pve with LV root (ext4) holding
-# tests/data/pve/pve8-grub and the real config.db made by pmxcfs. Four boots on
+# tests/data/pve/pve8-grub and the real config.db made by pmxcfs. Five boots on
 # the same disk:
 #   1 create the layout; autorun `install --list` finds the install
 #   2 digest the files; autorun `install --target UUID --yes` (with the chroot
 #     rebuild running the target's own update-initramfs/update-grub doubles)
 #   3 digest again and copy the target out; autorun `install --undo --target UUID`
-#   4 digest: identical to boot 2
-# The files written through --target must equal what the same install writes
-# through --root on the host (which the unit tests pin down byte for byte).
+#   4 digest: identical to boot 2. Then the layout is broken the way users break
+#     it (config.db pmxcfs refuses, VM 100 with the iGPU starting at boot and a
+#     misspelt option, igfx_off and a repeat in GRUB, vfio disable_vga and another
+#     iGPU's id); autorun `repair --target UUID --yes`
+#   5 digest and copy out the repaired target, run repair again (nothing found)
+#     and `install --undo` (identical to the broken disk), all from the setup;
+#     autorun `repair --target UUID --json` finds the breakage again
+# The files written through --target must equal what the same install (repair)
+# writes through --root on the host (which the unit tests pin down byte for byte).
 
 vm() { sqlite3 "$1" "select data from tree where name = '100.conf'"; }
 
@@ -19,7 +25,7 @@ vm() { sqlite3 "$1" "select data from tree where name = '100.conf'"; }
 # every file under etc and usr/share/kvm, VM 100's config, config.db integrity.
 compare_with_host() {
 	problems=
-	for f in $(cd "$1" && find etc usr/share/kvm -type f | sort); do
+	for f in $(cd "$1" && find etc usr/share/kvm -type f 2>/dev/null | sort); do
 		cmp -s "$1/$f" "$2/$f" || problems="$problems $f"
 	done
 	[ "$(vm "$1/var/lib/pve-cluster/config.db")" = "$(vm "$2/var/lib/pve-cluster/config.db")" ] ||
@@ -42,11 +48,12 @@ run_install_tests() {
 	rm -f "$pdir/pve.img"
 	truncate -s 1G "$pdir/pve.img"
 	disk="-drive if=none,id=pve,file=$pdir/pve.img,format=raw -device virtio-blk-pci,drive=pve,serial=igdkit-pve-target"
-	for m in create before after undone; do
+	make_repair_broken || { bad repair-1 "cannot build the broken layout on the host"; return; }
+	for m in create before after break repaired; do
 		{ echo "MODE=$m"; cat "$here/install/setup.sh"; } > "$pdir/setup-$m.sh"
 	done
 	# The stick image is fresh each boot; the PVE disk persists across them.
-	export STICK_PUT="$pdir/pve-root.tar:pve-root.tar $dump:snb.dump $rom:test.rom"
+	export STICK_PUT="$pdir/pve-root.tar:pve-root.tar $pdir/repair-broken.tar:repair-broken.tar $dump:snb.dump $rom:test.rom"
 
 	# 1: create, and --list must find it
 	# shellcheck disable=SC2086
@@ -96,9 +103,9 @@ run_install_tests() {
 	if [ -n "$problems" ]; then bad install-3 "after install:$problems"; return; fi
 	ok install-3
 
-	# 4: after --undo every file is as before
+	# 4: after --undo every file is as before; then broken, and repaired
 	# shellcheck disable=SC2086
-	boot_stick install-4 uefi "install --list --target $uuid" "$pdir/setup-undone.sh" -- $disk ||
+	boot_stick install-4 uefi "repair --target $uuid --pci-dump /mnt/stick/snb.dump --yes" "$pdir/setup-break.sh" -- $disk ||
 		{ bad install-4 "no autorun end marker"; return; }
 	serial_text install-4
 	grep '^install-test: sha256 ' "$OUT/install-4.serial.txt" > "$pdir/digest-undone"
@@ -107,7 +114,115 @@ run_install_tests() {
 	else
 		bad install-4 "undo did not restore: $(diff "$pdir/digest-before" "$pdir/digest-undone" | head -5 | tr '\n' ' ')"
 	fi
+	run_repair_checks
 	unset STICK_PUT
+}
+
+# The host side of the repair: pve-root broken by the same edits as on the disk,
+# repaired through --root (the result the guest's --target repair must equal).
+make_repair_broken() {
+	rm -rf "$pdir/broken" "$pdir/rhost"
+	cp -a "$pdir/root" "$pdir/broken"
+	tarball=$(cd "$pdir" && pwd)/repair-broken.tar
+	(
+		cd "$pdir/broken" || exit 1
+		db=var/lib/pve-cluster/config.db
+		mkdir -p etc/modprobe.d &&
+		printf 'options vfio-pci ids=8086:3e91 disable_vga=1\n' > etc/modprobe.d/vfio.conf &&
+		sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT="quiet"$/GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=on,igfx_off iommu=pt iommu=pt"/' etc/default/grub &&
+		grep -q igfx_off etc/default/grub &&
+		sqlite3 "$db" "update tree set data = cast(cast(data as text) || 'onboot: 1' || char(10) ||
+			'hostpci0: 0000:00:02.0,legacy_igd=1' || char(10) as blob) where name = '100.conf';
+			insert into tree values (40, 99, 40, 0, 1795600664, 8, 'stray.cfg', x'78');
+			update tree set version = 5 where inode = 0;" &&
+		tar -cf "$tarball" --owner=0 --group=0 etc/default/grub etc/modprobe.d/vfio.conf "$db"
+	) || return 1
+	cp -a "$pdir/broken" "$pdir/rhost"
+	IGDKIT_REBUILD_NO_CHROOT=1 "$B/igdkit" repair --root "$pdir/rhost" --pci-dump "$dump" --yes > "$pdir/rhost.out" 2>&1
+	[ $? = 1 ] && grep -q '^Written; backup and manifest' "$pdir/rhost.out"
+}
+
+# rows DB: config.db's rows without mtime (the VM row's mtime is the time of the write)
+rows() { sqlite3 "$1" "select inode, parent, version, writer, type, name, hex(data) from tree order by inode"; }
+
+run_repair_checks() {
+	t=$OUT/install-4.serial.txt
+	a=$OUT/install-4.autorun.log
+	# fixes applied: exit 1, every finding of the breakage named, the rebuild run in the target
+	expect repair-1 '^=== igdkit autorun end \(rc=1\) ===$' "$a" &&
+	expect repair-1 '^Written; backup and manifest in /var/lib/igdkit/backup/' "$a" || return
+	for id in db-orphan db-version cmdline-bad-word cmdline-duplicate vfio-wrong-id vfio-disable-vga modules-virqfd \
+		vm-hostpci-option vm-onboot vm-legacy-vga; do
+		expect repair-1 "^fix  \[$id\] " "$a" || return
+	done
+	grep '^install-test: broken ' "$t" | sed 's/^install-test: broken /install-test: sha256 /' > "$pdir/digest-broken"
+	cmp -s "$pdir/digest-broken" "$pdir/digest-undone" && { bad repair-1 "the breakage changed nothing on the disk"; return; }
+	loglines=$(sed -n 's/^install-test: rebuild_log_lines=\([0-9]*\)$/\1/p' "$t")
+	[ -n "$loglines" ] || { bad repair-1 "the setup did not break the layout"; return; }
+	ok repair-1
+
+	# 5: read back, second run, undo, read again; autorun: the dry run finds the breakage again
+	# shellcheck disable=SC2086
+	boot_stick repair-2 uefi "repair --target $uuid --pci-dump /mnt/stick/snb.dump --json" "$pdir/setup-repaired.sh" -- $disk ||
+		{ bad repair-2 "no autorun end marker"; return; }
+	serial_text repair-2
+	t=$OUT/repair-2.serial.txt
+	rm -rf "$pdir/repaired"
+	mkdir -p "$pdir/repaired"
+	mcopy -n -i "$OUT/repair-2.img@@1048576" ::repaired.tar "$pdir/repaired.tar" 2>/dev/null &&
+		tar -xf "$pdir/repaired.tar" -C "$pdir/repaired" 2>/dev/null ||
+		{ bad repair-2 "no repaired.tar on the stick"; return; }
+	compare_with_host "$pdir/rhost" "$pdir/repaired"
+	rdb=$pdir/repaired/var/lib/pve-cluster/config.db
+	[ "$(rows "$pdir/rhost/var/lib/pve-cluster/config.db")" = "$(rows "$rdb")" ] || problems="$problems config.db-rows"
+	# what the fixes are, read back from the disk itself
+	[ "$(cat "$pdir/repaired/etc/modprobe.d/vfio.conf")" = 'options vfio-pci ids=8086:0102' ] || problems="$problems vfio.conf"
+	grep -qx 'GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=on iommu=pt"' "$pdir/repaired/etc/default/grub" ||
+		problems="$problems grub"
+	grep -q vfio_virqfd "$pdir/repaired/etc/modules" && problems="$problems modules"
+	vm "$rdb" > "$pdir/repaired-100.conf"
+	for l in 'onboot: 0' 'hostpci0: 0000:00:02.0,legacy-igd=1' 'vga: none'; do
+		grep -qx "$l" "$pdir/repaired-100.conf" || problems="$problems 100.conf:$l"
+	done
+	[ "$(sqlite3 "$rdb" "select count(*) from tree where name = 'stray.cfg'")" = 0 ] || problems="$problems stray.cfg-kept"
+	[ "$(sqlite3 "$rdb" 'select version >= (select max(max(inode), max(version)) from tree) from tree where inode = 0')" = 1 ] ||
+		problems="$problems __version__"
+	# VM 101 (untouched by any finding) keeps its bytes
+	[ "$(sqlite3 "$rdb" "select hex(data) from tree where name = '101.conf'")" = \
+		"$(sqlite3 "$pdir/broken/var/lib/pve-cluster/config.db" "select hex(data) from tree where name = '101.conf'")" ] ||
+		problems="$problems 101.conf"
+	now=$(grep -c . "$pdir/repaired/var/log/igdkit-test-rebuild.log" 2>/dev/null)
+	tail -n +$((loglines + 1)) "$pdir/repaired/var/log/igdkit-test-rebuild.log" > "$pdir/repair-rebuild.log" 2>/dev/null
+	grep -q '^update-initramfs -u -k all' "$pdir/repair-rebuild.log" && grep -q '^update-grub' "$pdir/repair-rebuild.log" ||
+		problems="$problems rebuild-not-run(${loglines}->${now:-none})"
+	if [ -n "$problems" ]; then bad repair-2 "after repair:$problems"; return; fi
+	# a second run finds nothing; the undo brings the broken disk back byte for byte
+	expect repair-2 '^install-test: second_rc=0$' "$t" &&
+	expect repair-2 '^install-test: second: Nothing wrong found\.$' "$t" &&
+	expect repair-2 '^install-test: undo_rc=0$' "$t" || return
+	grep '^install-test: undone ' "$t" | sed 's/^install-test: undone /install-test: sha256 /' > "$pdir/digest-repair-undone"
+	if ! cmp -s "$pdir/digest-broken" "$pdir/digest-repair-undone"; then
+		bad repair-2 "undo of the repair did not restore: $(diff "$pdir/digest-broken" "$pdir/digest-repair-undone" | head -5 | tr '\n' ' ')"
+		return
+	fi
+	# the restored breakage, seen again by the dry run (nothing written)
+	expect repair-2 '^=== igdkit autorun end \(rc=1\) ===$' "$OUT/repair-2.autorun.log" || return
+	sed '/^=== igdkit autorun/d' "$OUT/repair-2.autorun.log" > "$pdir/repair-2.json"
+	if python3 - "$pdir/repair-2.json" > "$pdir/repair-2.assert" 2>&1 <<-'PY'
+		import json, sys
+		# stdout (the document) comes first; messages on stderr may follow it
+		j, _ = json.JSONDecoder().raw_decode(open(sys.argv[1]).read().lstrip())
+		ids = {f["id"] for f in j["findings"] if f["automatic"]}
+		want = {"db-orphan", "db-version", "vm-onboot", "vfio-disable-vga", "cmdline-bad-word", "modules-virqfd"}
+		assert want <= ids, "missing %s" % sorted(want - ids)
+		assert j["written"] is False and j["backup_id"] is None, "the dry run wrote"
+		assert j["node"] == "pve" and j["clustered"] is False
+	PY
+	then
+		ok repair-2
+	else
+		bad repair-2 "repair --json: $(tail -1 "$pdir/repair-2.assert")"
+	fi
 }
 
 # PVE's btrfs layout (no LVM): GPT with an ESP and a btrfs root made on the host

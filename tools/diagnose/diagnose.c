@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #define TEXT_MAX (1024 * 1024)
@@ -30,8 +31,9 @@ struct pending {
 	unsigned char *old;
 	size_t oldlen;
 	bool existed;
-	char *cur;		/* NULL: missing and nothing written */
+	char *cur;		/* NULL: missing and nothing written, or not to be edited (below) */
 	bool initramfs;		/* a change here must reach the initramfs */
+	bool untouchable;	/* a symbolic link on the way, or NUL bytes: never edited */
 };
 
 struct guest {
@@ -86,6 +88,28 @@ static struct finding *finding(struct dx *s, const char *id, bool automatic, con
 
 /* ---- host files ------------------------------------------------------- */
 
+/* The first component of abs (below the root) that is a symbolic link, into link[]. An absolute
+ * link on the target resolves into the running system (the stick, or the host a --root sits
+ * on): reading through it reads the wrong file, writing through it writes another disk. */
+static bool path_has_link(const struct pve_target *t, const char *abs, char *link, size_t len)
+{
+	if (!strcmp(t->root, "/"))
+		return false;	/* the running system itself: its links are its own */
+	char part[INST_PATH];
+	for (const char *sl = strchr(abs + 1, '/');; sl = strchr(sl + 1, '/')) {
+		size_t n = sl ? (size_t)(sl - abs) : strlen(abs);
+		char rel[INST_PATH];
+		snprintf(rel, sizeof(rel), "%.*s", (int)n, abs);
+		struct stat st;
+		if (target_path(t, rel, part, sizeof(part)) == 0 && lstat(part, &st) == 0 && S_ISLNK(st.st_mode)) {
+			snprintf(link, len, "%s", rel);
+			return true;
+		}
+		if (!sl)
+			return false;
+	}
+}
+
 static struct pending *pend_get(struct dx *s, const char *path)
 {
 	for (size_t i = 0; i < s->npend; i++)
@@ -98,11 +122,37 @@ static struct pending *pend_get(struct dx *s, const char *path)
 	struct pending *p = &s->pend[s->npend];
 	memset(p, 0, sizeof(*p));
 	snprintf(p->path, sizeof(p->path), "%s", path);
+	char link[INST_PATH];
+	if (path_has_link(s->t, path, link, sizeof(link))) {
+		/* not read, not written: information for the user, not a problem found */
+		char ev[400];
+		snprintf(ev, sizeof(ev), "%.390s", link);
+		struct finding *f = finding(s, "file-symlink", false, ev, "check that file by hand (or replace the link by the file)",
+					    "%.300s is reached through a symbolic link on the target; igdkit neither reads nor edits "
+					    "files through links (on the target they point into the running system)", path);
+		if (f) {
+			f->note = true;
+			s->x->nproblems--;
+		}
+		p->untouchable = true;
+		s->npend++;
+		return p;
+	}
 	int ex = target_read(s->t, path, TEXT_MAX, &p->old, &p->oldlen, s->d);
 	if (ex < 0)
 		return NULL;
 	p->existed = ex == 1;
-	if (p->existed && !(p->cur = strdup((char *)p->old)))
+	const unsigned char *nul = p->existed ? memchr(p->old, 0, p->oldlen) : NULL;
+	if (nul) {
+		/* A file with NUL bytes is damaged (typically by a power loss during a write): as text
+		 * it would end at the first NUL, and writing that back would cut the rest off. */
+		char ev[400];
+		snprintf(ev, sizeof(ev), "%.300s: byte %zu of %zu is NUL", path, (size_t)(nul - p->old), p->oldlen);
+		finding(s, "file-damaged", false, ev, "restore the file from a backup or rewrite it; igdkit does not edit it",
+			"%.300s holds NUL bytes: it is damaged (typically by a power loss during a write), and the settings in it "
+			"may not take effect", path);
+		p->untouchable = true;
+	} else if (p->existed && !(p->cur = strdup((char *)p->old)))
 		return NULL;
 	s->npend++;
 	return p;
@@ -133,8 +183,9 @@ static int pend_set_line(struct pending *p, size_t ln, const char *repl)
 	return 0;
 }
 
-/* Line ln of text (1-based) into buf. */
-static void line_of(const char *text, size_t ln, char *buf, size_t len)
+/* Line ln of text (1-based) into buf. false when it does not fit: such a line is left alone, as
+ * rewriting a cut copy would drop its end. */
+static bool line_of(const char *text, size_t ln, char *buf, size_t len)
 {
 	buf[0] = 0;
 	const char *l = text;
@@ -142,10 +193,11 @@ static void line_of(const char *text, size_t ln, char *buf, size_t len)
 		size_t n = strcspn(l, "\n");
 		if (k == ln) {
 			snprintf(buf, len, "%.*s", (int)n, l);
-			return;
+			return n < len;
 		}
 		l += n + (l[n] ? 1 : 0);
 	}
+	return true;
 }
 
 /* Sorted *.conf / *.cfg names in a directory of the target. */
@@ -277,9 +329,12 @@ static int fix_kernel_cmdline_words(struct dx *s, const char *add_words, const c
 	return 0;
 }
 
+/* The two variables GRUB puts on a Linux entry's command line (LINUX first, then DEFAULT). */
+static const char *const grub_var[2] = { "GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT" };
+
 /* The value of a GRUB_CMDLINE_LINUX(_DEFAULT)= line: start/end offsets of what is inside the
- * quotes (or the bare value). false for other lines. */
-static bool grub_cmdline_value(const char *line, size_t *vs, size_t *ve)
+ * quotes (or the bare value), and which of the two variables it sets. false for other lines. */
+static bool grub_cmdline_value(const char *line, size_t *vs, size_t *ve, int *var)
 {
 	const char *q = line;
 	while (*q == ' ' || *q == '\t')
@@ -287,8 +342,11 @@ static bool grub_cmdline_value(const char *line, size_t *vs, size_t *ve)
 	if (strncmp(q, "GRUB_CMDLINE_LINUX", 18) != 0)
 		return false;
 	const char *e = q + 18;
-	if (!strncmp(e, "_DEFAULT", 8))
+	*var = 0;
+	if (!strncmp(e, "_DEFAULT", 8)) {
 		e += 8;
+		*var = 1;
+	}
 	if (*e != '=')
 		return false;
 	e++;
@@ -318,9 +376,36 @@ static void grub_file_list(const struct pve_target *t, struct grub_files *g)
 		snprintf(g->paths[g->n++], sizeof(g->paths[0]), "/etc/default/grub.d/%.200s", names[i]);
 }
 
-/* Every word GRUB puts on the command line, from all its files (read-only). */
+/* Which variable a word of a GRUB value refers to ($GRUB_CMDLINE_LINUX or ${...}), -1 none. */
+static int grub_var_ref(const char *w)
+{
+	for (int k = 1; k >= 0; k--) {
+		char a[64], b[64];
+		snprintf(a, sizeof(a), "$%s", grub_var[k]);
+		snprintf(b, sizeof(b), "${%s}", grub_var[k]);
+		if (!strcmp(w, a) || !strcmp(w, b))
+			return k;
+	}
+	return -1;
+}
+
+/* Does a value keep what the variable held before (a reference to itself)? Without one, the line
+ * replaces every earlier assignment: /etc/default/grub and its drop-ins are sourced in order. */
+static bool grub_value_appends(const char *val, int var)
+{
+	char tmp[2048];
+	snprintf(tmp, sizeof(tmp), "%s", val);
+	for (char *sv, *w = strtok_r(tmp, " \t", &sv); w; w = strtok_r(NULL, " \t", &sv))
+		if (grub_var_ref(w) == var)
+			return true;
+	return false;
+}
+
+/* The words GRUB puts on the command line: both variables as they are after every file is
+ * sourced (a later assignment replaces an earlier one unless it refers to it). Read-only. */
 static void grub_words(struct dx *s, char *out, size_t len)
 {
+	char val[2][2048] = { "", "" };
 	out[0] = 0;
 	struct grub_files g;
 	grub_file_list(s->t, &g);
@@ -334,14 +419,23 @@ static void grub_words(struct dx *s, char *out, size_t len)
 			char line[2048];
 			snprintf(line, sizeof(line), "%.*s", (int)n, l);
 			size_t vs, ve;
-			if (grub_cmdline_value(line, &vs, &ve)) {
+			int var;
+			if (grub_cmdline_value(line, &vs, &ve, &var)) {
 				line[ve] = 0;
-				snprintf(out + strlen(out), len - strlen(out), " %s", line + vs);
+				char nv[2048] = "";
+				for (char *sv, *w = strtok_r(line + vs, " \t", &sv); w; w = strtok_r(NULL, " \t", &sv)) {
+					int ref = grub_var_ref(w);
+					const char *add = ref >= 0 ? val[ref] : w;
+					if (*add)
+						snprintf(nv + strlen(nv), sizeof(nv) - strlen(nv), "%s%s", *nv ? " " : "", add);
+				}
+				snprintf(val[var], sizeof(val[var]), "%s", nv);
 			}
 			l += n + (l[n] ? 1 : 0);
 		}
 		free(text);
 	}
+	snprintf(out, len, "%s%s%s", val[0], *val[0] && *val[1] ? " " : "", val[1]);
 }
 
 static bool has_word(const char *words, const char *w)
@@ -354,8 +448,9 @@ static int fix_grub_words(struct dx *s)
 {
 	struct grub_files g;
 	grub_file_list(s->t, &g);
-	char seen[MAX_LIST][256];
-	size_t nseen = 0;
+	/* the words each variable holds so far: a repeat is a word already there (in either) */
+	static char seen[2][MAX_LIST][256];
+	size_t nseen[2] = { 0, 0 };
 	for (size_t i = 0; i < g.n; i++) {
 		unsigned char *probe;
 		size_t pl;
@@ -365,17 +460,21 @@ static int fix_grub_words(struct dx *s)
 		struct pending *p = pend_get(s, g.paths[i]);
 		if (!p)
 			return -1;
+		if (!p->cur)
+			continue;
 		size_t nlines = 0;
 		for (const char *c = p->cur; *c; c++)
 			nlines += *c == '\n';
 		for (size_t ln = 1; ln <= nlines + 1; ln++) {
 			char line[2048];
-			line_of(p->cur, ln, line, sizeof(line));
 			size_t vs, ve;
-			if (!line[0] || !grub_cmdline_value(line, &vs, &ve))
+			int var;
+			if (!line_of(p->cur, ln, line, sizeof(line)) || !line[0] || !grub_cmdline_value(line, &vs, &ve, &var))
 				continue;
 			char val[2048];
 			snprintf(val, sizeof(val), "%.*s", (int)(ve - vs), line + vs);
+			if (!grub_value_appends(val, var))
+				nseen[var] = 0;	/* this line replaces the variable: its words repeat nothing */
 			struct strbuf nv = { 0 };
 			strbuf_addf(&nv, "%s", "");
 			bool changed = false;
@@ -400,16 +499,17 @@ static int fix_grub_words(struct dx *s)
 				if (!*nw)
 					continue;
 				bool dup = false;
-				for (size_t k = 0; k < nseen; k++)
-					dup |= strcmp(seen[k], nw) == 0;
+				for (int v = 0; v < 2; v++)
+					for (size_t k = 0; k < nseen[v]; k++)
+						dup |= strcmp(seen[v][k], nw) == 0;
 				if (dup) {
 					finding(s, "cmdline-duplicate", true, ev, "remove the repeat (the first stays)",
 						"kernel command line has %s twice", nw);
 					changed = true;
 					continue;
 				}
-				if (nseen < MAX_LIST)
-					snprintf(seen[nseen++], sizeof(seen[0]), "%s", nw);
+				if (nseen[var] < MAX_LIST)
+					snprintf(seen[var][nseen[var]++], sizeof(seen[0][0]), "%s", nw);
 				strbuf_addf(&nv, "%s%s", nv.len ? " " : "", nw);
 			}
 			if (changed && !nv.failed) {
@@ -464,13 +564,19 @@ static int check_cmdline(struct dx *s)
 			snprintf(add + strlen(add), sizeof(add) - strlen(add), "%s%s", *add ? " " : "", w);
 		}
 		if (*add) {
-			char ev[400], fix[400];
-			snprintf(ev, sizeof(ev), "%s:1: %.300s", kcmd_path, t->kernel_cmdline);
-			snprintf(fix, sizeof(fix), "add them to GRUB in %s (%s is left as it is)", grub_repair_dropin, kcmd_path);
-			finding(s, "cmdline-wrong-file", true, ev, fix, "%s only in %s, which this GRUB host does not read", add, kcmd_path);
 			struct pending *p = pend_get(s, grub_repair_dropin);
 			if (!p)
 				return -1;
+			char ev[400], fix[400];
+			snprintf(ev, sizeof(ev), "%s:1: %.300s", kcmd_path, t->kernel_cmdline);
+			if (p->untouchable)
+				snprintf(fix, sizeof(fix), "add them to GRUB by hand (%s cannot be written, see above)", grub_repair_dropin);
+			else
+				snprintf(fix, sizeof(fix), "add them to GRUB in %s (%s is left as it is)", grub_repair_dropin, kcmd_path);
+			finding(s, "cmdline-wrong-file", !p->untouchable, ev, fix, "%s only in %s, which this GRUB host does not read", add,
+				kcmd_path);
+			if (p->untouchable)
+				return 0;
 			struct strbuf b = { 0 };
 			strbuf_addf(&b, "# Written by igdkit repair: kernel command-line words found only in %s,\n", kcmd_path);
 			strbuf_addf(&b, "# which GRUB does not read. To take it back: igdkit install --undo, or delete this file and run update-grub.\n");
@@ -537,7 +643,7 @@ static void scan_modprobe(struct dx *s)
 			char line[1024];
 			snprintf(line, sizeof(line), "%.*s", (int)len, l);
 			size_t at;
-			if (is_options_vfio(line, &at) && strstr(line + at, id))
+			if (s->f->igd_present && is_options_vfio(line, &at) && strstr(line + at, id))
 				s->vfio_binds_igd = true;
 			char w1[32], w2[32];
 			if (sscanf(line, "%31s %31s", w1, w2) == 2 && !strcmp(w1, "blacklist") && !strcmp(w2, "i915")) {
@@ -548,19 +654,32 @@ static void scan_modprobe(struct dx *s)
 		}
 		free(text);
 	}
-	const char *cmd = s->t->kernel_cmdline_present ? s->t->kernel_cmdline : "";
-	char gw[4096];
-	grub_words(s, gw, sizeof(gw));
-	for (int k = 0; k < 2; k++) {
-		const char *c = k ? gw : cmd;
-		char want[48];
-		snprintf(want, sizeof(want), "vfio-pci.ids=");
-		const char *v = strstr(c, want);
-		if (v && strstr(v, id))
-			s->vfio_binds_igd = true;
-		if (strstr(c, "modprobe.blacklist=") && strstr(strstr(c, "modprobe.blacklist="), "i915") && !s->i915_blacklisted) {
-			s->i915_blacklisted = true;
-			snprintf(s->i915_where, sizeof(s->i915_where), "kernel command line: modprobe.blacklist=...i915");
+	/* the command line the boot layout reads: vfio-pci.ids= and modprobe.blacklist= word by word */
+	bool kcmd = s->t->boot == BOOT_PROXMOX_BOOT_TOOL && s->t->kernel_cmdline_present;
+	char words[4096];
+	if (kcmd)
+		snprintf(words, sizeof(words), "%s", s->t->kernel_cmdline);
+	else
+		grub_words(s, words, sizeof(words));
+	for (char *sv, *w = strtok_r(words, " \t", &sv); w; w = strtok_r(NULL, " \t", &sv)) {
+		const char *list = NULL;
+		bool ids = false;
+		if (!strncmp(w, "vfio-pci.ids=", 13) || !strncmp(w, "vfio_pci.ids=", 13)) {
+			list = w + 13;
+			ids = true;
+		} else if (!strncmp(w, "modprobe.blacklist=", 19))
+			list = w + 19;
+		if (!list)
+			continue;
+		char items[512];
+		snprintf(items, sizeof(items), "%s", list);
+		for (char *sv2, *it = strtok_r(items, ",", &sv2); it; it = strtok_r(NULL, ",", &sv2)) {
+			if (ids && s->f->igd_present && !strcasecmp(it, id))
+				s->vfio_binds_igd = true;
+			if (!ids && !strcmp(it, "i915") && !s->i915_blacklisted) {
+				s->i915_blacklisted = true;
+				snprintf(s->i915_where, sizeof(s->i915_where), "kernel command line: %.200s", w);
+			}
 		}
 	}
 }
@@ -584,15 +703,16 @@ static int check_vfio_options(struct dx *s)
 		struct pending *p = pend_get(s, abs);
 		if (!p)
 			return -1;
+		if (!p->cur)
+			continue;
 		p->initramfs = true;
 		size_t nlines = 0;
 		for (const char *c = p->cur; *c; c++)
 			nlines += *c == '\n';
 		for (size_t ln = nlines + 1; ln >= 1; ln--) {	/* from the end: deleting keeps earlier numbers */
 			char line[1024];
-			line_of(p->cur, ln, line, sizeof(line));
 			size_t at;
-			if (!is_options_vfio(line, &at))
+			if (!line_of(p->cur, ln, line, sizeof(line)) || !is_options_vfio(line, &at))
 				continue;
 			char ev[400];
 			snprintf(ev, sizeof(ev), "%.200s:%zu: %.170s", abs, ln, line);
@@ -678,14 +798,15 @@ static int check_virqfd(struct dx *s)
 		struct pending *p = pend_get(s, paths[i]);
 		if (!p)
 			return -1;
+		if (!p->cur)
+			continue;
 		p->initramfs = true;
 		size_t nlines = 0;
 		for (const char *c = p->cur; *c; c++)
 			nlines += *c == '\n';
 		for (size_t ln = nlines + 1; ln >= 1; ln--) {
 			char line[512], w[64] = "";
-			line_of(p->cur, ln, line, sizeof(line));
-			if (sscanf(line, "%63s", w) != 1 || strcmp(w, "vfio_virqfd") != 0)
+			if (!line_of(p->cur, ln, line, sizeof(line)) || sscanf(line, "%63s", w) != 1 || strcmp(w, "vfio_virqfd") != 0)
 				continue;
 			char ev[400];
 			snprintf(ev, sizeof(ev), "%.200s:%zu: %.170s", paths[i], ln, line);
@@ -963,12 +1084,15 @@ static void fix_hostpci(struct dx *s, const struct guest *g, struct vmconf *vc, 
 	char ev[400];
 	vm_evidence(s, g, key, ev, sizeof(ev));
 	char buf[512];
+	if (strlen(v) >= sizeof(buf))
+		return;	/* longer than any real hostpci line: left alone rather than rewritten cut */
 	snprintf(buf, sizeof(buf), "%s", v);
 	struct strbuf b = { 0 };
 	strbuf_addf(&b, "%s", "");
 	bool fixed = false;
 	int k = 0;
-	for (char *it = strtok(buf, ","); it; it = strtok(NULL, ","), k++) {
+	char *sv9;
+	for (char *it = strtok_r(buf, ",", &sv9); it; it = strtok_r(NULL, ",", &sv9), k++) {
 		char out[300];
 		snprintf(out, sizeof(out), "%s", it);
 		if (k > 0) {
@@ -1023,9 +1147,11 @@ static void fix_hostpci(struct dx *s, const struct guest *g, struct vmconf *vc, 
 	free(b.s);
 }
 
+/* Without an iGPU in the facts (another machine, a dump without one) nothing says it is the
+ * boot display: the VM keeps starting at boot. */
 static bool igd_is_boot_display(const struct machine_facts *f)
 {
-	return f->boot_vga == TRI_YES || (f->boot_vga == TRI_UNKNOWN && !f->dgpu_present);
+	return f->igd_present && (f->boot_vga == TRI_YES || (f->boot_vga == TRI_UNKNOWN && !f->dgpu_present));
 }
 
 /* The qm set that makes old into new for the keys repair touches (cluster members). */
@@ -1098,7 +1224,9 @@ static int check_vm(struct dx *s, const struct guest *g)
 			}
 			const char *vga = vmconf_get(&vc, "vga");
 			if (!vga || strcmp(vga, "none") != 0) {
-				vm_evidence(s, g, "vga", ev, sizeof(ev));
+				char hk[24];
+				snprintf(hk, sizeof(hk), "hostpci%d", slot);
+				vm_evidence(s, g, vga ? "vga" : hk, ev, sizeof(ev));
 				finding(s, "vm-legacy-vga", automatic, ev, "write vga: none",
 					"VM %u: legacy-igd=1 without vga: none (it is %s): qemu-server refuses to start the VM", g->vmid,
 					vga ? vga : "not set");

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Deeper than any real /etc/pve tree (nodes/N/priv/... is 4); a walk that goes on is a loop. */
-#define MAX_DEPTH 64
+/* "none" in the index arrays of the walks below */
+#define NO_ROW SIZE_MAX
 
 static const struct cdb_row *row_of(const struct configdb *c, int64_t inode)
 {
@@ -88,19 +88,65 @@ bool configdb_fix_all_fixable(const struct cdb_fix *fx)
 	return true;
 }
 
-/* Is row i (by index) at or below a row marked in root[]? Walks up at most MAX_DEPTH steps. */
-static bool below_marked(const struct configdb *c, const unsigned char *root, size_t i)
+/*
+ * One walk up from every row, every row settled once (O(n log n) however deep or looped the
+ * tree is): top[k] is the topmost unreachable row ("orphan": parent missing or a file) at or
+ * above row k, NO_ROW when none; cycle[k] is set for the rows of a parent loop and looped[k]
+ * for every row that never reaches the root because of one.
+ */
+static int walk_up(const struct configdb *c, const unsigned char *orphan, size_t *top, unsigned char *cycle,
+		   unsigned char *looped, struct diag *d)
 {
-	const struct cdb_row *r = &c->rows[i];
-	for (int depth = 0; r && depth < MAX_DEPTH; depth++) {
-		size_t k = (size_t)(r - c->rows);
-		if (root[k])
-			return true;
-		if (r->inode == 0 || r->parent == 0)
-			return false;
-		r = row_of(c, r->parent);
+	size_t n = c->nrows;
+	unsigned char *st = calloc(n ? n : 1, 1);	/* 0 new, 1 on this walk, 2 settled */
+	size_t *path = malloc((n ? n : 1) * sizeof(*path));
+	if (!st || !path) {
+		free(st);
+		free(path);
+		return diag_err(d, DIAG_NO_OFFSET, "out of memory");
 	}
-	return false;
+	for (size_t i = 0; i < n; i++) {
+		if (st[i])
+			continue;
+		size_t np = 0, k = i, t = NO_ROW;
+		bool loop = false;
+		for (;;) {
+			if (st[k] == 2) {
+				t = top[k];
+				loop = looped[k];
+				break;
+			}
+			if (st[k] == 1) {	/* back on this walk: path[pos..] is the loop */
+				loop = true;
+				for (size_t j = np; j-- > 0;) {
+					cycle[path[j]] = 1;
+					if (path[j] == k)
+						break;
+				}
+				break;
+			}
+			st[k] = 1;
+			path[np++] = k;
+			const struct cdb_row *r = &c->rows[k];
+			if (r->inode == 0 || r->parent == 0)
+				break;
+			const struct cdb_row *par = row_of(c, r->parent);
+			if (!par)
+				break;
+			k = (size_t)(par - c->rows);
+		}
+		for (size_t j = np; j-- > 0;) {
+			size_t x = path[j];
+			if (!loop && t == NO_ROW && orphan[x])
+				t = x;
+			top[x] = loop ? NO_ROW : t;
+			looped[x] = loop;
+			st[x] = 2;
+		}
+	}
+	free(st);
+	free(path);
+	return 0;
 }
 
 static int cmp_parent_name(const void *a, const void *b)
@@ -121,30 +167,78 @@ static bool same_data(const struct cdb_row *a, const struct cdb_row *b)
 	return a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
 }
 
+static int cmp_name_parent(const void *a, const void *b)
+{
+	const struct cdb_row *x = *(const struct cdb_row *const *)a, *y = *(const struct cdb_row *const *)b;
+	int k = strcmp(x->name, y->name);
+	if (k)
+		return k;
+	return x->parent < y->parent ? -1 : x->parent > y->parent;
+}
+
+/* Children of a group of duplicate directories, in the order their edits are made: by the
+ * directory's place in the group, then by row. */
+struct kid {
+	size_t gpos, row;
+};
+
+static int cmp_kid(const void *a, const void *b)
+{
+	const struct kid *x = a, *y = b;
+	if (x->gpos != y->gpos)
+		return x->gpos < y->gpos ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
 int configdb_fix_plan(const struct configdb *c, struct cdb_fix *fx, struct diag *d)
 {
 	memset(fx, 0, sizeof(*fx));
 	size_t cap = 0;
 	int64_t v = c->counter, maxmtime = 0;
 	const struct cdb_row *ver = row_of(c, 0);
-	size_t n = c->nrows;
-	unsigned char *gone = calloc(n ? n : 1, 1), *orphan = calloc(n ? n : 1, 1);
-	const struct cdb_row **s = malloc((n ? n : 1) * sizeof(*s));
+	size_t n = c->nrows, nn = n ? n : 1;
+	unsigned char *gone = calloc(nn, 1), *orphan = calloc(nn, 1), *cycle = calloc(nn, 1), *looped = calloc(nn, 1);
+	size_t *top = malloc(nn * sizeof(*top)), *count = calloc(nn, sizeof(*count)), *guest = malloc(nn * sizeof(*guest));
+	size_t *gpos = malloc(nn * sizeof(*gpos));
+	const struct cdb_row **s = malloc(nn * sizeof(*s)), **kn = malloc(nn * sizeof(*kn));
+	struct kid *kids = malloc(nn * sizeof(*kids));
 	int rc = 0;
-	if (!gone || !orphan || !s) {
+	if (!gone || !orphan || !cycle || !looped || !top || !count || !guest || !gpos || !s || !kn || !kids) {
 		rc = diag_err(d, DIAG_NO_OFFSET, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		guest[i] = NO_ROW;
+		gpos[i] = NO_ROW;
 		if (c->rows[i].mtime > maxmtime)
 			maxmtime = c->rows[i].mtime;
+	}
 
-	/* What igdkit does not repair: the row's meaning is unclear, so any edit would be a guess. */
+	/* Rows whose parent is missing or a file: unreachable, and pmxcfs refuses the DB. */
+	for (size_t i = 0; i < n; i++) {
+		const struct cdb_row *r = &c->rows[i];
+		if (r->inode == 0 || r->parent == 0)
+			continue;
+		const struct cdb_row *par = row_of(c, r->parent);
+		if (!par || par->inode == 0 || par->type != CDB_DT_DIR)
+			orphan[i] = 1;
+	}
+	if ((rc = walk_up(c, orphan, top, cycle, looped, d)) < 0)
+		goto out;
+
+	/* What igdkit does not repair: the row's meaning is unclear, so any edit would be a guess.
+	 * (Past CDB_PROBLEMS_MAX nothing is repaired, so the rest need not be looked at.) */
 	if (ver && strcmp(ver->name, "__version__") != 0)
 		problem(fx, "db-unfixable", 0, false, "left as it is: inode 0 is reserved for __version__, and which entry this was meant to be is unknown",
 			"inode 0 is '%.64s', pmxcfs requires __version__", ver->name);
-	for (size_t i = 0; i < n; i++) {
+	else if (ver && (ver->type != CDB_DT_REG || (ver->data && ver->len)))
+		problem(fx, "db-unfixable", 0, false, "left as it is: pmxcfs writes __version__ as a file without data; this one is something else",
+			"__version__ has type %" PRId64 " and %zu bytes of data", ver->type, ver->data ? ver->len : 0);
+	for (size_t i = 0; i < n && !fx->truncated; i++) {
 		const struct cdb_row *r = &c->rows[i];
+		if (i && c->rows[i - 1].inode == r->inode)	/* rows are sorted by inode; only a foreign schema allows this */
+			problem(fx, "db-unfixable", r->inode, false, "left as it is: which of the two rows is the entry is unknown",
+				"inode %" PRId64 " appears twice (%.64s, %.64s)", r->inode, c->rows[i - 1].name, r->name);
 		if (r->inode == 0)
 			continue;
 		if (!r->name[0])
@@ -156,19 +250,13 @@ int configdb_fix_plan(const struct configdb *c, struct cdb_fix *fx, struct diag 
 		if (r->type == CDB_DT_REG && r->len > CDB_FILE_MAX)
 			problem(fx, "db-unfixable", r->inode, false, "left as it is: cutting a file would lose its content",
 				"%.64s (inode %" PRId64 ") is %zu bytes, over pmxcfs's 1 MiB limit", r->name, r->inode, r->len);
-		const struct cdb_row *q = r;
-		int depth = 0;
-		while (q && q->inode != 0 && q->parent != 0 && depth < MAX_DEPTH) {
-			q = row_of(c, q->parent);
-			depth++;
-		}
-		if (depth >= MAX_DEPTH)
+		if (cycle[i])
 			problem(fx, "db-unfixable", r->inode, false, "left as it is: where the loop should be cut is unknown",
-				"inode %" PRId64 " (%.64s) is in a parent loop or a chain deeper than %d", r->inode, r->name, MAX_DEPTH);
+				"inode %" PRId64 " (%.64s) is in a parent loop: it and what is below it never reach the root", r->inode, r->name);
 	}
 
 	/* A directory row with data: pmxcfs refuses to load; the data of a directory means nothing. */
-	for (size_t i = 0; i < n && !rc; i++) {
+	for (size_t i = 0; i < n && !rc && !fx->truncated; i++) {
 		const struct cdb_row *r = &c->rows[i];
 		if (r->inode == 0 || r->type != CDB_DT_DIR || !r->data || !r->len)
 			continue;
@@ -177,18 +265,16 @@ int configdb_fix_plan(const struct configdb *c, struct cdb_fix *fx, struct diag 
 		rc = add_edit(fx, &cap, CDB_EDIT_NULL_DATA, r->inode, 0, ++v, d);
 	}
 
-	/* Rows whose parent is missing or a file: unreachable, and pmxcfs refuses the DB. Removed with
-	 * everything below them, unless a guest config is among them: where it belonged is lost. */
-	for (size_t i = 0; i < n; i++) {
-		const struct cdb_row *r = &c->rows[i];
-		if (r->inode == 0 || r->parent == 0)
-			continue;
-		const struct cdb_row *par = row_of(c, r->parent);
-		if (!par || par->inode == 0 || par->type != CDB_DT_DIR)
-			orphan[i] = 1;
-	}
-	for (size_t i = 0; i < n && !rc; i++) {
-		if (!orphan[i])
+	/* Each topmost unreachable row goes with everything below it (unreachable rows below it
+	 * included), unless a guest config is among them: where it belonged is lost. */
+	for (size_t k = 0; k < n; k++)
+		if (top[k] != NO_ROW) {
+			count[top[k]]++;
+			if (c->rows[k].type == CDB_DT_REG && guest_name(c->rows[k].name) && guest[top[k]] == NO_ROW)
+				guest[top[k]] = k;
+		}
+	for (size_t i = 0; i < n && !rc && !fx->truncated; i++) {
+		if (!orphan[i] || top[i] != i)
 			continue;
 		const struct cdb_row *r = &c->rows[i];
 		const struct cdb_row *par = row_of(c, r->parent);
@@ -197,49 +283,34 @@ int configdb_fix_plan(const struct configdb *c, struct cdb_fix *fx, struct diag 
 			snprintf(why, sizeof(why), "its parent inode %" PRId64 " does not exist", r->parent);
 		else
 			snprintf(why, sizeof(why), "its parent %.64s (inode %" PRId64 ") is a file", par->name, par->inode);
-		unsigned char *one = calloc(n, 1);
-		if (!one) {
-			rc = diag_err(d, DIAG_NO_OFFSET, "out of memory");
-			break;
-		}
-		one[i] = 1;
-		size_t count = 0;
-		const struct cdb_row *guest = NULL;
-		for (size_t k = 0; k < n; k++)
-			if (below_marked(c, one, k)) {
-				count++;
-				if (c->rows[k].type == CDB_DT_REG && guest_name(c->rows[k].name))
-					guest = &c->rows[k];
-			}
-		if (guest) {
-			char fix[300];
+		char fix[300];
+		if (guest[i] != NO_ROW) {
+			const struct cdb_row *g = &c->rows[guest[i]];
 			snprintf(fix, sizeof(fix), "left as it is: %.64s (inode %" PRId64 ") looks like a guest config and where it belonged "
-				 "is lost; restore /var/lib/pve-cluster/config.db from a backup", guest->name, guest->inode);
+				 "is lost; restore /var/lib/pve-cluster/config.db from a backup", g->name, g->inode);
 			problem(fx, "db-orphan", r->inode, false, fix, "%.64s (inode %" PRId64 ") is unreachable: %s; pmxcfs refuses to start",
 				r->name, r->inode, why);
-		} else {
-			char fix[300];
-			snprintf(fix, sizeof(fix), "remove it%s (%zu row%s, no guest config among them; the backup keeps the bytes)",
-				 count > 1 ? " and what is below it" : "", count, count == 1 ? "" : "s");
-			problem(fx, "db-orphan", r->inode, true, fix, "%.64s (inode %" PRId64 ") is unreachable: %s; pmxcfs refuses to start",
-				r->name, r->inode, why);
-			for (size_t k = 0; k < n && !rc; k++)
-				if (!gone[k] && below_marked(c, one, k)) {
-					gone[k] = 1;
-					rc = add_edit(fx, &cap, CDB_EDIT_DELETE, c->rows[k].inode, 0, ++v, d);
-				}
+			continue;
 		}
-		free(one);
+		snprintf(fix, sizeof(fix), "remove it%s (%zu row%s, no guest config among them; the backup keeps the bytes)",
+			 count[i] > 1 ? " and what is below it" : "", count[i], count[i] == 1 ? "" : "s");
+		problem(fx, "db-orphan", r->inode, true, fix, "%.64s (inode %" PRId64 ") is unreachable: %s; pmxcfs refuses to start",
+			r->name, r->inode, why);
+		for (size_t k = 0; k < n && !rc; k++)
+			if (top[k] == i) {
+				gone[k] = 1;
+				rc = add_edit(fx, &cap, CDB_EDIT_DELETE, c->rows[k].inode, 0, ++v, d);
+			}
 	}
 
 	/* Two rows with one name under one parent. Identical files: keep the newest. Directories:
 	 * keep the newest, move the others' entries into it (names must not collide), drop them. */
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
-		if (c->rows[i].inode != 0 && !gone[i] && !orphan[i])
+		if (c->rows[i].inode != 0 && !gone[i] && !orphan[i] && !looped[i])
 			s[m++] = &c->rows[i];
 	qsort(s, m, sizeof(*s), cmp_parent_name);
-	for (size_t i = 0; i < m && !rc;) {
+	for (size_t i = 0; i < m && !rc && !fx->truncated;) {
 		size_t j = i + 1;
 		while (j < m && s[j]->parent == s[i]->parent && strcmp(s[j]->name, s[i]->name) == 0)
 			j++;
@@ -261,7 +332,7 @@ int configdb_fix_plan(const struct configdb *c, struct cdb_fix *fx, struct diag 
 		snprintf(what, sizeof(what), "%zu entries named %.64s under inode %" PRId64 " (inodes", j - i, s[i]->name, s[i]->parent);
 		for (size_t k = i; k < j && k < i + 6; k++)
 			snprintf(what + strlen(what), sizeof(what) - strlen(what), " %" PRId64, s[k]->inode);
-		snprintf(what + strlen(what), sizeof(what) - strlen(what), "): pmxcfs refuses to start");
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s): pmxcfs refuses to start", j - i > 6 ? " ..." : "");
 		if (all_same_file) {
 			char fix[300];
 			snprintf(fix, sizeof(fix), "keep inode %" PRId64 " (the newest), remove the other identical cop%s",
@@ -273,25 +344,25 @@ int configdb_fix_plan(const struct configdb *c, struct cdb_fix *fx, struct diag 
 					rc = add_edit(fx, &cap, CDB_EDIT_DELETE, s[k]->inode, 0, ++v, d);
 				}
 		} else if (all_dir) {
-			/* the entries of the other directories must not clash with each other or the kept one */
-			bool clash = false;
-			for (size_t a = 0; a < n && !clash; a++) {
+			/* the entries of all these directories, found in one pass; two with one name in
+			 * different directories of the group would collide in the kept one */
+			for (size_t k = i; k < j; k++)
+				gpos[s[k] - c->rows] = k - i;
+			size_t nk = 0;
+			for (size_t a = 0; a < n; a++) {
 				const struct cdb_row *x = &c->rows[a];
-				if (gone[a] || x->inode == 0)
+				if (gone[a] || x->inode == 0 || x->parent == 0)
 					continue;
-				bool in_group = false;
-				for (size_t k = i; k < j; k++)
-					in_group |= x->parent == s[k]->inode;
-				if (!in_group)
-					continue;
-				for (size_t b = a + 1; b < n && !clash; b++) {
-					const struct cdb_row *y = &c->rows[b];
-					if (gone[b] || y->inode == 0 || y->parent == x->parent || strcmp(x->name, y->name) != 0)
-						continue;
-					for (size_t k = i; k < j; k++)
-						clash |= y->parent == s[k]->inode;
+				const struct cdb_row *par = row_of(c, x->parent);
+				if (par && gpos[par - c->rows] != NO_ROW) {
+					kids[nk] = (struct kid){ gpos[par - c->rows], a };
+					kn[nk++] = x;
 				}
 			}
+			qsort(kn, nk, sizeof(*kn), cmp_name_parent);
+			bool clash = false;
+			for (size_t a = 1; a < nk && !clash; a++)
+				clash = strcmp(kn[a - 1]->name, kn[a]->name) == 0 && kn[a - 1]->parent != kn[a]->parent;
 			if (clash) {
 				problem(fx, "db-duplicate", keep->inode, false,
 					"left as it is: the directories hold entries of the same name, and which one is right is unknown", "%s", what);
@@ -300,22 +371,53 @@ int configdb_fix_plan(const struct configdb *c, struct cdb_fix *fx, struct diag 
 				snprintf(fix, sizeof(fix), "keep directory inode %" PRId64 " (the newest), move the others' entries into it, remove the empty cop%s",
 					 keep->inode, j - i > 2 ? "ies" : "y");
 				problem(fx, "db-duplicate", keep->inode, true, fix, "%s", what);
+				qsort(kids, nk, sizeof(*kids), cmp_kid);
+				size_t a = 0;
 				for (size_t k = i; k < j && !rc; k++) {
+					for (; a < nk && kids[a].gpos == k - i && !rc; a++)
+						if (s[k] != keep)
+							rc = add_edit(fx, &cap, CDB_EDIT_REPARENT, c->rows[kids[a].row].inode, keep->inode, ++v, d);
 					if (s[k] == keep)
 						continue;
-					for (size_t a = 0; a < n && !rc; a++)
-						if (!gone[a] && c->rows[a].inode != 0 && c->rows[a].parent == s[k]->inode)
-							rc = add_edit(fx, &cap, CDB_EDIT_REPARENT, c->rows[a].inode, keep->inode, ++v, d);
 					gone[s[k] - c->rows] = 1;
 					if (!rc)
 						rc = add_edit(fx, &cap, CDB_EDIT_DELETE, s[k]->inode, 0, ++v, d);
 				}
 			}
+			for (size_t k = i; k < j; k++)
+				gpos[s[k] - c->rows] = NO_ROW;
 		} else {
 			problem(fx, "db-duplicate", keep->inode, false,
 				"left as it is: the entries differ (content or kind), and which one is right is unknown", "%s", what);
 		}
 		i = j;
+	}
+
+	/* One VMID twice (in a node's qemu-server and lxc, or on two nodes): pmxcfs refuses to start,
+	 * and which guest is meant only the user knows; igdkit deletes no guest config. */
+	if (!rc && !fx->truncated) {
+		struct cdb_guest *g;
+		int ng = configdb_guests(c, &g, d);
+		if (ng < 0)
+			rc = -1;
+		for (int a = 0, b; a < ng && !fx->truncated; a = b) {
+			const struct cdb_guest *x = NULL, *y = NULL;
+			int live = 0;
+			for (b = a; b < ng && g[b].vmid == g[a].vmid; b++)
+				if (!gone[g[b].row - c->rows]) {
+					live++;
+					if (!x)
+						x = &g[b];
+					else if (!y)
+						y = &g[b];
+				}
+			if (live > 1)
+				problem(fx, "db-duplicate-vmid", y->row->inode, false,
+					"left as it is: igdkit deletes no guest config; remove or renumber one of them by hand",
+					"VMID %u exists %d times (nodes/%.64s/%s/%u.conf, nodes/%.64s/%s/%u.conf): pmxcfs refuses to start",
+					x->vmid, live, x->node, x->kind, x->vmid, y->node, y->kind, y->vmid);
+		}
+		free(g);	/* NULL on error */
 	}
 
 	/* __version__: missing, or below what the rows hold (pmxcfs would hand an inode out again). */
@@ -339,7 +441,15 @@ int configdb_fix_plan(const struct configdb *c, struct cdb_fix *fx, struct diag 
 out:
 	free(gone);
 	free(orphan);
+	free(cycle);
+	free(looped);
+	free(top);
+	free(count);
+	free(guest);
+	free(gpos);
 	free(s);
+	free(kn);
+	free(kids);
 	if (rc)
 		configdb_fix_free(fx);
 	return rc;

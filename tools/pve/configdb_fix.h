@@ -2,7 +2,7 @@
  * every guest config's bytes
  *
  * pmxcfs refuses to start on a DB with a directory row carrying data, a row whose parent is
- * missing or not a directory, or two rows with one name under one parent; with `__version__`
+ * missing or not a directory, two rows with one name under one parent, or one VMID twice; with `__version__`
  * missing or below the largest inode/version it starts and later hands an inode out again,
  * overwriting an entry (reference/proxmox-offline.md §3-4). Each problem is either fixable by
  * row edits that lose no guest config, or reported with the reason it is not.
@@ -20,7 +20,7 @@
 #define CDB_PROBLEMS_MAX 32
 
 struct cdb_problem {
-	char id[32];		/* "db-version", "db-dir-data", "db-orphan", "db-duplicate", "db-unfixable" */
+	char id[32];		/* "db-version", "db-dir-data", "db-orphan", "db-duplicate", "db-duplicate-vmid", "db-unfixable" */
 	char what[400];
 	char fix[300];		/* the edit, or why igdkit leaves it */
 	bool fixable;

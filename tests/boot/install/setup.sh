@@ -1,17 +1,20 @@
 # setup.sh - guest side of the `igdkit install` boot test (runs as opt/igdkit/setup, busybox sh).
 #
 # Turns the blank second virtual disk into a Proxmox-installer-style layout and fills it
-# with a fixture root, then (MODE=install) runs igdkit install on it by VG UUID, or
-# (MODE=verify / MODE=undo) reads it back. Output lines "install-test: key=value" are
-# what the host side asserts.
+# with a fixture root (MODE=create), or reads it back (MODE=before/after/undone).
+# MODE=break also reads it back, then breaks it for `igdkit repair` (the files of
+# repair-broken.tar written over the root); MODE=repaired reads the repair back, runs
+# repair a second time and `install --undo`, and reads the disk again. Output lines
+# "install-test: key=value" are what the host side asserts.
 #
-# Host side: tests/boot/install-test.sh, which boots the stick four times on the
-# same disk with MODE=create, MODE=before, MODE=after and MODE=undone prepended to
+# Host side: tests/boot/install-test.sh, which boots the stick five times on the
+# same disk with MODE=create, before, after, break and repaired prepended to
 # this script, and the igdkit commands themselves as the autorun:
 #   -drive if=none,id=pve,file=pve.img,format=raw -device virtio-blk-pci,drive=pve,serial=igdkit-pve-target
 #     (only the disk with that serial is ever touched)
-#   STICK_PUT="pve-root.tar:pve-root.tar"
+#   STICK_PUT="pve-root.tar:pve-root.tar repair-broken.tar:repair-broken.tar snb.dump:snb.dump ..."
 #     pve-root.tar = tests/data/pve/pve8-grub plus var/lib/pve-cluster/config.db (mode 0600)
+#     repair-broken.tar = the files of that root broken on the host (config.db, GRUB, vfio)
 set -u
 MODE=${MODE:-install}
 STICK=${IGDKIT_STICK:-/mnt/stick}
@@ -74,25 +77,51 @@ create_layout() {
 	lvm vgchange -an pve >/dev/null
 }
 
-digest() {	# sha256 of everything igdkit may touch, from a read-only mount
+digest() {	# digest UUID [LABEL]: sha256 of everything igdkit may touch, from a read-only mount
 	lvm lvchange -ay --select "vg_uuid=$1 && lv_name=root" >/dev/null
 	lvm vgmknodes pve >/dev/null 2>&1
 	mount -o ro /dev/pve/root /mnt/target || die "mount for digest failed"
 	(cd /mnt/target && find etc usr/share/kvm var/lib/pve-cluster -type f 2>/dev/null | sort | while read -r f; do
-		say "sha256 $(sha256sum "$f" | cut -d' ' -f1) $f"
+		say "${2:-sha256} $(sha256sum "$f" | cut -d' ' -f1) $f"
 	done)
 	umount /mnt/target
 	lvm lvchange -an --select "vg_uuid=$1 && lv_name=root" >/dev/null
 }
 
-keep_after() {	# the target's files after install, as a tar on the stick for the host to compare
+keep_after() {	# keep_after UUID [NAME]: the target's files as a tar on the stick for the host to compare
 	lvm lvchange -ay --select "vg_uuid=$1 && lv_name=root" >/dev/null
 	lvm vgmknodes pve >/dev/null 2>&1
 	mount -o ro /dev/pve/root /mnt/target || die "mount for copy failed"
-	tar -cf "$STICK/after.tar" -C /mnt/target etc usr/share/kvm var/lib/pve-cluster var/log || die "tar failed"
+	dirs=	# usr/share/kvm exists only while an install's ROM is there
+	for x in etc usr/share/kvm var/lib/pve-cluster var/log; do
+		[ -d "/mnt/target/$x" ] && dirs="$dirs $x"
+	done
+	# shellcheck disable=SC2086
+	tar -cf "$STICK/${2:-after}.tar" -C /mnt/target $dirs || die "tar failed"
 	umount /mnt/target
 	lvm lvchange -an --select "vg_uuid=$1 && lv_name=root" >/dev/null
-	say "kept=after.tar"
+	say "kept=${2:-after}.tar"
+}
+
+break_layout() {	# the broken files of repair-broken.tar over the root, as a user's edits would leave them
+	lvm lvchange -ay --select "vg_uuid=$1 && lv_name=root" >/dev/null
+	lvm vgmknodes pve >/dev/null 2>&1
+	mount /dev/pve/root /mnt/target || die "mount for the breakage failed"
+	tar -xf "$STICK/repair-broken.tar" -C /mnt/target || die "untar of repair-broken.tar failed"
+	chmod 600 /mnt/target/var/lib/pve-cluster/config.db
+	# the rebuild doubles append here: the host counts what the repair's rebuild added
+	say "rebuild_log_lines=$(cat /mnt/target/var/log/igdkit-test-rebuild.log 2>/dev/null | wc -l)"
+	umount /mnt/target
+	lvm lvchange -an --select "vg_uuid=$1 && lv_name=root" >/dev/null
+}
+
+run_igdkit() {	# run_igdkit KEY ARGS...: igdkit's output as "install-test: KEY: line", then KEY_rc=N
+	key=$1
+	shift
+	igdkit "$@" > /run/igdkit-$key.out 2>&1
+	rc=$?
+	sed "s/^/install-test: $key: /" /run/igdkit-$key.out
+	say "${key}_rc=$rc"
 }
 
 uuid=
@@ -113,6 +142,23 @@ after)
 	say "vg_uuid=$uuid"
 	digest "$uuid"
 	keep_after "$uuid"
+	;;
+break)
+	uuid=$(vg_uuid)
+	say "vg_uuid=$uuid"
+	digest "$uuid"
+	break_layout "$uuid"
+	digest "$uuid" broken
+	;;
+repaired)
+	# the repair as written, a second run (must find nothing), the undo, the disk again
+	uuid=$(vg_uuid)
+	say "vg_uuid=$uuid"
+	digest "$uuid" repaired
+	keep_after "$uuid" repaired
+	run_igdkit second repair --target "$uuid" --pci-dump "$STICK/snb.dump"
+	run_igdkit undo install --undo --target "$uuid" --no-rebuild
+	digest "$uuid" undone
 	;;
 *)
 	die "unknown MODE=$MODE"

@@ -350,6 +350,145 @@ static void test_lxc_dri_with_i915_blacklisted(void **state)
 	close_broken(&b);
 }
 
+/* GRUB's files are sourced in order: a later assignment without $GRUB_CMDLINE_LINUX_DEFAULT
+ * replaces the earlier one, so its words repeat nothing; one that refers to it appends. */
+static void test_grub_reassignment_is_not_a_repeat(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	/* a second line replacing the first (as users add one under Debian's): nothing wrong */
+	char *r = broken_root("pve9-grub", "sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"$/&\\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"/' "
+				 "etc/default/grub && grep -c '^GRUB_CMDLINE_LINUX_DEFAULT=' etc/default/grub | grep -qx 2");
+	assert_second_run_clean(r, &f);
+	rm_rf(r);
+	free(r);
+	/* a drop-in appending a word the file already has: that is a repeat, removed from the drop-in */
+	static const char *const ids[] = { "cmdline-duplicate", NULL };
+	cycle("pve9-grub",
+	      "sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"$/GRUB_CMDLINE_LINUX_DEFAULT=\"quiet iommu=pt\"/' etc/default/grub && "
+	      "mkdir -p etc/default/grub.d && printf 'GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT iommu=pt intel_iommu=on\"\\n' "
+	      "> etc/default/grub.d/iommu.cfg",
+	      &f, ids, "etc/default/grub.d/iommu.cfg", "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT intel_iommu=on\"\n");
+	/* the words GRUB really passes decide what is missing: an overridden intel_iommu=on is gone,
+	 * so /etc/kernel/cmdline's is carried over to the drop-in */
+	static const char *const wf[] = { "cmdline-wrong-file", NULL };
+	cycle("pve9-grub",
+	      "sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"$/GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on\"\\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"/' "
+	      "etc/default/grub && mkdir -p etc/kernel && printf 'root=/dev/mapper/pve-root ro quiet intel_iommu=on\\n' > etc/kernel/cmdline",
+	      &f, wf, "etc/default/grub.d/igdkit-repair.cfg",
+	      "# Written by igdkit repair: kernel command-line words found only in /etc/kernel/cmdline,\n"
+	      "# which GRUB does not read. To take it back: igdkit install --undo, or delete this file and run update-grub.\n"
+	      "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT intel_iommu=on\"\n");
+}
+
+/* A file with NUL bytes (a power loss during a write) is reported and never rewritten: as text it
+ * ends at the first NUL, and writing that back would cut it. */
+static void test_damaged_file_is_reported_not_rewritten(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	struct broken b;
+	open_broken(&b, "pve9-grub",
+		    "sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"$/GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=off\"/' etc/default/grub && "
+		    "head -c 64 /dev/zero >> etc/default/grub && echo 'GRUB_TIMEOUT=1' >> etc/default/grub",
+		    &f);
+	if (!has_finding(&b.x, "file-damaged", false)) {
+		print_findings(&b.x);
+		fail_msg("no file-damaged finding");
+	}
+	assert_false(has_finding(&b.x, "cmdline-bad-word", true));
+	assert_int_equal(b.x.plan.n, 0);
+	close_broken(&b);
+	/* the other files' fixes still go through; the damaged one is left byte for byte */
+	open_broken(&b, "pve8-grub", "printf 'GRUB_DEFAULT=0\\n' > etc/default/grub && head -c 100 /dev/zero >> etc/default/grub", &f);
+	assert_true(has_finding(&b.x, "file-damaged", false));
+	assert_true(has_finding(&b.x, "modules-virqfd", true));
+	assert_int_equal(b.x.plan.n, 1);
+	assert_string_equal(b.x.plan.ch[0].path, "/etc/modules");
+	close_broken(&b);
+}
+
+/* A symbolic link on the way to a file: on the target it points into the running system, so the
+ * file is neither read nor written through it (a note says so). */
+static void test_symlinked_paths_are_not_followed(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	char outside[] = "/tmp/igdkit-outside-XXXXXX";
+	assert_non_null(mkdtemp(outside));
+	sh("printf 'GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT intel_iommu=off\"\\n' > '%s/x.cfg'", outside);
+	char *before = sh_capture("cat /tmp/igdkit-outside-*/x.cfg | sha256sum");
+	char brk[256];
+	/* grub.d is a link to a directory outside the root; vfio.conf a link inside it */
+	snprintf(brk, sizeof(brk), "rm -rf etc/default/grub.d && ln -s '%s' etc/default/grub.d && mkdir -p etc/modprobe.d && "
+		 "printf 'options vfio-pci disable_vga=1\\n' > etc/vfio-real.conf && ln -s ../vfio-real.conf etc/modprobe.d/vfio.conf", outside);
+	struct broken b;
+	open_broken(&b, "pve9-grub", brk, &f);
+	size_t notes = 0;
+	for (size_t i = 0; i < b.x.n; i++)
+		notes += !strcmp(b.x.f[i].id, "file-symlink") && b.x.f[i].note && !b.x.f[i].automatic;
+	if (notes != 2) {
+		print_findings(&b.x);
+		fail_msg("expected 2 file-symlink notes, got %zu", notes);
+	}
+	assert_false(has_finding(&b.x, "cmdline-bad-word", true));
+	assert_false(has_finding(&b.x, "vfio-disable-vga", true));
+	assert_int_equal(b.x.nproblems, 0);
+	assert_int_equal(b.x.plan.n, 0);
+	close_broken(&b);
+	char *after = sh_capture("cat /tmp/igdkit-outside-*/x.cfg | sha256sum");
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	sh("rm -rf '%s'", outside);
+}
+
+/* No iGPU in the facts (another machine, a dump without one): nothing says it is the boot
+ * display, so a VM naming 00:02.0 keeps starting at boot. */
+static void test_onboot_needs_an_igpu(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	f.igd_present = false;
+	f.boot_vga = TRI_UNKNOWN;
+	struct broken b;
+	open_broken(&b, "pve9-grub",
+		    "sqlite3 " DB " \"update tree set data = cast(cast(data as text) || 'onboot: 1' || char(10) || 'hostpci0: 0000:00:02.0' || char(10) as blob) where name='100.conf'\"",
+		    &f);
+	assert_false(has_finding(&b.x, "vm-onboot", true));
+	assert_false(has_finding(&b.x, "vm-onboot", false));
+	close_broken(&b);
+}
+
+/* i915 counts as blacklisted only when modprobe.blacklist= names it, not when an i915.* word
+ * follows; vfio-pci.ids= only when it lists this iGPU (nomodeset is removed only then). */
+static void test_cmdline_lists_are_read_word_by_word(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	struct broken b;
+	open_broken(&b, "pve9-grub",
+		    "sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"$/GRUB_CMDLINE_LINUX_DEFAULT=\"quiet modprobe.blacklist=nouveau i915.enable_guc=3 "
+		    "vfio-pci.ids=10de:1c82 nomodeset video=8086:3e91\"/' etc/default/grub && sqlite3 " DB
+		    " \"insert into tree values (40, 5, 40, 0, 1795600664, 8, '200.conf', cast('dev0: /dev/dri/renderD128,gid=104' || char(10) as blob)); "
+		    "update tree set version = 40 where inode = 0\"",
+		    &f);
+	assert_false(has_finding(&b.x, "lxc-dri-i915-blacklisted", false));
+	assert_false(has_finding(&b.x, "cmdline-bad-word", true));
+	assert_int_equal(b.x.nproblems, 0);
+	close_broken(&b);
+	/* named in the list: both are found */
+	open_broken(&b, "pve9-grub",
+		    "sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"$/GRUB_CMDLINE_LINUX_DEFAULT=\"quiet modprobe.blacklist=nouveau,i915 "
+		    "vfio-pci.ids=10de:1c82,8086:3E91 nomodeset\"/' etc/default/grub && sqlite3 " DB
+		    " \"insert into tree values (40, 5, 40, 0, 1795600664, 8, '200.conf', cast('dev0: /dev/dri/renderD128,gid=104' || char(10) as blob)); "
+		    "update tree set version = 40 where inode = 0\"",
+		    &f);
+	assert_true(has_finding(&b.x, "lxc-dri-i915-blacklisted", false));
+	assert_true(has_finding(&b.x, "cmdline-bad-word", true));
+	close_broken(&b);
+}
+
 /* ---- config.db ---------------------------------------------------------- */
 
 static void db_cycle(const char *breakage, const char *id, const char *expect_rows)
@@ -462,6 +601,80 @@ static void test_db_unfixable_left_alone(void **state)
 	for (size_t i = 0; i < b.x.plan.n; i++)
 		assert_int_not_equal(b.x.plan.ch[i].kind, CH_CONFIGDB_FIX);
 	close_broken(&b);
+}
+
+/* What pmxcfs loads is not a problem (a chain of 100 directories); what it refuses is named, even
+ * when igdkit leaves it (one VMID twice, a parent loop). */
+static void test_db_problems_match_pmxcfs(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	char *r = broken_root("pve9-grub", "sqlite3 " DB " \"with recursive n(i) as (select 40 union all select i + 1 from n where i < 139) "
+					   "insert into tree select i, case when i = 40 then 0 else i - 1 end, i, 0, 1795600664, 4, 'd' || i, NULL from n; "
+					   "update tree set version = 139 where inode = 0\"");
+	assert_second_run_clean(r, &f);
+	rm_rf(r);
+	free(r);
+	struct broken b;
+	open_broken(&b, "pve9-grub", "sqlite3 " DB " \"insert into tree select 40, 5, 40, 0, mtime, 8, '101.conf', data from tree where name = '101.conf'; "
+				       "update tree set version = 40 where inode = 0\"", &f);
+	if (!has_finding(&b.x, "db-duplicate-vmid", false)) {
+		print_findings(&b.x);
+		fail_msg("no db-duplicate-vmid");
+	}
+	for (size_t i = 0; i < b.x.plan.n; i++)
+		assert_int_not_equal(b.x.plan.ch[i].kind, CH_CONFIGDB_FIX);
+	close_broken(&b);
+	open_broken(&b, "pve9-grub", "sqlite3 " DB " \"insert into tree values (40, 41, 40, 0, 1, 4, 'a', NULL), (41, 40, 41, 0, 1, 4, 'b', NULL); "
+				       "update tree set version = 41 where inode = 0\"", &f);
+	assert_true(has_finding(&b.x, "db-unfixable", false));
+	assert_int_equal(b.x.plan.n, 0);
+	close_broken(&b);
+}
+
+/* Many unreachable rows and a duplicate directory with many entries: one pass each (the plan is
+ * made at once), past 32 problems nothing is repaired, and the entries move in row order. */
+static void test_db_plan_scales(void **state)
+{
+	(void)state;
+	char *r = broken_root("pve9-grub", "sqlite3 " DB " \"with recursive n(i) as (select 100 union all select i + 1 from n where i < 20099) "
+					   "insert into tree select i, 99, i, 0, 1, 8, 'o' || i, NULL from n; update tree set version = 20099 where inode = 0\"");
+	char p[4200];
+	snprintf(p, sizeof(p), "%s/" DB, r);
+	struct configdb c;
+	assert_int_equal(configdb_open_unchecked(&c, p, false, NULL), 0);
+	struct cdb_fix fx;
+	assert_int_equal(configdb_fix_plan(&c, &fx, NULL), 0);
+	assert_true(fx.truncated);
+	assert_int_equal(fx.np, CDB_PROBLEMS_MAX);
+	assert_false(configdb_fix_all_fixable(&fx));
+	configdb_fix_free(&fx);
+	configdb_close(&c);
+	rm_rf(r);
+	free(r);
+	/* a second qemu-server directory holding 20000 entries: they all move, none is lost */
+	r = broken_root("pve9-grub", "sqlite3 " DB " \"insert into tree values (40, 4, 40, 0, 1795600664, 4, 'qemu-server', NULL); "
+				   "with recursive n(i) as (select 100 union all select i + 1 from n where i < 20099) "
+				   "insert into tree select i, 40, i, 0, 1, 8, 'x' || i || '.cfg', NULL from n; update tree set version = 20099 where inode = 0\"");
+	snprintf(p, sizeof(p), "%s/" DB, r);
+	assert_int_equal(configdb_open_unchecked(&c, p, false, NULL), 0);
+	assert_int_equal(configdb_fix_plan(&c, &fx, NULL), 0);
+	assert_int_equal(fx.np, 1);	/* the duplicate (__version__ follows the edits' versions) */
+	assert_true(configdb_fix_all_fixable(&fx));
+	/* the old directory (inode 6, older) is dropped: its two VMs move into the new one (40) */
+	assert_int_equal(fx.nedits, 4);
+	assert_int_equal(fx.edits[0].op, CDB_EDIT_REPARENT);
+	assert_int_equal(fx.edits[0].inode, 28);
+	assert_int_equal(fx.edits[0].arg, 40);
+	assert_int_equal(fx.edits[1].inode, 33);
+	assert_int_equal(fx.edits[2].op, CDB_EDIT_DELETE);
+	assert_int_equal(fx.edits[2].inode, 6);
+	assert_int_equal(fx.edits[3].op, CDB_EDIT_VERSION);
+	assert_int_equal(fx.edits[3].version, 20102);
+	configdb_fix_free(&fx);
+	configdb_close(&c);
+	rm_rf(r);
+	free(r);
 }
 
 static void test_cluster_vm_fix_is_staged(void **state)
@@ -591,10 +804,17 @@ int main(void)
 		cmocka_unit_test(test_vm_args_per_qemu),
 		cmocka_unit_test(test_romfile_missing_is_reported_only),
 		cmocka_unit_test(test_lxc_dri_with_i915_blacklisted),
+		cmocka_unit_test(test_grub_reassignment_is_not_a_repeat),
+		cmocka_unit_test(test_damaged_file_is_reported_not_rewritten),
+		cmocka_unit_test(test_symlinked_paths_are_not_followed),
+		cmocka_unit_test(test_onboot_needs_an_igpu),
+		cmocka_unit_test(test_cmdline_lists_are_read_word_by_word),
 		cmocka_unit_test(test_db_version_low),
 		cmocka_unit_test(test_db_dir_with_data),
 		cmocka_unit_test(test_db_orphan_and_duplicates),
 		cmocka_unit_test(test_db_unfixable_left_alone),
+		cmocka_unit_test(test_db_problems_match_pmxcfs),
+		cmocka_unit_test(test_db_plan_scales),
 		cmocka_unit_test(test_cluster_vm_fix_is_staged),
 		cmocka_unit_test(test_configdb_fix_refuses_other_rows),
 		cmocka_unit_test(test_fault_points),

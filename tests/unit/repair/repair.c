@@ -52,7 +52,10 @@ static void test_exit_codes_and_json(void **state)
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "install", "--undo", "--root", r, "--no-rebuild", NULL }), EXIT_OK);
 	free(out);
 	free(err);
-	unlink(strcat(strcpy(calloc(1, strlen(r) + 64), r), "/var/log/igdkit-test-rebuild.log"));
+	/* the rebuild's record is not part of the run: the undo leaves it */
+	char logpath[4200];
+	snprintf(logpath, sizeof(logpath), "%s/var/log/igdkit-test-rebuild.log", r);
+	assert_int_equal(unlink(logpath), 0);
 	now = tree_digest(r);
 	assert_string_equal(now, start);
 	free(now);
