@@ -17,7 +17,7 @@ libefiboot-dev: /usr/include/efivar/efiboot.h
 liblzma-dev: /usr/include/lzma.h
 libbrotli-dev: /usr/include/brotli/decode.h
 libsqlite3-dev: /usr/include/sqlite3.h
-libssl-dev: /usr/include/openssl/evp.h
+nettle-dev: /usr/include/nettle/sha2.h
 dialog: /usr/include/dialog.h
 libncurses-dev: /usr/include/ncursesw/curses.h
 mtools: mcopy
