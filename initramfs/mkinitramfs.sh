@@ -4,7 +4,8 @@
 # Contents: busybox-static, the kernel modules of modules.list with their
 # dependencies (unstripped: Secure Boot lockdown rejects modules whose appended
 # signature was removed), lvm2, and igdkit with exactly the shared libraries
-# it needs (copied from this Debian 12 build machine, found with ldd).
+# they need (copied from this Debian 12 build machine, found with ldd). Tools
+# only the boot tests use (sfdisk, mkfs.ext4) are not here: the tests bring them.
 set -eu
 B=$1
 PATH=$PATH:/usr/sbin:/sbin
@@ -33,29 +34,36 @@ sed -i "s/@VERSION@/$version/g" "$root/etc/issue"
 cp "$top/configs/lvm.conf" "$root/etc/lvm/lvm.conf"
 echo "$kver" > "$root/etc/igdkit-kernel"
 
-# --- kernel modules, dependency-ordered, each once -------------------------
-order=$root/lib/modules/load.list
-: > "$order"
-grep -v '^[[:space:]]*#' "$top/initramfs/modules.list" | grep . > "$B/modules.wanted"
-while read -r mod args; do
+# --- kernel modules ----------------------------------------------------------
+# Only the files go in, with their dependencies; none is loaded at build time's
+# choice. /init loads by modalias what this machine has (and msr, cpuid), and
+# the kernel asks /sbin/modprobe (busybox) for the rest when it needs it: a
+# file system at mount(2), dm-mod when lvm opens /dev/mapper/control, an nls
+# table when vfat mounts. depmod over exactly these files gives busybox
+# modprobe a modules.dep and modules.alias that name nothing absent.
+mdir=$root/lib/modules/$kver
+grep -v '^[[:space:]]*#' "$top/initramfs/modules.list" | awk 'NF { print $1 }' > "$B/modules.wanted"
+while read -r mod; do
 	deps=$(modprobe -d "$chain" -S "$kver" --show-depends "$mod" 2>&1) || {
 		echo "mkinitramfs: module $mod: $deps" >&2
 		exit 1
 	}
 	for ko in $(printf '%s\n' "$deps" | awk '$1 == "insmod" { print $2 }'); do
 		rel=${ko#"$chain/lib/modules/$kver/"}
-		awk -v r="$rel" '$1 == r { found = 1 } END { exit !found }' "$order" && continue
-		mkdir -p "$root/lib/modules/$kver/$(dirname "$rel")"
-		cp "$ko" "$root/lib/modules/$kver/$rel"
-		# insmod arguments belong to the module named in modules.list, not its dependencies
-		if [ "$(basename "$rel" .ko | tr - _)" = "$(echo "$mod" | tr - _)" ]; then
-			echo "$rel $args"
-		else
-			echo "$rel"
-		fi >> "$order"
+		[ -e "$mdir/$rel" ] && continue
+		mkdir -p "$mdir/$(dirname "$rel")"
+		cp "$ko" "$mdir/$rel"
 	done
 done < "$B/modules.wanted"
-[ -s "$order" ] || { echo "mkinitramfs: no modules collected" >&2; exit 1; }
+cp "$chain/lib/modules/$kver/modules.builtin" "$chain/lib/modules/$kver/modules.builtin.modinfo" "$chain/lib/modules/$kver/modules.order" "$mdir/"
+depmod -b "$root" "$kver"
+# busybox reads the text files; the .bin indexes are kmod's
+rm -f "$mdir"/*.bin "$mdir/modules.devname" "$mdir/modules.softdep" "$mdir/modules.builtin.modinfo"
+nmod=$(find "$mdir" -name '*.ko' | wc -l)
+[ "$nmod" -gt 0 ] || { echo "mkinitramfs: no modules collected" >&2; exit 1; }
+# insmod arguments of modules.list become busybox modprobe options
+mkdir -p "$root/etc/modprobe.d"
+grep -v '^[[:space:]]*#' "$top/initramfs/modules.list" | awk 'NF > 1 { $0 = "options " $0; print }' > "$root/etc/modprobe.d/igdkit.conf"
 
 # --- programs with their shared libraries ------------------------------------
 copy_with_libs() {	# copy_with_libs SRC DEST-in-root
@@ -73,14 +81,6 @@ copy_with_libs "$lvm" usr/sbin/lvm
 for l in pvs vgs lvs vgchange lvchange vgscan pvscan vgdisplay lvdisplay; do
 	ln -sf lvm "$root/usr/sbin/$l"
 done
-# Disk tools busybox lacks: GPT partitioning (the boot tests build a Proxmox
-# installer layout inside the guest with them) and ext4 creation and repair.
-for t in sfdisk mke2fs e2fsck; do
-	copy_with_libs "$(command -v $t)" usr/sbin/$t
-done
-ln -sf mke2fs "$root/usr/sbin/mkfs.ext4"
-ln -sf e2fsck "$root/usr/sbin/fsck.ext4"
-[ -r /etc/mke2fs.conf ] && cp /etc/mke2fs.conf "$root/etc/mke2fs.conf"
 # the dynamic loader at the path the binaries ask for
 ldso=$(ldd "$B/igdkit" | awk '/ld-linux/ { print $1 }')
 mkdir -p "$root/$(dirname "$ldso")"
@@ -89,6 +89,17 @@ mkdir -p "$root/$(dirname "$ldso")"
 [ -e "$root/usr/lib" ] || ln -s ../lib "$root/usr/lib"
 
 # --- the archive ---------------------------------------------------------
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) | gzip -9 -n > "$B/initrd.img.tmp"
+# INITRD_COMP: chosen by boot time on SeaBIOS, OVMF and OVMF Secure Boot
+# (make bench), not by size alone: the firmware reads every byte over USB or
+# virtual media, the kernel then inflates it.
+comp=${INITRD_COMP:-xz}
+case $comp in
+xz) pack='xz -9e --check=crc32 -T1' ;;
+zstd) pack='zstd -19 -q -T1' ;;
+gzip) pack='gzip -9 -n' ;;
+lz4) pack='lz4 -l -9 -q' ;;
+*) echo "mkinitramfs: INITRD_COMP=$comp: xz, zstd, gzip or lz4" >&2; exit 2 ;;
+esac
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) | $pack > "$B/initrd.img.tmp"
 mv "$B/initrd.img.tmp" "$B/initrd.img"
-echo "mkinitramfs: $B/initrd.img $(wc -c < "$B/initrd.img") bytes, $(wc -l < "$order") modules"
+echo "mkinitramfs: $B/initrd.img $(wc -c < "$B/initrd.img") bytes ($comp), $nmod modules, $(du -sk "$root" | cut -f1) KiB unpacked"
