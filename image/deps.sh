@@ -24,6 +24,7 @@ mtools: mcopy
 dosfstools: mkfs.fat
 fdisk: sfdisk
 grub-common: grub-mkimage
+xorriso: xorriso
 cpio: cpio
 kmod: depmod
 xz-utils: xz

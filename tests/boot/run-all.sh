@@ -5,12 +5,14 @@ B=$1
 FIXTURES=$2
 here=$(cd "$(dirname "$0")" && pwd)
 IMG=$B/igdkit.img
+ISO=$B/igdkit.iso
 OUT=$B/boot
 rm -rf "$OUT"
 mkdir -p "$OUT"
 TOP=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
 . "$here/install-test.sh"
+. "$here/iso-test.sh"
 detect_accel
 
 passed=0 failed=0
@@ -125,6 +127,8 @@ fi
 
 run_install_tests
 run_install_btrfs_tests
+
+run_iso_tests
 
 # Interactive boot (no autorun): greeting and a working root shell on ttyS0.
 name=interactive-bios
