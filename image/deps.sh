@@ -28,6 +28,7 @@ xorriso: xorriso
 cpio: cpio
 kmod: depmod
 xz-utils: xz
+zstd: zstd
 lvm2: lvm
 e2fsprogs: mke2fs
 apt: apt-get

@@ -2,9 +2,9 @@
 # mkiso.sh BUILD - assemble BUILD/igdkit.iso without root: a hybrid ISO for CDs,
 # BMC virtual media (iDRAC, iLO, IPMI, PiKVM), Ventoy, and USB sticks (dd).
 #
-# The same signed shim, GRUB and kernel as the stick, and the same initrd: the
-# live system runs from RAM and never needs the medium again, which is what
-# lets Ventoy and virtual media boot it. The kernel command line gets
+# The same signed shim, GRUB and kernel as the stick, and the same initrd,
+# both parts of it: the live system runs from RAM and never needs the medium
+# again, which is what lets Ventoy and virtual media boot it. The kernel command line gets
 # igdkit.medium=iso: the medium is read-only, so /init looks for a writable
 # IGDKIT partition on another stick for the logs instead of waiting for one.
 #
@@ -31,15 +31,20 @@ mkdir -p "$work/root/boot/grub" "$work/root/EFI/BOOT" "$work/root/EFI/debian"
 tree=$work/root
 cp "$chain/boot/vmlinuz-$kver" "$tree/boot/vmlinuz"
 cp "$B/initrd.img" "$tree/boot/initrd.img"
-sed 's|^\([[:space:]]*linux /boot/vmlinuz\) |\1 igdkit.medium=iso |' "$here/grub.cfg" > "$tree/boot/grub/grub.cfg"
-grep -q 'igdkit.medium=iso' "$tree/boot/grub/grub.cfg" || { echo "mkiso: no linux line in grub.cfg" >&2; exit 1; }
+cp "$B/extra-boot.img" "$tree/boot/extra.img"
+# The medium may be gone after boot (virtual media, Ventoy): GRUB loads the
+# initrd's second part (LVM, target file systems) right away.
+sed -e 's|^\([[:space:]]*linux /boot/vmlinuz\) |\1 igdkit.medium=iso |' \
+    -e 's|^\([[:space:]]*initrd /boot/initrd.img\)$|\1 /boot/extra.img|' "$here/grub.cfg" > "$tree/boot/grub/grub.cfg"
+grep -q 'igdkit.medium=iso' "$tree/boot/grub/grub.cfg" && grep -q 'initrd.img /boot/extra.img' "$tree/boot/grub/grub.cfg" ||
+	{ echo "mkiso: no linux or initrd line in grub.cfg" >&2; exit 1; }
 sed "s|@MARKER@|$marker|g" "$here/grub-iso-stub.cfg" > "$work/stub.cfg"
 cp "$work/stub.cfg" "$tree/EFI/debian/grub.cfg"
 cp "$chain/usr/lib/shim/shimx64.efi.signed" "$tree/EFI/BOOT/BOOTX64.EFI"
 cp "$chain/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" "$tree/EFI/BOOT/grubx64.efi"
 cp "$chain/usr/lib/shim/mmx64.efi.signed" "$tree/EFI/BOOT/mmx64.efi"
 echo "igdkit $version" > "$tree/$marker"
-cp "$here/README.txt" "$tree/README.txt"
+cp "$here/README-iso.txt" "$tree/README.txt"
 
 # BIOS: every module GRUB needs is built into the El Torito core.
 grub-mkimage -O i386-pc-eltorito -d "$chain/usr/lib/grub/i386-pc" -p /boot/grub -o "$tree/boot/grub/bios.img" \
@@ -60,7 +65,7 @@ xorriso -as mkisofs -quiet -o "$work/igdkit.iso" -iso-level 3 -R -J -V IGDKIT_IS
 	-append_partition 2 0xef "$efi" \
 	-c /boot/boot.cat -b /boot/grub/bios.img -no-emul-boot -boot-load-size 4 -boot-info-table --grub2-boot-info \
 	-eltorito-alt-boot -e --interval:appended_partition_2:all:: -no-emul-boot \
-	"$tree"
+	"$tree" 2> "$work/xorriso.log" || { cat "$work/xorriso.log" >&2; exit 1; }
 mv "$work/igdkit.iso" "$B/igdkit.iso"
 rm -rf "$tree" "$efi"
 echo "mkiso: $B/igdkit.iso ($(( $(wc -c < "$B/igdkit.iso") / 1024 )) KiB; CD, virtual media, Ventoy, or dd to a USB stick)"

@@ -43,7 +43,7 @@ mkdir -p "$fl/root/dev"
 cc -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Os -static -s -o "$fl/root/init" tests/bench/floor-init.c || exit 1
 comp=$(sed -n 's/^mkinitramfs: .* bytes (\([a-z0-9]*\)).*/\1/p' "$bb/build.log")
 case $comp in
-xz) pack='xz -9e --check=crc32 -T1' ;; zstd) pack='zstd -19 -q' ;; gzip) pack='gzip -9 -n' ;; lz4) pack='lz4 -l -9 -q' ;;
+xz) pack='xz -9e --check=crc32 -T1' ;; zstd) pack='zstd --ultra -22 -q' ;; gzip) pack='gzip -9 -n' ;; lz4) pack='lz4 -l -9 -q' ;;
 *) echo "bench: initrd compression not found in $bb/build.log"; exit 1 ;;
 esac
 (cd "$fl/root" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) | $pack > "$fl/initrd.img"

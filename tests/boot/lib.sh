@@ -116,6 +116,8 @@ boot_stick() {
 	wait $qpid
 	qrc=$?
 	end=$(date +%s%N)
+	# printed just before QEMU exited, between two looks
+	[ -z "$mark" ] && grep -q '=== igdkit autorun end (rc=' "$OUT/$name.serial" && mark=$(( (end - start) / 1000000 ))
 	echo "$name $(( (end - start) / 1000000 ))ms end-marker ${mark:-none}ms" >> "$OUT/times"
 	[ $qrc = 124 ] && echo "boot: $name: timed out after ${BOOT_TIMEOUT}s" >&2
 	: > "$OUT/$name.autorun.log"
