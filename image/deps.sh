@@ -17,7 +17,7 @@ libefiboot-dev: /usr/include/efivar/efiboot.h
 liblzma-dev: /usr/include/lzma.h
 libbrotli-dev: /usr/include/brotli/decode.h
 libsqlite3-dev: /usr/include/sqlite3.h
-libssl-dev: /usr/include/openssl/evp.h
+nettle-dev: /usr/include/nettle/sha2.h
 dialog: /usr/include/dialog.h
 libncurses-dev: /usr/include/ncursesw/curses.h
 gnu-efi: /usr/lib/crt0-efi-x86_64.o
@@ -25,9 +25,11 @@ mtools: mcopy
 dosfstools: mkfs.fat
 fdisk: sfdisk
 grub-common: grub-mkimage
+xorriso: xorriso
 cpio: cpio
 kmod: depmod
 xz-utils: xz
+zstd: zstd
 lvm2: lvm
 e2fsprogs: mke2fs
 apt: apt-get

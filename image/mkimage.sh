@@ -36,6 +36,8 @@ mcopy -i "$part" "$here/grub-stub.cfg" ::/EFI/debian/grub.cfg
 mcopy -i "$part" "$here/grub.cfg" ::/boot/grub/grub.cfg
 mcopy -i "$part" "$chain/boot/vmlinuz-$kver" ::/boot/vmlinuz
 mcopy -i "$part" "$B/initrd.img" ::/boot/initrd.img
+# the initrd's second part: GRUB does not load it, /init unpacks it when a target is used
+mcopy -i "$part" "$B/extra.img" ::/boot/extra.img
 mcopy -i "$part" "$here/README.txt" ::/README.txt
 
 # BIOS: every module GRUB needs is built into core.img, so no /boot/grub/i386-pc.

@@ -34,10 +34,31 @@ compare_with_host() {
 		problems="$problems config.db-integrity"
 }
 
+# make_testtools TAR: sfdisk and mkfs.ext4 with their libraries, for the guest
+# side to unpack: the stick carries only what igdkit runs, and the PVE layout
+# is made inside the guest with the same tools the Proxmox installer uses.
+make_testtools() {
+	tt=$OUT/testtools
+	rm -rf "$tt"
+	mkdir -p "$tt/bin" "$tt/lib"
+	for t in sfdisk mke2fs; do
+		p=$(command -v $t || echo /usr/sbin/$t)
+		cp "$p" "$tt/bin/$t"
+		ldd "$p" | awk '/=>/ { print $3 }' | while read -r lib; do
+			case $lib in */libc.so.*) continue ;; esac
+			cp "$(readlink -f "$lib")" "$tt/lib/${lib##*/}"
+		done
+	done
+	ln -s mke2fs "$tt/bin/mkfs.ext4"
+	cp /etc/mke2fs.conf "$tt/mke2fs.conf"
+	tar -cf "$1" -C "$tt" .
+}
+
 run_install_tests() {
 	name=install
 	pdir=$OUT/install
 	mkdir -p "$pdir/root"
+	make_testtools "$pdir/testtools.tar" || { bad install-1 "could not bundle sfdisk and mke2fs"; return; }
 	cp -a "$TOP/tests/data/pve/pve8-grub/." "$pdir/root/"
 	mkdir -p "$pdir/root/var/lib/pve-cluster"
 	cp "$FIXTURES/pve-configdb/config.db" "$pdir/root/var/lib/pve-cluster/config.db"
@@ -53,7 +74,7 @@ run_install_tests() {
 		{ echo "MODE=$m"; cat "$here/install/setup.sh"; } > "$pdir/setup-$m.sh"
 	done
 	# The stick image is fresh each boot; the PVE disk persists across them.
-	export STICK_PUT="$pdir/pve-root.tar:pve-root.tar $pdir/repair-broken.tar:repair-broken.tar $dump:snb.dump $rom:test.rom"
+	export STICK_PUT="$pdir/pve-root.tar:pve-root.tar $pdir/repair-broken.tar:repair-broken.tar $pdir/testtools.tar:testtools.tar $dump:snb.dump $rom:test.rom"
 
 	# 1: create, and --list must find it
 	# shellcheck disable=SC2086

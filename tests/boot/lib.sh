@@ -8,6 +8,12 @@
 #   Returns 0 when the autorun end marker appeared.
 #   STICK_PUT="HOSTFILE:NAME ..." copies files onto the IGDKIT partition first,
 #   the way a user drops a vendor BIOS file onto the stick from another computer.
+#
+# boot_iso NAME FIRMWARE HOW ARGS [SETUP_SCRIPT] [-- EXTRA QEMU ARGS...]
+#   The same with $ISO: HOW=cd attaches it as a CD (IDE on pc, SATA on q35),
+#   HOW=usb as a USB stick it was dd'd to. LOGSTICK=FILE adds a second USB
+#   stick (no boot index) whose FAT partition at 1 MiB takes the logs; its
+#   autorun.log is read back into $OUT/NAME.autorun.log.
 
 OVMF_DIR=${OVMF_DIR:-/usr/share/OVMF}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
@@ -33,6 +39,12 @@ detect_accel() {
 	echo "boot: accelerator $ACCEL (cpu $CPU)"
 }
 
+boot_iso() {
+	name=$1 fw=$2 how=$3 args=$4
+	shift 4
+	BOOT_MEDIUM=iso-$how boot_stick "$name" "$fw" "$args" "$@"
+}
+
 boot_stick() {
 	name=$1 fw=$2 args=$3
 	shift 3
@@ -40,10 +52,33 @@ boot_stick() {
 	if [ $# -gt 0 ] && [ "$1" != -- ]; then setup=$1; shift; fi
 	[ "${1:-}" = -- ] && shift
 	img=$OUT/$name.img
-	cp --sparse=always "$IMG" "$img"
-	for put in ${STICK_PUT:-}; do
-		mcopy -o -i "$img@@1048576" "${put%%:*}" "::${put#*:}" || return 1
-	done
+	logimg=$img
+	case ${BOOT_MEDIUM:-stick} in
+	stick)
+		cp --sparse=always "$IMG" "$img"
+		for put in ${STICK_PUT:-}; do
+			mcopy -o -i "$img@@1048576" "${put%%:*}" "::${put#*:}" || return 1
+		done
+		set -- -drive "if=none,id=stick,format=raw,file=$img" \
+			-device usb-storage,bus=usb.0,drive=stick,bootindex=0 "$@" ;;
+	iso-cd)
+		set -- -drive "if=none,id=cd,media=cdrom,format=raw,readonly=on,file=$ISO" \
+			-device ide-cd,drive=cd,bootindex=0 "$@" ;;
+	iso-usb)
+		cp "$ISO" "$img"
+		set -- -drive "if=none,id=stick,format=raw,file=$img" \
+			-device usb-storage,bus=usb.0,drive=stick,bootindex=0 "$@" ;;
+	*) echo "boot_stick: unknown medium $BOOT_MEDIUM" >&2; return 2 ;;
+	esac
+	case ${BOOT_MEDIUM:-stick} in
+	iso-*)
+		logimg=
+		if [ -n "${LOGSTICK:-}" ]; then
+			logimg=$OUT/$name.logstick.img
+			cp --sparse=always "$LOGSTICK" "$logimg"
+			set -- -drive "if=none,id=logs,format=raw,file=$logimg" -device usb-storage,bus=usb.0,drive=logs "$@"
+		fi ;;
+	esac
 	printf '%s' "$args" > "$OUT/$name.args"
 	set -- -fw_cfg "name=opt/igdkit/autorun,file=$OUT/$name.args" "$@"
 	[ -n "$setup" ] && set -- -fw_cfg "name=opt/igdkit/setup,file=$setup" "$@"
@@ -62,18 +97,31 @@ boot_stick() {
 			-drive "if=pflash,format=raw,file=$OUT/$name.vars" "$@" ;;
 	*) echo "boot_stick: unknown firmware $fw" >&2; return 2 ;;
 	esac
+	: > "$OUT/$name.serial"
 	start=$(date +%s%N)
 	timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel "$ACCEL" -cpu "$CPU" -m 1024 -smp 2 \
 		-display none -monitor none -no-reboot -serial "file:$OUT/$name.serial" \
 		-device qemu-xhci,id=usb \
-		-drive "if=none,id=stick,format=raw,file=$img" \
-		-device usb-storage,bus=usb.0,drive=stick,bootindex=0 \
-		"$@" > "$OUT/$name.qemu.log" 2>&1
+		"$@" > "$OUT/$name.qemu.log" 2>&1 &
+	qpid=$!
+	# when the end marker reached the serial port (boot-to-autorun-end, for
+	# make bench), polled while QEMU runs
+	mark=
+	while kill -0 $qpid 2>/dev/null; do
+		if [ -z "$mark" ] && grep -q '=== igdkit autorun end (rc=' "$OUT/$name.serial"; then
+			mark=$(( ($(date +%s%N) - start) / 1000000 ))
+		fi
+		sleep 0.1
+	done
+	wait $qpid
 	qrc=$?
 	end=$(date +%s%N)
-	echo "$name $(( (end - start) / 1000000 ))ms" >> "$OUT/times"
+	# printed just before QEMU exited, between two looks
+	[ -z "$mark" ] && grep -q '=== igdkit autorun end (rc=' "$OUT/$name.serial" && mark=$(( (end - start) / 1000000 ))
+	echo "$name $(( (end - start) / 1000000 ))ms end-marker ${mark:-none}ms" >> "$OUT/times"
 	[ $qrc = 124 ] && echo "boot: $name: timed out after ${BOOT_TIMEOUT}s" >&2
-	mtype -i "$img@@1048576" ::autorun.log 2>/dev/null | tr -d '\r' > "$OUT/$name.autorun.log"
+	: > "$OUT/$name.autorun.log"
+	[ -n "$logimg" ] && mtype -i "$logimg@@1048576" ::autorun.log 2>/dev/null | tr -d '\r' > "$OUT/$name.autorun.log"
 	grep -q '=== igdkit autorun end (rc=' "$OUT/$name.serial"
 }
 

@@ -28,6 +28,7 @@ run_menu_tests() {
 	cp "$FIXTURES/pve-configdb/config.db" "$mdir/root/var/lib/pve-cluster/config.db"
 	chmod 600 "$mdir/root/var/lib/pve-cluster/config.db"
 	tar -cf "$mdir/pve-root.tar" --owner=0 --group=0 -C "$mdir/root" .
+	make_testtools "$mdir/testtools.tar" || { bad menu-write "could not bundle sfdisk and mke2fs"; return; }
 	sed -e '/^00:02.0/s/\[8086:0102\]/[8086:9bc8]/' -e '/^00:02.0/,/^00:/s/^00: 86 80 02 01/00: 86 80 c8 9b/' \
 		"$snbdump" > "$mdir/cml.dump"
 	grep -q '^00: 86 80 c8 9b' "$mdir/cml.dump" || { bad menu-write "could not make the 8086:9bc8 dump"; return; }
@@ -40,7 +41,7 @@ run_menu_tests() {
 	# 1: write through the menu
 	img=$mdir/stick-write.img
 	cp --sparse=always "$IMG" "$img"
-	for put in "$fwfile:CML.FD" "$mdir/cml.dump:cml.dump" "$mdir/pve-root.tar:pve-root.tar"; do
+	for put in "$fwfile:CML.FD" "$mdir/cml.dump:cml.dump" "$mdir/pve-root.tar:pve-root.tar" "$mdir/testtools.tar:testtools.tar"; do
 		mcopy -o -i "$img@@1048576" "${put%%:*}" "::${put#*:}" || { bad menu-write "mcopy failed"; return; }
 	done
 	if ! python3 "$here/menu/drive.py" write "$img" "$mdir/pve.img" "$mdir/setup-write.sh" "$OUT" "$ACCEL" "$CPU" \

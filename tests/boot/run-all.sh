@@ -5,6 +5,7 @@ B=$1
 FIXTURES=$2
 here=$(cd "$(dirname "$0")" && pwd)
 IMG=$B/igdkit.img
+ISO=$B/igdkit.iso
 OUT=$B/boot
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -12,6 +13,7 @@ TOP=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
 . "$here/install-test.sh"
 . "$here/menu-test.sh"
+. "$here/iso-test.sh"
 detect_accel
 
 passed=0 failed=0
@@ -49,6 +51,15 @@ for fw in bios uefi uefi-sb; do
 	expect "$name" 'igdkit-init: IGDKIT partition /dev/sd[a-z]1 mounted at /mnt/stick' "$t" || continue
 	expect "$name" '^=== igdkit setup end \(rc=0\) ===$' "$t" || continue
 	expect "$name" '^probe: msr=loaded$' "$t" || continue
+	# drivers by modalias: the USB stick's are loaded, the target file systems and
+	# dm-mod not (they load when a target is mounted: the install tests)
+	expect "$name" '^probe: modules=.*usb_storage' "$t" || continue
+	# LVM and the target file systems stay packed on the stick until a target is used
+	expect "$name" '^probe: extra=absent$' "$t" || continue
+	if grep -qE '^probe: modules=.*( |=)(xfs|btrfs|ext4|dm_mod|nvme) ' "$t"; then
+		bad "$name" "modules the machine does not use were loaded at boot: $(grep '^probe: modules=' "$t")"
+		continue
+	fi
 	case $fw in
 	bios)
 		expect "$name" '^probe: efi=no$' "$t" || continue ;;
@@ -137,6 +148,8 @@ fi
 run_install_tests
 run_install_btrfs_tests
 run_menu_tests
+
+run_iso_tests
 
 # Interactive boot (no autorun): greeting, the menu on ttyS0 and tty1, its Quit, a working root shell.
 name=interactive-bios

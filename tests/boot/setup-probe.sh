@@ -9,3 +9,5 @@ if [ -e /sys/firmware/acpi/tables/DMAR ]; then echo "probe: dmar_table=yes"; els
 echo "probe: iommu=$(ls /sys/class/iommu 2>/dev/null | tr '\n' ' ')"
 echo "probe: iommu_groups=$(ls /sys/kernel/iommu_groups 2>/dev/null | wc -l)"
 echo "probe: cmdline=$(cat /proc/cmdline)"
+echo "probe: modules=$(cut -d" " -f1 /proc/modules | sort | tr "\n" " ")"
+if [ -e /lib/igdkit/extra.present ]; then echo "probe: extra=present"; else echo "probe: extra=absent"; fi

@@ -1,4 +1,4 @@
-/* sha256.h - SHA-256 through OpenSSL libcrypto (EVP) */
+/* sha256.h - SHA-256 hex digests (nettle underneath) */
 #ifndef IGDKIT_SHA256_H
 #define IGDKIT_SHA256_H
 

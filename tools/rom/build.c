@@ -10,11 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <openssl/evp.h>
-
 #include "lib/atomic.h"
 #include "lib/file.h"
 #include "lib/json.h"
+#include "lib/sha256.h"
 #include "rom/check.h"
 #include "rom/efirom.h"
 #include "rom/helpers.h"
@@ -23,17 +22,6 @@ static const char synopsis[] =
 	"usage: igdkit rom build [--igd-helpers] --efi GOP.efi [--efi MORE.efi ...] [--legacy VBIOS.rom]\n"
 	"                        [--vendor 0x8086] --device 0xDEVID [--compress] [--class 0x030000]\n"
 	"                        [--test-accept VID:DID] -o igd.rom [--json]";
-
-static int sha256_hex(const void *p, size_t n, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	if (!EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
-		return -1;
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	return 0;
-}
 
 static const char *machine_str(uint16_t m)
 {
@@ -308,7 +296,7 @@ int cmd_rom_build(struct ctx *ctx, int argc, char **argv)
 		cmd_print_diag(ctx, legacy_path ? legacy_path : "rom build", &d);
 
 	char sha[65];
-	if (sha256_hex(rom.data, rom.len, sha) < 0) {
+	if (sha256_buf_hex(rom.data, rom.len, sha) < 0) {
 		rc = cmd_fail(ctx, EXIT_INTERNAL, "sha256 through libcrypto failed");
 		goto done;
 	}

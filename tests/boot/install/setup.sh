@@ -12,9 +12,10 @@
 # this script, and the igdkit commands themselves as the autorun:
 #   -drive if=none,id=pve,file=pve.img,format=raw -device virtio-blk-pci,drive=pve,serial=igdkit-pve-target
 #     (only the disk with that serial is ever touched)
-#   STICK_PUT="pve-root.tar:pve-root.tar repair-broken.tar:repair-broken.tar snb.dump:snb.dump ..."
+#   STICK_PUT="pve-root.tar:pve-root.tar repair-broken.tar:repair-broken.tar testtools.tar:testtools.tar ..."
 #     pve-root.tar = tests/data/pve/pve8-grub plus var/lib/pve-cluster/config.db (mode 0600)
 #     repair-broken.tar = the files of that root broken on the host (config.db, GRUB, vfio)
+#     testtools.tar = sfdisk and mke2fs with their libraries (the stick does not carry them)
 set -u
 MODE=${MODE:-install}
 STICK=${IGDKIT_STICK:-/mnt/stick}
@@ -35,6 +36,12 @@ case $disk in
 *) part=$disk ;;
 esac
 mkdir -p /run/lock/lvm /mnt/target
+# sfdisk and mkfs.ext4 come with the test (testtools.tar), not with the stick
+if [ -r "$STICK/testtools.tar" ]; then
+	mkdir -p /run/testtools
+	tar -xf "$STICK/testtools.tar" -C /run/testtools || die "testtools.tar did not unpack"
+	export PATH=/run/testtools/bin:$PATH LD_LIBRARY_PATH=/run/testtools/lib MKE2FS_CONFIG=/run/testtools/mke2fs.conf
+fi
 
 vg_uuid() {
 	lvm vgs --noheadings -o vg_uuid --select 'vg_name=pve' 2>/dev/null | tr -d ' '
