@@ -152,7 +152,7 @@ keys(*[UP] * 12, *[DOWN] * 6, "\r")
 see("Type 'exit' to go back to the menu")
 time.sleep(1)
 if mode == "write":
-    keys("sed '1s/.*/MODE=after/' /run/setup.sh > /run/after.sh && sh /run/after.sh; echo readback-$((6*7))\r")
+    keys("sed '1s/.*/MODE=after/' /run/igdkit/setup.sh > /run/after.sh && sh /run/after.sh; echo readback-$((6*7))\r")
     see("readback-42", 300)
 keys("sync; echo menu-done-$((6*7)); poweroff -f\r")
 see("menu-done-42", 60)
