@@ -25,14 +25,14 @@ int install_write(const struct pve_target *t, const struct install_plan *p, cons
 	sigprocmask(SIG_BLOCK, &hold, &prev);
 	int rc = 0;
 	if (step)
-		step(arg, 5, "writing the changes (backup and manifest first)");
+		step(arg, INSTALL_STEP_WRITE, "writing the changes (backup and manifest first)");
 	if (mnt && targetdev_remount(mnt, true, d) < 0)
 		rc = -1;
 	else if (p->n && install_apply(t, p, o, w->id, d) < 0)
 		rc = -1;
 	else if (w->rebuild_what[0] && !o->no_rebuild) {
 		if (step)
-			step(arg, 30, w->rebuild_what);
+			step(arg, INSTALL_STEP_REBUILD, w->rebuild_what);
 		if (rebuild_run(t->root, &rr, d) < 0)
 			w->rebuild_failed = true;
 	}
@@ -41,7 +41,7 @@ int install_write(const struct pve_target *t, const struct install_plan *p, cons
 	if (mnt)
 		targetdev_remount(mnt, false, NULL);
 	if (step)
-		step(arg, 100, rc < 0 ? "nothing was written" : "done");
+		step(arg, INSTALL_STEP_END, rc < 0 ? "nothing was written" : "done");
 	sigprocmask(SIG_SETMASK, &prev, NULL);
 	return rc;
 }

@@ -13,6 +13,10 @@
 /* Told before each long step (percent of the whole run, what is happening); may be NULL. */
 typedef void (*install_step_fn)(void *arg, int percent, const char *what);
 
+/* The steps' percents: the write starts, the rebuild starts (what: its commands; told only when
+ * the files are written and a rebuild runs), the run ends. */
+enum { INSTALL_STEP_WRITE = 5, INSTALL_STEP_REBUILD = 30, INSTALL_STEP_END = 100 };
+
 struct install_written {
 	char id[64];		/* the backup/manifest id ("" when nothing was written) */
 	bool rebuild_failed;	/* files written, but the rebuild failed: run rebuild_what by hand */

@@ -1014,8 +1014,8 @@ static void gauge_step(void *arg, int percent, const char *what)
 	struct gauge_ctx *gc = arg;
 	mlog(gc->m, "write: %d%% %s", percent, what);
 	/* dialog's status codes: "0" done, "7" in progress, "8" pending, "-N" N percent */
-	char *items[4] = { "Backup, manifest, write the files", percent < 30 ? "7" : "0",
-			   "Rebuild initramfs and boot loader", !gc->rebuild ? "0" : percent < 30 ? "8" : percent < 100 ? "7" : "0" };
+	char *items[4] = { "Backup, manifest, write the files", percent < INSTALL_STEP_REBUILD ? "7" : "0",
+			   "Rebuild initramfs and boot loader", !gc->rebuild ? "0" : percent < INSTALL_STEP_REBUILD ? "8" : percent < INSTALL_STEP_END ? "7" : "0" };
 	char text[700];
 	snprintf(text, sizeof(text), "%.600s", what);
 	dlg_setup(NULL, NULL, NULL);

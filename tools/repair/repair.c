@@ -4,6 +4,7 @@
 #include "change/apply.h"
 #include "change/diff.h"
 #include "change/rebuild.h"
+#include "change/write.h"
 #include "diagnose/diagnose.h"
 #include "host/collect.h"
 #include "lib/atomic.h"
@@ -11,7 +12,6 @@
 #include "pve/target.h"
 #include "pve/target_dev.h"
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -92,6 +92,42 @@ static void json_out(const struct ctx *ctx, const struct pve_target *t, const st
 	json_arr_end(&j);
 	json_obj_end(&j);
 	json_end(&j);
+}
+
+/* What the write run has done, told once: before the rebuild starts, or after the run when there
+ * is no rebuild to run. */
+struct repair_run {
+	const struct ctx *ctx;
+	const struct install_plan *p;
+	const struct install_written *w;
+	const char *what;	/* the rebuild commands ("" none) */
+	bool no_rebuild;
+	bool told;
+};
+
+static void tell_written(struct repair_run *r)
+{
+	if (r->told || r->ctx->json)
+		return;
+	r->told = true;
+	FILE *o = r->ctx->out;
+	if (r->p->n)
+		fprintf(o, "Written; backup and manifest in %s/%s (undo: igdkit install --undo %s).\n", INST_BACKUP_DIR,
+			r->w->id, r->w->id);
+	if (r->p->vm_staged)
+		fprintf(o, "Cluster member: the VM changes run on the next boot (igdkit-vmN.service, qm set).\n");
+	if (*r->what && r->no_rebuild)
+		fprintf(o, "Still to run (--no-rebuild): %s\n", r->what);
+}
+
+static void repair_step(void *arg, int percent, const char *what)
+{
+	struct repair_run *r = arg;
+	(void)what;	/* the same commands as r->what, which was described from the root as given */
+	if (percent != INSTALL_STEP_REBUILD)
+		return;
+	tell_written(r);
+	cmd_progress(r->ctx, "running: %s", r->what);
 }
 
 int cmd_repair(struct ctx *ctx, int argc, char **argv)
@@ -189,37 +225,18 @@ int cmd_repair(struct ctx *ctx, int argc, char **argv)
 			fprintf(ctx->out, "Dry run: nothing was written. Run again with --yes to make the %zu automatic fix%s.\n",
 				p->n, p->n == 1 ? "" : "es");
 	} else if (work) {
-		sigset_t hold, prev;
-		sigemptyset(&hold);
-		sigaddset(&hold, SIGINT);
-		sigaddset(&hold, SIGTERM);
-		sigaddset(&hold, SIGHUP);
-		sigaddset(&hold, SIGQUIT);
-		sigprocmask(SIG_BLOCK, &hold, &prev);
 		struct install_opts io = { .root = root, .no_rebuild = a.no_rebuild, .stick = getenv("IGDKIT_STICK") };
-		if (mounted && targetdev_remount(mnt, true, &d) < 0)
-			code = EXIT_WRITE;
-		else if (p->n && install_apply(&t, p, &io, id, &d) < 0)
+		struct install_written w;
+		struct repair_run r = { ctx, p, &w, what, a.no_rebuild, false };
+		if (install_write(&t, p, &io, mounted ? mnt : NULL, repair_step, &r, &w, &d) < 0)
 			code = EXIT_WRITE;
 		else {
 			written = p->n > 0;
-			if (written && !ctx->json)
-				fprintf(ctx->out, "Written; backup and manifest in %s/%s (undo: igdkit install --undo %s).\n",
-					INST_BACKUP_DIR, id, id);
-			if (p->vm_staged && !ctx->json)
-				fprintf(ctx->out, "Cluster member: the VM changes run on the next boot (igdkit-vmN.service, qm set).\n");
-			if (*what && a.no_rebuild) {
-				if (!ctx->json)
-					fprintf(ctx->out, "Still to run (--no-rebuild): %s\n", what);
-			} else if (*what) {
-				cmd_progress(ctx, "running: %s", what);
-				if (rebuild_run(root, &rr, &d) < 0)
-					cmd_warn(ctx, "files are written, but the rebuild failed; run: %s", what);
-			}
+			snprintf(id, sizeof(id), "%s", w.id);
+			tell_written(&r);
+			if (w.rebuild_failed)
+				cmd_warn(ctx, "files are written, but the rebuild failed; run: %s", what);
 		}
-		if (mounted)
-			targetdev_remount(mnt, false, NULL);
-		sigprocmask(SIG_SETMASK, &prev, NULL);
 	}
 	if (ctx->json)
 		json_out(ctx, &t, x, diff, what, written, id, &d);
