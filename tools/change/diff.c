@@ -229,3 +229,16 @@ char *diff_plan(const struct install_plan *p)
 	}
 	return o.s;
 }
+
+void diff_plan_json(struct json *j, const char *key, const struct install_plan *p)
+{
+	json_arr(j, key);
+	for (size_t i = 0; i < p->n; i++) {
+		json_obj(j, NULL);
+		json_str(j, "path", p->ch[i].path);
+		json_str(j, "what", p->ch[i].label);
+		json_bool(j, "new_file", !p->ch[i].existed);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}

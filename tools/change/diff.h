@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "lib/json.h"
 #include "plan/changes.h"
 
 /* Unified diff (3 lines of context) of old -> new, with --- a/PATH +++ b/PATH headers.
@@ -12,5 +13,7 @@ char *diff_unified(const char *label_a, const char *label_b, const char *old, si
 		   size_t newlen);
 /* The whole plan as text, one diff per change. */
 char *diff_plan(const struct install_plan *p);
+/* The plan's changes as a JSON array under key: path, what, new_file (install's and repair's). */
+void diff_plan_json(struct json *j, const char *key, const struct install_plan *p);
 
 #endif

@@ -475,3 +475,14 @@ int facts_collect(const char *root, const char *pci_dump, struct machine_facts *
 	free(c);
 	return 0;
 }
+
+void facts_collect_cmd(const struct ctx *ctx, bool target_mounted, struct machine_facts *f)
+{
+	struct diag d;
+	diag_init(&d);
+	memset(f, 0, sizeof(*f));
+	facts_collect(target_mounted ? "/" : ctx->root, ctx->pci_dump, f, &d);
+	if (ctx->verbose)
+		cmd_print_diag(ctx, "facts", &d);
+	diag_free(&d);
+}

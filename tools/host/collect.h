@@ -18,6 +18,7 @@
 #include "host/hostpci.h"
 #include "igd/gms.h"
 #include "igd/ids.h"
+#include "lib/cli.h"
 
 struct host_data {
 	struct machine_facts f;
@@ -83,5 +84,9 @@ void host_data_free(struct host_data *c);
 /* host_collect, keeping only the facts (for install and the menu). Never fails as a whole:
  * unreadable PCI becomes an error in d and unknown facts. */
 int facts_collect(const char *root, const char *pci_dump, struct machine_facts *f, struct diag *d);
+/* facts_collect for a command that writes an install: the facts describe the machine igdkit runs
+ * on, so with a mounted --target disk (target_mounted) they come from the live system, else
+ * from --root; --pci-dump is used; the notes are shown only with --verbose. */
+void facts_collect_cmd(const struct ctx *ctx, bool target_mounted, struct machine_facts *f);
 
 #endif

@@ -460,16 +460,7 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 	}
 
 	struct machine_facts f;
-	memset(&f, 0, sizeof(f));
-	{
-		/* The facts describe this machine: with --target they come from the live system. */
-		struct diag fd;
-		diag_init(&fd);
-		facts_collect(a.target ? "/" : ctx->root, ctx->pci_dump, &f, &fd);
-		if (ctx->verbose)
-			cmd_print_diag(ctx, "facts", &fd);
-		diag_free(&fd);
-	}
+	facts_collect_cmd(ctx, a.target != NULL, &f);
 
 	struct file_buf rom;
 	if ((code = load_rom(ctx, &a, &f, &rom)) != 0) {
@@ -548,15 +539,7 @@ int cmd_install(struct ctx *ctx, int argc, char **argv)
 		json_str(&j, "route", p.route[0] ? p.route : NULL);
 		json_str(&j, "rom_name", p.rom_name[0] ? p.rom_name : NULL);
 		json_bool(&j, "vm_staged_for_next_boot", p.vm_staged);
-		json_arr(&j, "changes");
-		for (size_t i = 0; i < p.n; i++) {
-			json_obj(&j, NULL);
-			json_str(&j, "path", p.ch[i].path);
-			json_str(&j, "what", p.ch[i].label);
-			json_bool(&j, "new_file", !p.ch[i].existed);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
+		diff_plan_json(&j, "changes", &p);
 		json_str(&j, "diff", diff);
 		json_str(&j, "vm_before", p.vm_before);
 		json_str(&j, "vm_after", p.vm_after);

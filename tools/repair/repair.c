@@ -68,15 +68,7 @@ static void json_out(const struct ctx *ctx, const struct pve_target *t, const st
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
-	json_arr(&j, "changes");
-	for (size_t i = 0; i < x->plan.n; i++) {
-		json_obj(&j, NULL);
-		json_str(&j, "path", x->plan.ch[i].path);
-		json_str(&j, "what", x->plan.ch[i].label);
-		json_bool(&j, "new_file", !x->plan.ch[i].existed);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
+	diff_plan_json(&j, "changes", &x->plan);
 	json_str(&j, "diff", diff);
 	json_str(&j, "rebuild", rebuild && *rebuild ? rebuild : NULL);
 	json_bool(&j, "vm_staged_for_next_boot", x->plan.vm_staged);
@@ -184,15 +176,7 @@ int cmd_repair(struct ctx *ctx, int argc, char **argv)
 	diag_free(&pd);
 
 	struct machine_facts f;
-	memset(&f, 0, sizeof(f));
-	{
-		struct diag fd;
-		diag_init(&fd);
-		facts_collect(a.target ? "/" : ctx->root, ctx->pci_dump, &f, &fd);
-		if (ctx->verbose)
-			cmd_print_diag(ctx, "facts", &fd);
-		diag_free(&fd);
-	}
+	facts_collect_cmd(ctx, a.target != NULL, &f);
 
 	struct diagnosis *x = calloc(1, sizeof(*x));
 	if (!x) {
