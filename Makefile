@@ -35,7 +35,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(EFI_BLOB)
 ASAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o) $(EFI_BLOB)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzzobj/%.o) $(EFI_BLOB)
 
-UNIT_SRC := $(sort $(shell find tests/unit -name '*.c' ! -name 'helpers.c'))
+UNIT_SRC := $(sort $(shell find tests/unit -name '*.c' ! -path tests/unit/helpers.c))
 UNIT_HELP:= tests/unit/helpers.c
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 ASAN_BIN := $(patsubst tests/unit/%.c,$(B)/tests-asan/%,$(UNIT_SRC))
