@@ -109,15 +109,6 @@ static void test_man_page_names_every_command_and_exit_code(void **state)
 	file_buf_free(&fb);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_version),
-		cmocka_unit_test(test_help_lists_every_command),
-		cmocka_unit_test(test_every_command_has_help),
-		cmocka_unit_test(test_usage_errors),
-		cmocka_unit_test(test_argfile),
-		cmocka_unit_test(test_man_page_names_every_command_and_exit_code),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_version), cmocka_unit_test(test_help_lists_every_command),
+	  cmocka_unit_test(test_every_command_has_help), cmocka_unit_test(test_usage_errors),
+	  cmocka_unit_test(test_argfile), cmocka_unit_test(test_man_page_names_every_command_and_exit_code))

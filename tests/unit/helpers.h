@@ -26,4 +26,13 @@ void write_file(const char *path, const void *data, size_t len);
  * fixture GOP driver gop_rel, each wrapped as EfiRom does, PCIR 8086:device. */
 struct file_buf chain_rom(const char *gop_rel, uint16_t device);
 
+/* A test program's main: runs the tests given as cmocka_unit_test(...) entries, in order, between
+ * the group's setup and teardown functions (NULL: none). */
+#define UNIT_MAIN(setup, teardown, ...)                                          \
+	int main(void)                                                           \
+	{                                                                        \
+		const struct CMUnitTest unit_tests_[] = { __VA_ARGS__ };         \
+		return cmocka_run_group_tests(unit_tests_, setup, teardown);     \
+	}
+
 #endif

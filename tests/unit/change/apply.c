@@ -998,25 +998,11 @@ static void test_kernel_cmdline_cleanup(void **state)
 	run_free(&r, false);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_probe_versions),
-		cmocka_unit_test(test_pve8_grub_cycle),
-		cmocka_unit_test(test_pve7_legacy),
-		cmocka_unit_test(test_pve8_zfs_sdboot),
-		cmocka_unit_test(test_pve8_cml_opregion),
-		cmocka_unit_test(test_pve9_create_vm),
-		cmocka_unit_test(test_cluster_stages_qm_set),
-		cmocka_unit_test(test_refusals_write_nothing),
-		cmocka_unit_test(test_fault_points),
-		cmocka_unit_test(test_live_etc_pve),
-		cmocka_unit_test(test_live_running_vm_refused),
-		cmocka_unit_test(test_live_detection_strict),
-		cmocka_unit_test(test_live_cluster_member),
-		cmocka_unit_test(test_live_cluster_quorum_decides),
-		cmocka_unit_test(test_undo_after_host_ran),
-		cmocka_unit_test(test_kernel_cmdline_cleanup),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_probe_versions), cmocka_unit_test(test_pve8_grub_cycle),
+	  cmocka_unit_test(test_pve7_legacy), cmocka_unit_test(test_pve8_zfs_sdboot),
+	  cmocka_unit_test(test_pve8_cml_opregion), cmocka_unit_test(test_pve9_create_vm),
+	  cmocka_unit_test(test_cluster_stages_qm_set), cmocka_unit_test(test_refusals_write_nothing),
+	  cmocka_unit_test(test_fault_points), cmocka_unit_test(test_live_etc_pve),
+	  cmocka_unit_test(test_live_running_vm_refused), cmocka_unit_test(test_live_detection_strict),
+	  cmocka_unit_test(test_live_cluster_member), cmocka_unit_test(test_live_cluster_quorum_decides),
+	  cmocka_unit_test(test_undo_after_host_ran), cmocka_unit_test(test_kernel_cmdline_cleanup))

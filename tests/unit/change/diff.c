@@ -70,10 +70,4 @@ static void test_matches_gnu_diff(void **state)
 		check_pair(pairs[i][0], pairs[i][1]);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_matches_gnu_diff),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_matches_gnu_diff))

@@ -80,12 +80,5 @@ static void test_firmware_trap(void **state)
 	free(root);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_describe),
-		cmocka_unit_test(test_runs_target_commands),
-		cmocka_unit_test(test_firmware_trap),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_describe), cmocka_unit_test(test_runs_target_commands),
+	  cmocka_unit_test(test_firmware_trap))

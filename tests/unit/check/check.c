@@ -644,24 +644,11 @@ static void test_bios_setup_values(void **state)
 	free(var);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_all_ok),
-		cmocka_unit_test(test_vtd_off),
-		cmocka_unit_test(test_vtx_locked_off_and_unlocked),
-		cmocka_unit_test(test_igd_hidden_behind_dgpu),
-		cmocka_unit_test(test_legacy_boot_and_secure_boot),
-		cmocka_unit_test(test_server_without_igd),
-		cmocka_unit_test(test_igd_shares_its_group),
-		cmocka_unit_test(test_igd_without_its_remapping_unit),
-		cmocka_unit_test(test_not_primary_class_0380),
-		cmocka_unit_test(test_breakages_on_the_cmdline_and_iomem),
-		cmocka_unit_test(test_qemu_q35_like_machine),
-		cmocka_unit_test(test_report_file_on_the_stick),
-		cmocka_unit_test(test_usage_and_unreadable_inputs),
-		cmocka_unit_test(test_plan_for_old_qemu_sets_gms),
-		cmocka_unit_test(test_bios_setup_values),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_all_ok), cmocka_unit_test(test_vtd_off),
+	  cmocka_unit_test(test_vtx_locked_off_and_unlocked), cmocka_unit_test(test_igd_hidden_behind_dgpu),
+	  cmocka_unit_test(test_legacy_boot_and_secure_boot), cmocka_unit_test(test_server_without_igd),
+	  cmocka_unit_test(test_igd_shares_its_group), cmocka_unit_test(test_igd_without_its_remapping_unit),
+	  cmocka_unit_test(test_not_primary_class_0380), cmocka_unit_test(test_breakages_on_the_cmdline_and_iomem),
+	  cmocka_unit_test(test_qemu_q35_like_machine), cmocka_unit_test(test_report_file_on_the_stick),
+	  cmocka_unit_test(test_usage_and_unreadable_inputs), cmocka_unit_test(test_plan_for_old_qemu_sets_gms),
+	  cmocka_unit_test(test_bios_setup_values))

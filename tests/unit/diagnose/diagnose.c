@@ -790,34 +790,17 @@ static void test_configdb_fix_refuses_other_rows(void **state)
 	free(r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_healthy_roots_have_no_findings),
-		cmocka_unit_test(test_grub_cmdline_words),
-		cmocka_unit_test(test_sdboot_cmdline),
-		cmocka_unit_test(test_kernel_cmdline_on_grub_host),
-		cmocka_unit_test(test_vfio_options),
-		cmocka_unit_test(test_virqfd_on_new_kernels),
-		cmocka_unit_test(test_initramfs_stale),
-		cmocka_unit_test(test_vm_config),
-		cmocka_unit_test(test_vm_args_per_qemu),
-		cmocka_unit_test(test_romfile_missing_is_reported_only),
-		cmocka_unit_test(test_lxc_dri_with_i915_blacklisted),
-		cmocka_unit_test(test_grub_reassignment_is_not_a_repeat),
-		cmocka_unit_test(test_damaged_file_is_reported_not_rewritten),
-		cmocka_unit_test(test_symlinked_paths_are_not_followed),
-		cmocka_unit_test(test_onboot_needs_an_igpu),
-		cmocka_unit_test(test_cmdline_lists_are_read_word_by_word),
-		cmocka_unit_test(test_db_version_low),
-		cmocka_unit_test(test_db_dir_with_data),
-		cmocka_unit_test(test_db_orphan_and_duplicates),
-		cmocka_unit_test(test_db_unfixable_left_alone),
-		cmocka_unit_test(test_db_problems_match_pmxcfs),
-		cmocka_unit_test(test_db_plan_scales),
-		cmocka_unit_test(test_cluster_vm_fix_is_staged),
-		cmocka_unit_test(test_configdb_fix_refuses_other_rows),
-		cmocka_unit_test(test_fault_points),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_healthy_roots_have_no_findings), cmocka_unit_test(test_grub_cmdline_words),
+	  cmocka_unit_test(test_sdboot_cmdline), cmocka_unit_test(test_kernel_cmdline_on_grub_host),
+	  cmocka_unit_test(test_vfio_options), cmocka_unit_test(test_virqfd_on_new_kernels),
+	  cmocka_unit_test(test_initramfs_stale), cmocka_unit_test(test_vm_config),
+	  cmocka_unit_test(test_vm_args_per_qemu), cmocka_unit_test(test_romfile_missing_is_reported_only),
+	  cmocka_unit_test(test_lxc_dri_with_i915_blacklisted),
+	  cmocka_unit_test(test_grub_reassignment_is_not_a_repeat),
+	  cmocka_unit_test(test_damaged_file_is_reported_not_rewritten),
+	  cmocka_unit_test(test_symlinked_paths_are_not_followed), cmocka_unit_test(test_onboot_needs_an_igpu),
+	  cmocka_unit_test(test_cmdline_lists_are_read_word_by_word), cmocka_unit_test(test_db_version_low),
+	  cmocka_unit_test(test_db_dir_with_data), cmocka_unit_test(test_db_orphan_and_duplicates),
+	  cmocka_unit_test(test_db_unfixable_left_alone), cmocka_unit_test(test_db_problems_match_pmxcfs),
+	  cmocka_unit_test(test_db_plan_scales), cmocka_unit_test(test_cluster_vm_fix_is_staged),
+	  cmocka_unit_test(test_configdb_fix_refuses_other_rows), cmocka_unit_test(test_fault_points))

@@ -171,17 +171,7 @@ static void unterminated_name_never_matches(void **state)
 	assert_false(fwcfg_dir_entry(e, &ff));	/* empty name */
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(no_qemu_signature),
-		cmocka_unit_test(finds_exact_name_only),
-		cmocka_unit_test(port_and_dma_read_the_same_bytes),
-		cmocka_unit_test(read_past_size_refused),
-		cmocka_unit_test(dma_error_and_hang_reported),
-		cmocka_unit_test(hostile_count_refused),
-		cmocka_unit_test(short_directory_is_not_found),
-		cmocka_unit_test(unterminated_name_never_matches),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(no_qemu_signature), cmocka_unit_test(finds_exact_name_only),
+	  cmocka_unit_test(port_and_dma_read_the_same_bytes), cmocka_unit_test(read_past_size_refused),
+	  cmocka_unit_test(dma_error_and_hang_reported), cmocka_unit_test(hostile_count_refused),
+	  cmocka_unit_test(short_directory_is_not_found), cmocka_unit_test(unterminated_name_never_matches))

@@ -130,15 +130,6 @@ static void carve_is_aligned_and_inside(void **state)
 		}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(bdsm_register_by_generation),
-		cmocka_unit_test(only_intel_display_devices),
-		cmocka_unit_test(test_accept_hook),
-		cmocka_unit_test(gms_decode_matches_check),
-		cmocka_unit_test(bdsm_size_file),
-		cmocka_unit_test(carve_is_aligned_and_inside),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(bdsm_register_by_generation), cmocka_unit_test(only_intel_display_devices),
+	  cmocka_unit_test(test_accept_hook), cmocka_unit_test(gms_decode_matches_check),
+	  cmocka_unit_test(bdsm_size_file), cmocka_unit_test(carve_is_aligned_and_inside))

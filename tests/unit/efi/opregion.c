@@ -228,17 +228,7 @@ static void checksum_fixed(void **state)
 	file_buf_free(&f);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(vfio_21_layout_finds_the_vbt_at_rvda),
-		cmocka_unit_test(mailbox4_for_old_opregions),
-		cmocka_unit_test(asle_extension_shrinks_mailbox4),
-		cmocka_unit_test(hostile_rvda_rvds),
-		cmocka_unit_test(absolute_rvda_without_mailbox_vbt),
-		cmocka_unit_test(header_errors),
-		cmocka_unit_test(vbt_checks),
-		cmocka_unit_test(checksum_fixed),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(vfio_21_layout_finds_the_vbt_at_rvda),
+	  cmocka_unit_test(mailbox4_for_old_opregions), cmocka_unit_test(asle_extension_shrinks_mailbox4),
+	  cmocka_unit_test(hostile_rvda_rvds), cmocka_unit_test(absolute_rvda_without_mailbox_vbt),
+	  cmocka_unit_test(header_errors), cmocka_unit_test(vbt_checks), cmocka_unit_test(checksum_fixed))

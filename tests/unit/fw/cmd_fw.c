@@ -255,15 +255,6 @@ static void test_usage_and_input_errors(void **state)
 	free(err);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_list_text_and_json),
-		cmocka_unit_test(test_identical_copies_are_one),
-		cmocka_unit_test(test_vbios_inside_a_csm_body),
-		cmocka_unit_test(test_extract_gop_vbt_guid),
-		cmocka_unit_test(test_several_candidates_need_device),
-		cmocka_unit_test(test_usage_and_input_errors),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+UNIT_MAIN(setup, teardown, cmocka_unit_test(test_list_text_and_json), cmocka_unit_test(test_identical_copies_are_one),
+	  cmocka_unit_test(test_vbios_inside_a_csm_body), cmocka_unit_test(test_extract_gop_vbt_guid),
+	  cmocka_unit_test(test_several_candidates_need_device), cmocka_unit_test(test_usage_and_input_errors))

@@ -225,14 +225,6 @@ static void test_file_overruns_volume(void **state)
 	tb_free(&secs);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_checksums),
-		cmocka_unit_test(test_state_and_erase_polarity),
-		cmocka_unit_test(test_pad_alignment_free_space),
-		cmocka_unit_test(test_large_file_ffs3),
-		cmocka_unit_test(test_file_overruns_volume),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_checksums), cmocka_unit_test(test_state_and_erase_polarity),
+	  cmocka_unit_test(test_pad_alignment_free_space), cmocka_unit_test(test_large_file_ffs3),
+	  cmocka_unit_test(test_file_overruns_volume))

@@ -157,12 +157,5 @@ static void test_nested_volume_overrun_and_region_scan(void **state)
 	tb_free(&region);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_header_checks),
-		cmocka_unit_test(test_extended_header_and_fs),
-		cmocka_unit_test(test_nested_volume_overrun_and_region_scan),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_header_checks), cmocka_unit_test(test_extended_header_and_fs),
+	  cmocka_unit_test(test_nested_volume_overrun_and_region_scan))

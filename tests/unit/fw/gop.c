@@ -233,15 +233,7 @@ static void test_loose_gop_facts(void **state)
 	file_buf_free(&vbt);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cml_gop_and_vbt_equal_loose_files),
-		cmocka_unit_test(test_glk_gop_sha256_and_vbt),
-		cmocka_unit_test(test_debian_ovmf_has_no_gop),
-		cmocka_unit_test(test_fsp_kbl_no_gop_9_efi_sections),
-		cmocka_unit_test(test_fsp_tgl_no_gop_13_efi_sections),
-		cmocka_unit_test(test_loose_gop_facts),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_cml_gop_and_vbt_equal_loose_files),
+	  cmocka_unit_test(test_glk_gop_sha256_and_vbt), cmocka_unit_test(test_debian_ovmf_has_no_gop),
+	  cmocka_unit_test(test_fsp_kbl_no_gop_9_efi_sections), cmocka_unit_test(test_fsp_tgl_no_gop_13_efi_sections),
+	  cmocka_unit_test(test_loose_gop_facts))

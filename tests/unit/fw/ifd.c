@@ -149,14 +149,6 @@ static void test_broken_descriptor_tables(void **state)
 	file_buf_free(&fb);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_emeraldlake2),
-		cmocka_unit_test(test_tiogapass),
-		cmocka_unit_test(test_ich9_signature_at_0),
-		cmocka_unit_test(test_synthetic_spi),
-		cmocka_unit_test(test_broken_descriptor_tables),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_emeraldlake2), cmocka_unit_test(test_tiogapass),
+	  cmocka_unit_test(test_ich9_signature_at_0), cmocka_unit_test(test_synthetic_spi),
+	  cmocka_unit_test(test_broken_descriptor_tables))

@@ -621,13 +621,5 @@ static void test_scan_and_pair(void **state)
 	tb_free(&s10fr);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_walk),
-		cmocka_unit_test(test_hostile_ifr),
-		cmocka_unit_test(test_strings),
-		cmocka_unit_test(test_scan_and_pair),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_walk), cmocka_unit_test(test_hostile_ifr), cmocka_unit_test(test_strings),
+	  cmocka_unit_test(test_scan_and_pair))

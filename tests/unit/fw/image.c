@@ -435,18 +435,8 @@ static void test_implausible_headers_still_scanned(void **state)
 	file_buf_free(&ovmf);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_detects_fv_and_region),
-		cmocka_unit_test(test_detects_capsules),
-		cmocka_unit_test(test_detects_single_ffs_file),
-		cmocka_unit_test(test_refuses_what_it_does_not_know),
-		cmocka_unit_test(test_truncated_ovmf),
-		cmocka_unit_test(test_truncated_fsp),
-		cmocka_unit_test(test_truncated_descriptor_image),
-		cmocka_unit_test(test_corrupted_fields),
-		cmocka_unit_test(test_implausible_headers_still_scanned),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_detects_fv_and_region), cmocka_unit_test(test_detects_capsules),
+	  cmocka_unit_test(test_detects_single_ffs_file), cmocka_unit_test(test_refuses_what_it_does_not_know),
+	  cmocka_unit_test(test_truncated_ovmf), cmocka_unit_test(test_truncated_fsp),
+	  cmocka_unit_test(test_truncated_descriptor_image), cmocka_unit_test(test_corrupted_fields),
+	  cmocka_unit_test(test_implausible_headers_still_scanned))

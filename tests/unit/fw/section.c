@@ -346,17 +346,7 @@ static void test_sizes_extended_and_overrun(void **state)
 	file_buf_free(&vbt);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lzma),
-		cmocka_unit_test(test_lzma_x86),
-		cmocka_unit_test(test_brotli),
-		cmocka_unit_test(test_efi_compression_section),
-		cmocka_unit_test(test_crc32_and_unknown_guided),
-		cmocka_unit_test(test_lzma_budget_and_garbage),
-		cmocka_unit_test(test_nesting_limit),
-		cmocka_unit_test(test_sizes_extended_and_overrun),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_lzma), cmocka_unit_test(test_lzma_x86), cmocka_unit_test(test_brotli),
+	  cmocka_unit_test(test_efi_compression_section), cmocka_unit_test(test_crc32_and_unknown_guided),
+	  cmocka_unit_test(test_lzma_budget_and_garbage), cmocka_unit_test(test_nesting_limit),
+	  cmocka_unit_test(test_sizes_extended_and_overrun))

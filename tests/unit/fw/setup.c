@@ -551,17 +551,6 @@ static void test_cli_text_and_errors(void **state)
 	free(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kbl_dell),
-		cmocka_unit_test(test_icl_razer),
-		cmocka_unit_test(test_cfl_hp_ffs),
-		cmocka_unit_test(test_bare_pe_and_volume),
-		cmocka_unit_test(test_match),
-		cmocka_unit_test(test_ovmf),
-		cmocka_unit_test(test_cli_json),
-		cmocka_unit_test(test_cli_text_and_errors),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_kbl_dell), cmocka_unit_test(test_icl_razer),
+	  cmocka_unit_test(test_cfl_hp_ffs), cmocka_unit_test(test_bare_pe_and_volume), cmocka_unit_test(test_match),
+	  cmocka_unit_test(test_ovmf), cmocka_unit_test(test_cli_json), cmocka_unit_test(test_cli_text_and_errors))

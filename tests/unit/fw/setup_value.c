@@ -281,13 +281,5 @@ static void test_insyde_name(void **state)
 	assert_string_equal(v.text, "On");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dell_setup_variable),
-		cmocka_unit_test(test_decode),
-		cmocka_unit_test(test_password_never_asked),
-		cmocka_unit_test(test_insyde_name),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+UNIT_MAIN(setup, teardown, cmocka_unit_test(test_dell_setup_variable), cmocka_unit_test(test_decode),
+	  cmocka_unit_test(test_password_never_asked), cmocka_unit_test(test_insyde_name))

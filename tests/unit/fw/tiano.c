@@ -404,18 +404,8 @@ static void test_compress_edge_inputs(void **state)
 	free(src);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fsp_sections_inflate_to_images),
-		cmocka_unit_test(test_fsp_section_as_tiano_differs_or_fails),
-		cmocka_unit_test(test_hostile_headers),
-		cmocka_unit_test(test_single_symbol_tables),
-		cmocka_unit_test(test_bad_code_length_sets),
-		cmocka_unit_test(test_truncations),
-		cmocka_unit_test(test_bit_flips),
-		cmocka_unit_test(test_compress_roundtrip_gop),
-		cmocka_unit_test(test_compress_edge_inputs),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_fsp_sections_inflate_to_images),
+	  cmocka_unit_test(test_fsp_section_as_tiano_differs_or_fails), cmocka_unit_test(test_hostile_headers),
+	  cmocka_unit_test(test_single_symbol_tables), cmocka_unit_test(test_bad_code_length_sets),
+	  cmocka_unit_test(test_truncations), cmocka_unit_test(test_bit_flips),
+	  cmocka_unit_test(test_compress_roundtrip_gop), cmocka_unit_test(test_compress_edge_inputs))

@@ -118,11 +118,4 @@ static void test_names(void **state)
 	assert_string_equal(fw_guid_name(&ffs2), "FFSv2");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_findings_inside_inflated_data),
-		cmocka_unit_test(test_names),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_findings_inside_inflated_data), cmocka_unit_test(test_names))

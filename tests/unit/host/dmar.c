@@ -397,14 +397,6 @@ static void test_reserved_type_and_andd(void **state)
 	diag_free(&d);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_fixture_machine_matches_iasl),
-		cmocka_unit_test(test_meteor_lake_satc_and_sidp),
-		cmocka_unit_test(test_small_table_and_every_truncation),
-		cmocka_unit_test(test_hostile_lengths),
-		cmocka_unit_test(test_reserved_type_and_andd),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_every_fixture_machine_matches_iasl),
+	  cmocka_unit_test(test_meteor_lake_satc_and_sidp), cmocka_unit_test(test_small_table_and_every_truncation),
+	  cmocka_unit_test(test_hostile_lengths), cmocka_unit_test(test_reserved_type_and_andd))

@@ -118,8 +118,10 @@ static void test_read_any_variable(void **state)
 	unlink(p);
 }
 
-int main(void)
+/* one root for all tests: an empty efivarfs */
+static int setup(void **state)
 {
+	(void)state;
 	root = make_tmpdir();
 	char p[600];
 	const char *sub[] = { "/sys", "/sys/firmware", "/sys/firmware/efi", "/sys/firmware/efi/efivars" };
@@ -127,13 +129,16 @@ int main(void)
 		snprintf(p, sizeof(p), "%s%s", root, sub[i]);
 		mkdir(p, 0755);
 	}
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dir_for_root),
-		cmocka_unit_test(test_secure_boot_states),
-		cmocka_unit_test(test_read_any_variable),
-	};
-	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
 	rm_rf(root);
 	free(root);
-	return rc;
+	return 0;
 }
+
+UNIT_MAIN(setup, teardown, cmocka_unit_test(test_dir_for_root), cmocka_unit_test(test_secure_boot_states),
+	  cmocka_unit_test(test_read_any_variable))

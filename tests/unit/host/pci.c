@@ -124,12 +124,5 @@ static void test_broken_dumps_are_diags(void **state)
 	free(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_full_machine_matches_lspci),
-		cmocka_unit_test(test_find_and_config_reads),
-		cmocka_unit_test(test_broken_dumps_are_diags),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_every_full_machine_matches_lspci),
+	  cmocka_unit_test(test_find_and_config_reads), cmocka_unit_test(test_broken_dumps_are_diags))

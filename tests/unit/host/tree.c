@@ -99,11 +99,4 @@ static void test_live_backend_is_chosen_for_slash(void **state)
 	assert_true(r[0] >= 1);	/* highest standard leaf */
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tree_backend),
-		cmocka_unit_test(test_live_backend_is_chosen_for_slash),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_tree_backend), cmocka_unit_test(test_live_backend_is_chosen_for_slash))

@@ -65,12 +65,5 @@ static void test_bdsm(void **state)
 	assert_int_equal(bdsm_from_cfg(12, 0, 0x7b800001, 0x1), 0x17b800000ull);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fixture_machines),
-		cmocka_unit_test(test_gen8_and_later),
-		cmocka_unit_test(test_bdsm),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_fixture_machines), cmocka_unit_test(test_gen8_and_later),
+	  cmocka_unit_test(test_bdsm))

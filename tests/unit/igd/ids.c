@@ -74,11 +74,4 @@ static void test_discrete_and_unknown_ids(void **state)
 	assert_false(igd_id_lookup(0x4e61)->sriov);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_known_ids),
-		cmocka_unit_test(test_discrete_and_unknown_ids),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_known_ids), cmocka_unit_test(test_discrete_and_unknown_ids))

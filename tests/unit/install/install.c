@@ -231,13 +231,5 @@ static void test_live_host(void **state)
 	free(root);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dry_run_then_write_then_undo),
-		cmocka_unit_test(test_json_and_errors),
-		cmocka_unit_test(test_firmware_option),
-		cmocka_unit_test(test_live_host),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_dry_run_then_write_then_undo), cmocka_unit_test(test_json_and_errors),
+	  cmocka_unit_test(test_firmware_option), cmocka_unit_test(test_live_host))

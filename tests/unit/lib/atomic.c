@@ -169,13 +169,5 @@ static void test_fault_trace(void **state)
 	unsetenv("IGDKIT_FAULT");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_write_replace_mode),
-		cmocka_unit_test(test_faults_keep_old),
-		cmocka_unit_test(test_cleanup_removes_pending_temp),
-		cmocka_unit_test(test_fault_trace),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_write_replace_mode), cmocka_unit_test(test_faults_keep_old),
+	  cmocka_unit_test(test_cleanup_removes_pending_temp), cmocka_unit_test(test_fault_trace))

@@ -126,15 +126,6 @@ static void test_guid_roundtrip(void **state)
 	assert_int_equal(guid_parse("8BE4DF6193CA-11D2-AA0D-00E098032B8C0", &p), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sequential_le),
-		cmocka_unit_test(test_u64_u24),
-		cmocka_unit_test(test_sub_keeps_absolute_offsets),
-		cmocka_unit_test(test_no_overflow_on_huge_sizes),
-		cmocka_unit_test(test_align_is_absolute),
-		cmocka_unit_test(test_guid_roundtrip),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_sequential_le), cmocka_unit_test(test_u64_u24),
+	  cmocka_unit_test(test_sub_keeps_absolute_offsets), cmocka_unit_test(test_no_overflow_on_huge_sizes),
+	  cmocka_unit_test(test_align_is_absolute), cmocka_unit_test(test_guid_roundtrip))

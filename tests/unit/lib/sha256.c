@@ -51,11 +51,4 @@ static void test_file_matches_sha256sum(void **state)
 	free(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_known_vectors),
-		cmocka_unit_test(test_file_matches_sha256sum),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_known_vectors), cmocka_unit_test(test_file_matches_sha256sum))

@@ -47,12 +47,5 @@ static void test_unterminated(void **state)
 	assert_string_equal(err, "unterminated double quote");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_and_quotes),
-		cmocka_unit_test(test_no_expansion),
-		cmocka_unit_test(test_unterminated),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_plain_and_quotes), cmocka_unit_test(test_no_expansion),
+	  cmocka_unit_test(test_unterminated))

@@ -32,11 +32,4 @@ static void test_failed_buffer_stays_failed(void **state)
 	free(b.s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_appends_and_grows),
-		cmocka_unit_test(test_failed_buffer_stays_failed),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_appends_and_grows), cmocka_unit_test(test_failed_buffer_stays_failed))

@@ -193,16 +193,7 @@ static void test_repair_path(void **state)
 	assert_int_equal(menu_flow_next(&f, MS_TARGET, MK_OK), MS_VM);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_happy_path),
-		cmocka_unit_test(test_confirm_never_writes_by_default),
-		cmocka_unit_test(test_back_from_every_screen),
-		cmocka_unit_test(test_missing_inputs),
-		cmocka_unit_test(test_stale_choices_are_dropped),
-		cmocka_unit_test(test_home_entries),
-		cmocka_unit_test(test_repair_path),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_happy_path), cmocka_unit_test(test_confirm_never_writes_by_default),
+	  cmocka_unit_test(test_back_from_every_screen), cmocka_unit_test(test_missing_inputs),
+	  cmocka_unit_test(test_stale_choices_are_dropped), cmocka_unit_test(test_home_entries),
+	  cmocka_unit_test(test_repair_path))

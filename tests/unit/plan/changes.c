@@ -519,17 +519,7 @@ static void test_check_rom_refused_like_install(void **state)
 	free(rom);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pve7_qemu72),
-		cmocka_unit_test(test_pve82_qemu90),
-		cmocka_unit_test(test_pve84_qemu92),
-		cmocka_unit_test(test_pve90_qemu100),
-		cmocka_unit_test(test_gop_only_rom),
-		cmocka_unit_test(test_commands_agree),
-		cmocka_unit_test(test_check_vmid_after_install),
-		cmocka_unit_test(test_check_rom_refused_like_install),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_pve7_qemu72), cmocka_unit_test(test_pve82_qemu90),
+	  cmocka_unit_test(test_pve84_qemu92), cmocka_unit_test(test_pve90_qemu100),
+	  cmocka_unit_test(test_gop_only_rom), cmocka_unit_test(test_commands_agree),
+	  cmocka_unit_test(test_check_vmid_after_install), cmocka_unit_test(test_check_rom_refused_like_install))

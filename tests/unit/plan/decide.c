@@ -314,16 +314,7 @@ static void test_id_unknown_to_qemu(void **state)
 	assert_non_null(strstr(p.legacy_refused, "QEMU 10.0 does not know device 8086:87c0"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_legacy_route),
-		cmocka_unit_test(test_ovmf_route_and_cmdline_cleanup),
-		cmocka_unit_test(test_no_igd),
-		cmocka_unit_test(test_kernels_decide_words),
-		cmocka_unit_test(test_unknown_qemu_depends),
-		cmocka_unit_test(test_rom_and_vm),
-		cmocka_unit_test(test_id_unknown_to_qemu),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_legacy_route), cmocka_unit_test(test_ovmf_route_and_cmdline_cleanup),
+	  cmocka_unit_test(test_no_igd), cmocka_unit_test(test_kernels_decide_words),
+	  cmocka_unit_test(test_unknown_qemu_depends), cmocka_unit_test(test_rom_and_vm),
+	  cmocka_unit_test(test_id_unknown_to_qemu))

@@ -292,16 +292,7 @@ static void test_refuses_hostile_schemas(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open_fixture),
-		cmocka_unit_test(test_update_existing_vm),
-		cmocka_unit_test(test_new_vm_and_missing_dirs),
-		cmocka_unit_test(test_refuses_broken_dbs),
-		cmocka_unit_test(test_refuses_vmid_of_container),
-		cmocka_unit_test(test_fault_before_commit_changes_nothing),
-		cmocka_unit_test(test_refuses_hostile_schemas),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_open_fixture), cmocka_unit_test(test_update_existing_vm),
+	  cmocka_unit_test(test_new_vm_and_missing_dirs), cmocka_unit_test(test_refuses_broken_dbs),
+	  cmocka_unit_test(test_refuses_vmid_of_container), cmocka_unit_test(test_fault_before_commit_changes_nothing),
+	  cmocka_unit_test(test_refuses_hostile_schemas))

@@ -287,15 +287,6 @@ static void test_btrfs_fsid(void **state)
 	free(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_zfs_member),
-		cmocka_unit_test(test_needs_root),
-		cmocka_unit_test(test_last_boot),
-		cmocka_unit_test(test_probe_root),
-		cmocka_unit_test(test_list_vgs_by_uuid),
-		cmocka_unit_test(test_btrfs_fsid),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_zfs_member), cmocka_unit_test(test_needs_root),
+	  cmocka_unit_test(test_last_boot), cmocka_unit_test(test_probe_root), cmocka_unit_test(test_list_vgs_by_uuid),
+	  cmocka_unit_test(test_btrfs_fsid))

@@ -139,14 +139,6 @@ static void test_nul_rejected(void **state)
 	diag_free(&d);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_set_in_sorted_place_main_section_only),
-		cmocka_unit_test(test_get_delete),
-		cmocka_unit_test(test_empty_and_comment_only),
-		cmocka_unit_test(test_nul_rejected),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_round_trip), cmocka_unit_test(test_set_in_sorted_place_main_section_only),
+	  cmocka_unit_test(test_get_delete), cmocka_unit_test(test_empty_and_comment_only),
+	  cmocka_unit_test(test_nul_rejected))

@@ -74,10 +74,4 @@ static void test_exit_codes_and_json(void **state)
 	free(ok);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exit_codes_and_json),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_exit_codes_and_json))

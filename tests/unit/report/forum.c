@@ -183,13 +183,5 @@ static void test_find_files(void **state)
 	free(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mask),
-		cmocka_unit_test(test_build_gathers_newest),
-		cmocka_unit_test(test_command),
-		cmocka_unit_test(test_find_files),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_mask), cmocka_unit_test(test_build_gathers_newest),
+	  cmocka_unit_test(test_command), cmocka_unit_test(test_find_files))

@@ -233,14 +233,5 @@ static void test_errors(void **state)
 	free(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_matches_efirom),
-		cmocka_unit_test(test_json_summary),
-		cmocka_unit_test(test_chain_n150),
-		cmocka_unit_test(test_legacy_shadow),
-		cmocka_unit_test(test_errors),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_matches_efirom), cmocka_unit_test(test_json_summary),
+	  cmocka_unit_test(test_chain_n150), cmocka_unit_test(test_legacy_shadow), cmocka_unit_test(test_errors))

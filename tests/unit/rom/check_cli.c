@@ -364,18 +364,7 @@ static void test_parse_device_id(void **state)
 	assert_int_equal(rom_parse_device_id("xyz", &v, &d), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_matches_romparser),
-		cmocka_unit_test(test_text_has_romparser_lines),
-		cmocka_unit_test(test_n150),
-		cmocka_unit_test(test_amd_and_legacy),
-		cmocka_unit_test(test_gen11_needs),
-		cmocka_unit_test(test_efi_compressed),
-		cmocka_unit_test(test_exit_codes),
-		cmocka_unit_test(test_truncations_core),
-		cmocka_unit_test(test_parse_device_id),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_json_matches_romparser), cmocka_unit_test(test_text_has_romparser_lines),
+	  cmocka_unit_test(test_n150), cmocka_unit_test(test_amd_and_legacy), cmocka_unit_test(test_gen11_needs),
+	  cmocka_unit_test(test_efi_compressed), cmocka_unit_test(test_exit_codes),
+	  cmocka_unit_test(test_truncations_core), cmocka_unit_test(test_parse_device_id))

@@ -118,12 +118,4 @@ static void test_edges(void **state)
 	assert_string_equal(id.gop_build, "");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_gops),
-		cmocka_unit_test(test_helpers),
-		cmocka_unit_test(test_edges),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_gops), cmocka_unit_test(test_helpers), cmocka_unit_test(test_edges))

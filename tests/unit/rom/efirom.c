@@ -387,18 +387,8 @@ static void test_legacy_plus_efi_chain(void **state)
 	file_buf_free(&efi);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_efirom_hashes),
-		cmocka_unit_test(test_adlp_46a6_rom_identical),
-		cmocka_unit_test(test_n150_chain_identical),
-		cmocka_unit_test(test_class_code_and_compressed_layout),
-		cmocka_unit_test(test_pe_check_errors),
-		cmocka_unit_test(test_vbios_saved_bdsm_slot),
-		cmocka_unit_test(test_legacy_shadow_copy_cleared),
-		cmocka_unit_test(test_legacy_untouched_slot_and_mismatch),
-		cmocka_unit_test(test_legacy_plus_efi_chain),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_efirom_hashes), cmocka_unit_test(test_adlp_46a6_rom_identical),
+	  cmocka_unit_test(test_n150_chain_identical), cmocka_unit_test(test_class_code_and_compressed_layout),
+	  cmocka_unit_test(test_pe_check_errors), cmocka_unit_test(test_vbios_saved_bdsm_slot),
+	  cmocka_unit_test(test_legacy_shadow_copy_cleared), cmocka_unit_test(test_legacy_untouched_slot_and_mismatch),
+	  cmocka_unit_test(test_legacy_plus_efi_chain))

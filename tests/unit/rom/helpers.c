@@ -258,16 +258,7 @@ static void usage_errors(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(embedded_drivers_are_the_built_ones),
-		cmocka_unit_test(identified_with_their_roles),
-		cmocka_unit_test(test_accept_record),
-		cmocka_unit_test(chain_is_efirom_wrapped),
-		cmocka_unit_test(test_accept_rom_is_flagged),
-		cmocka_unit_test(vfioigdpkg_chain_recognised),
-		cmocka_unit_test(usage_errors),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(embedded_drivers_are_the_built_ones),
+	  cmocka_unit_test(identified_with_their_roles), cmocka_unit_test(test_accept_record),
+	  cmocka_unit_test(chain_is_efirom_wrapped), cmocka_unit_test(test_accept_rom_is_flagged),
+	  cmocka_unit_test(vfioigdpkg_chain_recognised), cmocka_unit_test(usage_errors))

@@ -295,13 +295,5 @@ static void test_refusals(void **state)
 	free(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cml_like_efirom),
-		cmocka_unit_test(test_with_extras_json),
-		cmocka_unit_test(test_legacy_plus_gop),
-		cmocka_unit_test(test_refusals),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_cml_like_efirom), cmocka_unit_test(test_with_extras_json),
+	  cmocka_unit_test(test_legacy_plus_gop), cmocka_unit_test(test_refusals))

@@ -321,16 +321,6 @@ static void test_not_a_rom(void **state)
 	free(rom);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_romparser_facts),
-		cmocka_unit_test(test_legacy_images),
-		cmocka_unit_test(test_efi_headers),
-		cmocka_unit_test(test_truncations),
-		cmocka_unit_test(test_corruptions),
-		cmocka_unit_test(test_trailing_bytes),
-		cmocka_unit_test(test_not_a_rom),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_romparser_facts), cmocka_unit_test(test_legacy_images),
+	  cmocka_unit_test(test_efi_headers), cmocka_unit_test(test_truncations), cmocka_unit_test(test_corruptions),
+	  cmocka_unit_test(test_trailing_bytes), cmocka_unit_test(test_not_a_rom))

@@ -185,14 +185,5 @@ static void test_corruptions(void **state)
 	file_buf_free(&fb);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fixtures),
-		cmocka_unit_test(test_exact_fit),
-		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_truncations),
-		cmocka_unit_test(test_corruptions),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_fixtures), cmocka_unit_test(test_exact_fit), cmocka_unit_test(test_find),
+	  cmocka_unit_test(test_truncations), cmocka_unit_test(test_corruptions))

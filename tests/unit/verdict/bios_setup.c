@@ -441,19 +441,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dell_values_agree),
-		cmocka_unit_test(test_vtd_contradictions_and_advice),
-		cmocka_unit_test(test_razer_several_variables_and_missing_ones),
-		cmocka_unit_test(test_short_and_resized_variables),
-		cmocka_unit_test(test_hp_analogues_and_legacy_boot),
-		cmocka_unit_test(test_password_variable_never_touched),
-		cmocka_unit_test(test_igd_hidden_internal_graphics),
-		cmocka_unit_test(test_primary_display),
-		cmocka_unit_test(test_other_bios_version),
-		cmocka_unit_test(test_found_on_stick),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+UNIT_MAIN(setup, teardown, cmocka_unit_test(test_dell_values_agree),
+	  cmocka_unit_test(test_vtd_contradictions_and_advice),
+	  cmocka_unit_test(test_razer_several_variables_and_missing_ones),
+	  cmocka_unit_test(test_short_and_resized_variables), cmocka_unit_test(test_hp_analogues_and_legacy_boot),
+	  cmocka_unit_test(test_password_variable_never_touched), cmocka_unit_test(test_igd_hidden_internal_graphics),
+	  cmocka_unit_test(test_primary_display), cmocka_unit_test(test_other_bios_version),
+	  cmocka_unit_test(test_found_on_stick))

@@ -234,15 +234,19 @@ static void test_every_full_machine_igd_registers(void **state)
 	assert_int_equal(n, 8);
 }
 
-int main(void)
+static int setup(void **state)
 {
+	(void)state;
 	root = make_tmpdir();
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_all_ok_facts),
-		cmocka_unit_test(test_scenarios_in_process),
-		cmocka_unit_test(test_every_full_machine_igd_registers),
-	};
-	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rm_rf(root);
-	return rc;
+	return 0;
 }
+
+static int teardown(void **state)
+{
+	(void)state;
+	rm_rf(root);
+	return 0;
+}
+
+UNIT_MAIN(setup, teardown, cmocka_unit_test(test_all_ok_facts), cmocka_unit_test(test_scenarios_in_process),
+	  cmocka_unit_test(test_every_full_machine_igd_registers))
