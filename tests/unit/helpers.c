@@ -154,3 +154,21 @@ struct file_buf chain_rom(const char *gop_rel, uint16_t device)
 	free(rom.images);
 	return out;
 }
+
+char *unit_dir;
+
+int unit_dir_setup(void **state)
+{
+	(void)state;
+	unit_dir = make_tmpdir();
+	return 0;
+}
+
+int unit_dir_teardown(void **state)
+{
+	(void)state;
+	rm_rf(unit_dir);
+	free(unit_dir);
+	unit_dir = NULL;
+	return 0;
+}

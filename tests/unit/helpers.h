@@ -26,6 +26,12 @@ void write_file(const char *path, const void *data, size_t len);
  * fixture GOP driver gop_rel, each wrapped as EfiRom does, PCIR 8086:device. */
 struct file_buf chain_rom(const char *gop_rel, uint16_t device);
 
+/* Group setup and teardown for a test program whose tests share one temporary directory: its
+ * path is in unit_dir between the two. */
+extern char *unit_dir;
+int unit_dir_setup(void **state);
+int unit_dir_teardown(void **state);
+
 /* A test program's main: runs the tests given as cmocka_unit_test(...) entries, in order, between
  * the group's setup and teardown functions (NULL: none). */
 #define UNIT_MAIN(setup, teardown, ...)                                          \

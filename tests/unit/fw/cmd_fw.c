@@ -13,29 +13,12 @@ static const uint8_t gop_b[16] = { 0xE6, 0x83, 0xBA, 0x5B, 0x27, 0xF0, 0xA7, 0x4
 static const uint8_t csm_a[16] = { 0xC5, 0x11, 0x22, 0x33, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
 static const uint8_t csm_b[16] = { 0xC6, 0x11, 0x22, 0x33, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
 
-static char *dir;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = make_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	rm_rf(dir);
-	free(dir);
-	return 0;
-}
-
 static const char *tmp(const char *name)
 {
 	static char buf[4][600];
 	static int k;
 	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", unit_dir, name);
 	return buf[k];
 }
 
@@ -182,7 +165,7 @@ static void test_extract_gop_vbt_guid(void **state)
 	free(err);
 	assert_file_equals(tmp("byguid.bin"), "ovmf-gop-cml/vbt.bin");
 	/* only the outputs are left: no temporary files */
-	DIR *dd = opendir(dir);
+	DIR *dd = opendir(unit_dir);
 	struct dirent *e;
 	while ((e = readdir(dd)))
 		assert_null(strstr(e->d_name, ".tmp-"));
@@ -255,6 +238,7 @@ static void test_usage_and_input_errors(void **state)
 	free(err);
 }
 
-UNIT_MAIN(setup, teardown, cmocka_unit_test(test_list_text_and_json), cmocka_unit_test(test_identical_copies_are_one),
-	  cmocka_unit_test(test_vbios_inside_a_csm_body), cmocka_unit_test(test_extract_gop_vbt_guid),
-	  cmocka_unit_test(test_several_candidates_need_device), cmocka_unit_test(test_usage_and_input_errors))
+UNIT_MAIN(unit_dir_setup, unit_dir_teardown, cmocka_unit_test(test_list_text_and_json),
+	  cmocka_unit_test(test_identical_copies_are_one), cmocka_unit_test(test_vbios_inside_a_csm_body),
+	  cmocka_unit_test(test_extract_gop_vbt_guid), cmocka_unit_test(test_several_candidates_need_device),
+	  cmocka_unit_test(test_usage_and_input_errors))

@@ -15,23 +15,6 @@
 
 #define SETUP_VAR "Setup-ec87d643-eba4-4bb5-a1e5-3f3e36b20da9"
 
-static char *dir;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = make_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	rm_rf(dir);
-	free(dir);
-	return 0;
-}
-
 /* efivarfs file: attributes (NV|BS|RT = 7) then data */
 static void put_var(const char *name, const uint8_t *data, size_t len)
 {
@@ -39,7 +22,7 @@ static void put_var(const char *name, const uint8_t *data, size_t len)
 	uint8_t *b = malloc(len + 4);
 	b[0] = 7, b[1] = b[2] = b[3] = 0;
 	memcpy(b + 4, data, len);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", unit_dir, name);
 	write_file(path, b, len + 4);
 	free(b);
 }
@@ -83,7 +66,7 @@ static void asked_reset(void)
 
 static enum setup_value_status read_q(const struct setup_question *q, struct setup_value *v)
 {
-	return setup_value_read(q, dir_reader, dir, v);
+	return setup_value_read(q, dir_reader, unit_dir, v);
 }
 
 static const struct setup_question *find(const struct setup *s, const char *key)
@@ -145,7 +128,7 @@ static void test_dell_setup_variable(void **state)
 	assert_non_null(strstr(v.detail, "another BIOS version"));
 	/* no file: not there, or not runtime-accessible */
 	char path[700];
-	snprintf(path, sizeof(path), "%s/%s", dir, SETUP_VAR);
+	snprintf(path, sizeof(path), "%s/%s", unit_dir, SETUP_VAR);
 	unlink(path);
 	assert_int_equal(read_q(vtd, &v), SV_MISSING);
 	assert_non_null(strstr(v.detail, "runtime-accessible"));
@@ -246,7 +229,7 @@ static void test_password_never_asked(void **state)
 	assert_int_equal(nasked, 0);
 	/* a reader that cannot read at all: said, with its reason */
 	char path[700];
-	snprintf(path, sizeof(path), "%s/SaSetup-72c5e28c-7783-43a1-8767-fad73fccafa4", dir);
+	snprintf(path, sizeof(path), "%s/SaSetup-72c5e28c-7783-43a1-8767-fad73fccafa4", unit_dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	q = synthetic("SaSetup", 0, 1);
 	assert_int_equal(read_q(&q, &v), SV_UNREADABLE);
@@ -281,5 +264,5 @@ static void test_insyde_name(void **state)
 	assert_string_equal(v.text, "On");
 }
 
-UNIT_MAIN(setup, teardown, cmocka_unit_test(test_dell_setup_variable), cmocka_unit_test(test_decode),
+UNIT_MAIN(unit_dir_setup, unit_dir_teardown, cmocka_unit_test(test_dell_setup_variable), cmocka_unit_test(test_decode),
 	  cmocka_unit_test(test_password_never_asked), cmocka_unit_test(test_insyde_name))

@@ -11,21 +11,19 @@
 #include "host/efivars.h"
 #include "host/hostops.h"
 
-static char *root;
-
 static void put_var(const char *name, const uint8_t *v, size_t n)
 {
 	char p[700];
 	uint8_t b[16] = { 6, 0, 0, 0 };
 	memcpy(b + 4, v, n);
-	snprintf(p, sizeof(p), "%s/sys/firmware/efi/efivars/%s-8be4df61-93ca-11d2-aa0d-00e098032b8c", root, name);
+	snprintf(p, sizeof(p), "%s/sys/firmware/efi/efivars/%s-8be4df61-93ca-11d2-aa0d-00e098032b8c", unit_dir, name);
 	write_file(p, b, 4 + n);
 }
 
 static void del_var(const char *name)
 {
 	char p[700];
-	snprintf(p, sizeof(p), "%s/sys/firmware/efi/efivars/%s-8be4df61-93ca-11d2-aa0d-00e098032b8c", root, name);
+	snprintf(p, sizeof(p), "%s/sys/firmware/efi/efivars/%s-8be4df61-93ca-11d2-aa0d-00e098032b8c", unit_dir, name);
 	unlink(p);
 }
 
@@ -53,18 +51,18 @@ static void test_secure_boot_states(void **state)
 	struct efi_secure_state s;
 	put_var("SecureBoot", (const uint8_t[]){ 1 }, 1);
 	put_var("SetupMode", (const uint8_t[]){ 0 }, 1);
-	read_state(root, &s);
+	read_state(unit_dir, &s);
 	assert_int_equal(s.secure_boot, TRI_YES);
 	assert_int_equal(s.setup_mode, TRI_NO);
 
 	put_var("SecureBoot", (const uint8_t[]){ 0 }, 1);
 	put_var("SetupMode", (const uint8_t[]){ 1 }, 1);
-	read_state(root, &s);
+	read_state(unit_dir, &s);
 	assert_int_equal(s.secure_boot, TRI_NO);
 	assert_int_equal(s.setup_mode, TRI_YES);
 
 	del_var("SecureBoot");
-	read_state(root, &s);
+	read_state(unit_dir, &s);
 	assert_int_equal(s.secure_boot, TRI_UNKNOWN);
 	assert_non_null(strstr(s.why, "SecureBoot"));
 
@@ -86,7 +84,7 @@ static void test_secure_boot_states(void **state)
 	write_file(p, (const uint8_t[]){ 6, 0, 0, 0, 1 }, 5);
 	read_state(other, &s);
 	assert_int_equal(s.secure_boot, TRI_YES);
-	read_state(root, &s);
+	read_state(unit_dir, &s);
 	assert_int_equal(s.secure_boot, TRI_UNKNOWN);	/* still deleted in the first root */
 	rm_rf(other);
 	free(other);
@@ -97,12 +95,12 @@ static void test_read_any_variable(void **state)
 {
 	(void)state;
 	struct host h;
-	host_open(&h, root);
+	host_open(&h, unit_dir);
 	char p[700], why[256];
 	uint8_t *data;
 	size_t len;
 	uint32_t attr;
-	snprintf(p, sizeof(p), "%s/sys/firmware/efi/efivars/Setup-ec87d643-eba4-4bb5-a1e5-3f3e36b20da9", root);
+	snprintf(p, sizeof(p), "%s/sys/firmware/efi/efivars/Setup-ec87d643-eba4-4bb5-a1e5-3f3e36b20da9", unit_dir);
 	write_file(p, (const uint8_t[]){ 7, 0, 0, 0, 0x11, 0x22, 0x33 }, 7);
 	assert_int_equal(efivar_read(&h, "Setup", "ec87d643-eba4-4bb5-a1e5-3f3e36b20da9", &data, &len, &attr, why, sizeof(why)), 1);
 	assert_int_equal(attr, 7);
@@ -121,24 +119,15 @@ static void test_read_any_variable(void **state)
 /* one root for all tests: an empty efivarfs */
 static int setup(void **state)
 {
-	(void)state;
-	root = make_tmpdir();
+	unit_dir_setup(state);
 	char p[600];
 	const char *sub[] = { "/sys", "/sys/firmware", "/sys/firmware/efi", "/sys/firmware/efi/efivars" };
 	for (int i = 0; i < 4; i++) {
-		snprintf(p, sizeof(p), "%s%s", root, sub[i]);
+		snprintf(p, sizeof(p), "%s%s", unit_dir, sub[i]);
 		mkdir(p, 0755);
 	}
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	rm_rf(root);
-	free(root);
-	return 0;
-}
-
-UNIT_MAIN(setup, teardown, cmocka_unit_test(test_dir_for_root), cmocka_unit_test(test_secure_boot_states),
+UNIT_MAIN(setup, unit_dir_teardown, cmocka_unit_test(test_dir_for_root), cmocka_unit_test(test_secure_boot_states),
 	  cmocka_unit_test(test_read_any_variable))

@@ -16,8 +16,6 @@
 #define SETUP_GUID "ec87d643-eba4-4bb5-a1e5-3f3e36b20da9"
 #define SASETUP_GUID "72c5e28c-7783-43a1-8767-fad73fccafa4"
 
-static char *root;
-
 struct world {
 	struct host_data c;
 	struct verdict_list l;
@@ -32,7 +30,7 @@ static void put_var(const char *name, const char *guid, uint32_t attr, const uin
 	f[0] = (uint8_t)attr, f[1] = (uint8_t)(attr >> 8), f[2] = f[3] = 0;
 	memcpy(f + 4, data, len);
 	snprintf(rel, sizeof(rel), "sys/firmware/efi/efivars/%s-%s", name, guid);
-	scn_write(root, rel, f, len + 4);
+	scn_write(unit_dir, rel, f, len + 4);
 	free(f);
 }
 
@@ -51,10 +49,10 @@ static void put_setup(const char *name, const char *guid, size_t size, ...)
 
 static void build(const struct scn *s, const char *bios_version)
 {
-	rm_rf(root);
-	scn_build(root, s);
+	rm_rf(unit_dir);
+	scn_build(unit_dir, s);
 	if (bios_version)
-		scn_text(root, "sys/class/dmi/id/bios_version", bios_version);
+		scn_text(unit_dir, "sys/class/dmi/id/bios_version", bios_version);
 }
 
 static void run(struct world *w, const char *dump, const char *firmware)
@@ -62,7 +60,7 @@ static void run(struct world *w, const char *dump, const char *firmware)
 	struct diag d;
 	diag_init(&d);
 	memset(w, 0, sizeof(*w));
-	assert_int_equal(host_collect(root, dump[0] == '/' ? dump : fixture_path(dump), &w->c, &d), 0);
+	assert_int_equal(host_collect(unit_dir, dump[0] == '/' ? dump : fixture_path(dump), &w->c, &d), 0);
 	diag_free(&d);
 	check_all(&w->c, &w->l);
 	assert_int_equal(bios_setup_collect(&w->c.host, firmware ? fixture_path(firmware) : NULL, NULL, &w->b), 0);
@@ -134,7 +132,7 @@ static void test_dell_values_agree(void **state)
 	assert_int_equal(verdict(w, "bios_setup")->status, V_OK);
 	has(verdict(w, "bios_setup")->evidence, "Setup.pe32.sct (PE32 image section): 6 passthrough settings, 6 read");
 	char src[700], want[700];
-	snprintf(want, sizeof(want), "%s/sys/firmware/efi/efivars/Setup-" SETUP_GUID, root);
+	snprintf(want, sizeof(want), "%s/sys/firmware/efi/efivars/Setup-" SETUP_GUID, unit_dir);
 	assert_string_equal(bios_setting_source(&w->b, vtd, src, sizeof(src)), want);
 	done(w);
 	free(w);
@@ -272,7 +270,7 @@ static void test_password_variable_never_touched(void **state)
 	build(&s, "1.22.0");
 	put_setup("Setup", SETUP_GUID, 0x14fb, 0x7ec, 1, -1);
 	char p[700];
-	snprintf(p, sizeof(p), "%s/sys/firmware/efi/efivars/AMITSESetup-c811fa38-42c8-4579-a9bb-60e94eddfb34", root);
+	snprintf(p, sizeof(p), "%s/sys/firmware/efi/efivars/AMITSESetup-c811fa38-42c8-4579-a9bb-60e94eddfb34", unit_dir);
 	assert_int_equal(mkfifo(p, 0600), 0);
 	run(w, IVB, DELL);
 	assert_string_equal(setting(w, "vtd")->v.text, "Enabled");
@@ -324,7 +322,7 @@ static void test_primary_display(void **state)
 	memcpy(l0 + strlen("\n00: 86 80 66 01 07 04 90 00 09 00 "), "80", 2);
 	memcpy(l5 + strlen("\n50: "), "0b", 2);
 	char dump[700];
-	snprintf(dump, sizeof(dump), "%s/ivb-0380.dump", root);
+	snprintf(dump, sizeof(dump), "%s/ivb-0380.dump", unit_dir);
 	write_file(dump, t, fb.len);
 	put_setup("Setup", SETUP_GUID, 0x14fb, 0x80d, 1, -1);
 	run(w, dump, DELL);
@@ -352,10 +350,10 @@ static void test_other_bios_version(void **state)
 	struct world *w = calloc(1, sizeof(*w));
 	struct scn s = scn_all_ok();
 	build(&s, "1.22.0");
-	scn_text(root, "sys/class/dmi/id/bios_date", "07/19/2021\n");
+	scn_text(unit_dir, "sys/class/dmi/id/bios_date", "07/19/2021\n");
 	struct diag d;
 	diag_init(&d);
-	assert_int_equal(host_collect(root, fixture_path(IVB), &w->c, &d), 0);
+	assert_int_equal(host_collect(unit_dir, fixture_path(IVB), &w->c, &d), 0);
 	diag_free(&d);
 	check_all(&w->c, &w->l);
 	assert_int_equal(bios_setup_collect(&w->c.host, "/usr/share/OVMF/OVMF_CODE_4M.fd", NULL, &w->b), 0);
@@ -394,7 +392,7 @@ static void test_found_on_stick(void **state)
 	struct world *w = calloc(1, sizeof(*w));
 	struct diag d;
 	diag_init(&d);
-	assert_int_equal(host_collect(root, fixture_path(IVB), &w->c, &d), 0);
+	assert_int_equal(host_collect(unit_dir, fixture_path(IVB), &w->c, &d), 0);
 	diag_free(&d);
 	assert_int_equal(bios_setup_collect(&w->c.host, NULL, stick, &w->b), 0);
 	assert_true(w->b.used);
@@ -426,22 +424,7 @@ static void test_found_on_stick(void **state)
 	free(stick);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	root = make_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	rm_rf(root);
-	free(root);
-	return 0;
-}
-
-UNIT_MAIN(setup, teardown, cmocka_unit_test(test_dell_values_agree),
+UNIT_MAIN(unit_dir_setup, unit_dir_teardown, cmocka_unit_test(test_dell_values_agree),
 	  cmocka_unit_test(test_vtd_contradictions_and_advice),
 	  cmocka_unit_test(test_razer_several_variables_and_missing_ones),
 	  cmocka_unit_test(test_short_and_resized_variables), cmocka_unit_test(test_hp_analogues_and_legacy_boot),

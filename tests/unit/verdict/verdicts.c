@@ -8,16 +8,14 @@
 #include "host/collect.h"
 #include "igdkit.h"
 
-static char *root;
-
 static void reset_root(void)
 {
-	rm_rf(root);
+	rm_rf(unit_dir);
 }
 
 static struct ctx ctx_for(const char *dump_rel)
 {
-	struct ctx c = { .cmd = "check", .root = root, .pci_dump = dump_rel ? fixture_path(dump_rel) : NULL, .out = stdout };
+	struct ctx c = { .cmd = "check", .root = unit_dir, .pci_dump = dump_rel ? fixture_path(dump_rel) : NULL, .out = stdout };
 	return c;
 }
 
@@ -34,7 +32,7 @@ static enum verdict_status status_of(const struct verdict_list *l, const char *i
 static void collect(const struct scn *s, const char *dump, struct host_data *c, struct verdict_list *l)
 {
 	reset_root();
-	scn_build(root, s);
+	scn_build(unit_dir, s);
 	struct ctx ctx = ctx_for(dump);
 	struct diag d;
 	diag_init(&d);
@@ -49,7 +47,7 @@ static void test_all_ok_facts(void **state)
 	struct scn s = scn_all_ok();
 	s.secure_boot = 1;
 	reset_root();
-	scn_build(root, &s);
+	scn_build(unit_dir, &s);
 	struct ctx ctx = ctx_for(IVB);
 	struct machine_facts f;
 	struct diag d;
@@ -207,7 +205,7 @@ static void test_every_full_machine_igd_registers(void **state)
 		unsigned long asls, bdsm;
 		assert_int_equal(sscanf(line, "%u %u %u %lu %lu %u", &present, &id, &ggc, &asls, &bdsm, &disc), 6);
 		reset_root();
-		mkdir(root, 0700);
+		mkdir(unit_dir, 0700);
 		snprintf(rel, sizeof(rel), "hw/%s/lspci-full.dump", e->d_name);
 		struct ctx ctx = ctx_for(rel);
 		struct host_data *c = calloc(1, sizeof(*c));
@@ -234,19 +232,5 @@ static void test_every_full_machine_igd_registers(void **state)
 	assert_int_equal(n, 8);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	root = make_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	rm_rf(root);
-	return 0;
-}
-
-UNIT_MAIN(setup, teardown, cmocka_unit_test(test_all_ok_facts), cmocka_unit_test(test_scenarios_in_process),
-	  cmocka_unit_test(test_every_full_machine_igd_registers))
+UNIT_MAIN(unit_dir_setup, unit_dir_teardown, cmocka_unit_test(test_all_ok_facts),
+	  cmocka_unit_test(test_scenarios_in_process), cmocka_unit_test(test_every_full_machine_igd_registers))
