@@ -29,7 +29,7 @@ LAYERS = {
     'check': 7, 'install': 7, 'repair': 7, 'menu': 7,   # the commands
     '.': 8,          # main.c, cmd.c, igdkit.h: the dispatcher
 }
-CLI_HELPERS = {'cmd_parse', 'cmd_fail', 'cmd_warn', 'cmd_progress', 'cmd_print_diag', 'cmd_not_implemented'}
+CLI_HELPERS = {'cmd_parse', 'cmd_parse_noargs', 'cmd_fail', 'cmd_warn', 'cmd_progress', 'cmd_print_diag', 'cmd_not_implemented'}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 CMD_DEF = re.compile(r'^int\s+(cmd_\w+)\s*\(', re.M)
 CMD_USE = re.compile(r'\b(cmd_\w+)\s*\(')

@@ -40,14 +40,9 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 		{ "firmware", 0, OPT_STR, &firmware, "FILE", "the board's firmware file: read its BIOS Setup options' current values" },
 		{ 0 },
 	};
-	struct opts_result res;
-	int rc = cmd_parse(ctx, synopsis, own, argc, argv, &res);
+	int rc = cmd_parse_noargs(ctx, synopsis, own, argc, argv);
 	if (rc != CMD_PARSED)
 		return rc;
-	int npos = res.npos;
-	opts_result_free(&res);
-	if (npos)
-		return cmd_fail(ctx, EXIT_USAGE, "check takes no arguments (see igdkit check --help)");
 	int qmaj = 0, qmin = 0;
 	if (qemu && (sscanf(qemu, "%d.%d", &qmaj, &qmin) != 2 || qmaj < 1))
 		return cmd_fail(ctx, EXIT_USAGE, "--qemu wants a version like 9.2, not '%s'", qemu);

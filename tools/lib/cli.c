@@ -31,6 +31,19 @@ int cmd_parse(struct ctx *ctx, const char *synopsis, const struct opt *own, int 
 	return rc < 0 ? EXIT_USAGE : EXIT_OK;
 }
 
+int cmd_parse_noargs(struct ctx *ctx, const char *synopsis, const struct opt *own, int argc, char **argv)
+{
+	struct opts_result res;
+	int rc = cmd_parse(ctx, synopsis, own, argc, argv, &res);
+	if (rc != CMD_PARSED)
+		return rc;
+	int npos = res.npos;
+	opts_result_free(&res);
+	if (npos)
+		return cmd_fail(ctx, EXIT_USAGE, "%s takes no arguments (see igdkit %s --help)", ctx->cmd, ctx->cmd);
+	return CMD_PARSED;
+}
+
 int cmd_fail(const struct ctx *ctx, int code, const char *fmt, ...)
 {
 	va_list ap;

@@ -50,6 +50,10 @@ const struct opt *ctx_common_opts(struct ctx *ctx);
 int cmd_parse(struct ctx *ctx, const char *synopsis, const struct opt *own, int argc, char **argv,
 	      struct opts_result *res);
 
+/* cmd_parse for a command that takes options only: CMD_PARSED, or the exit code to return now
+ * (a positional argument is a usage error). */
+int cmd_parse_noargs(struct ctx *ctx, const char *synopsis, const struct opt *own, int argc, char **argv);
+
 /* The one error path: "igdkit CMD: error: ..." on stderr; returns code. */
 int cmd_fail(const struct ctx *ctx, int code, const char *fmt, ...) PRINTF_LIKE(3, 4);
 void cmd_warn(const struct ctx *ctx, const char *fmt, ...) PRINTF_LIKE(2, 3);

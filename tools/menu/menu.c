@@ -1216,14 +1216,9 @@ static void menu_free(struct menu *m)
 
 int cmd_menu(struct ctx *ctx, int argc, char **argv)
 {
-	struct opts_result res;
-	int rc = cmd_parse(ctx, synopsis, (const struct opt[]){ { 0 } }, argc, argv, &res);
+	int rc = cmd_parse_noargs(ctx, synopsis, (const struct opt[]){ { 0 } }, argc, argv);
 	if (rc != CMD_PARSED)
 		return rc;
-	int npos = res.npos;
-	opts_result_free(&res);
-	if (npos)
-		return cmd_fail(ctx, EXIT_USAGE, "menu takes no arguments (see igdkit menu --help)");
 	if (ctx->json)
 		return cmd_fail(ctx, EXIT_USAGE, "the menu is interactive: --json has no meaning here (each command has its own)");
 	if (!isatty(0) || !isatty(1))

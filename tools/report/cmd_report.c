@@ -27,14 +27,9 @@ int cmd_report(struct ctx *ctx, int argc, char **argv)
 		{ "output", 'o', OPT_STR, &out, "FILE", "write the report here (- for stdout)" },
 		{ 0 },
 	};
-	struct opts_result res;
-	int rc = cmd_parse(ctx, synopsis, own, argc, argv, &res);
+	int rc = cmd_parse_noargs(ctx, synopsis, own, argc, argv);
 	if (rc != CMD_PARSED)
 		return rc;
-	int npos = res.npos;
-	opts_result_free(&res);
-	if (npos)
-		return cmd_fail(ctx, EXIT_USAGE, "report takes no arguments (see igdkit report --help)");
 	const char *stick = getenv("IGDKIT_STICK");
 	if (stick && !*stick)
 		stick = NULL;
