@@ -12,8 +12,7 @@ static void test_version(void **state)
 	char *out, *err;
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "--version", NULL }), 0);
 	assert_string_equal(out, "igdkit " IGDKIT_VERSION "\n");
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 }
 
 static void test_help_lists_every_command(void **state)
@@ -26,8 +25,7 @@ static void test_help_lists_every_command(void **state)
 		snprintf(want, sizeof(want), "\n  %-9s ", igdkit_cmds[i].name);
 		assert_non_null(strstr(out, want));
 	}
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 }
 
 static void test_every_command_has_help(void **state)
@@ -40,8 +38,7 @@ static void test_every_command_has_help(void **state)
 		assert_non_null(strstr(out, "usage: igdkit "));
 		assert_non_null(strstr(out, igdkit_cmds[i].name));
 		assert_non_null(strstr(out, "--json"));
-		free(out);
-		free(err);
+		run_igdkit_free(out, err);
 		/* "igdkit help CMD" is the same text */
 		char *out2;
 		assert_int_equal(run_igdkit(&out2, NULL, (const char *const[]){ "help", igdkit_cmds[i].name, NULL }), 0);
@@ -81,8 +78,7 @@ static void test_argfile(void **state)
 	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ arg, NULL }), EXIT_USAGE);
 	assert_non_null(strstr(err, "unterminated single quote"));
 	free(err);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 static void test_man_page_names_every_command_and_exit_code(void **state)

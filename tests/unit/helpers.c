@@ -125,6 +125,18 @@ void rm_rf(const char *dir)
 	assert_int_equal(system(cmd), 0);
 }
 
+void rm_tmpdir(char *dir)
+{
+	rm_rf(dir);
+	free(dir);
+}
+
+void run_igdkit_free(char *out, char *err)
+{
+	free(out);
+	free(err);
+}
+
 void write_file(const char *path, const void *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -18,9 +18,13 @@ struct file_buf fixture_read(const char *rel);
 void sha256_hex_ext(const void *data, size_t len, char out[65]);
 /* Runs build/igdkit (or $IGDKIT_BIN) with argv; captures stdout and stderr; returns the exit status. */
 int run_igdkit(char **out, char **err, const char *const *argv);
+/* Frees what run_igdkit captured. */
+void run_igdkit_free(char *out, char *err);
 /* A fresh temporary directory (removed by the caller with rm_rf). */
 char *make_tmpdir(void);
 void rm_rf(const char *dir);
+/* rm_rf, then frees the name make_tmpdir returned. */
+void rm_tmpdir(char *dir);
 void write_file(const char *path, const void *data, size_t len);
 /* The ROM `igdkit rom make` writes for OVMF: igdkit's IGD assignment and GOP policy drivers, then the
  * fixture GOP driver gop_rel, each wrapped as EfiRom does, PCIR 8086:device. */

@@ -213,8 +213,7 @@ static void test_probe_versions(void **state)
 		assert_string_equal(t.guests[1].name, "debian12");
 		target_free(&t);
 		diag_free(&d);
-		rm_rf(root);
-		free(root);
+		rm_tmpdir(root);
 	}
 	/* a tree that is no PVE root */
 	char *empty = make_tmpdir();
@@ -224,8 +223,7 @@ static void test_probe_versions(void **state)
 	assert_int_equal(target_probe(empty, &t, &d), -1);
 	assert_non_null(strstr(diag_last(&d), "not a Proxmox VE root"));
 	diag_free(&d);
-	rm_rf(empty);
-	free(empty);
+	rm_tmpdir(empty);
 }
 
 /* PVE 8.2 (QEMU 9.0), GRUB, Coffee Lake, EFI ROM: full cycle. */
@@ -856,8 +854,7 @@ static void test_live_detection_strict(void **state)
 	assert_string_equal(t.guests[0].name, "live-vm");
 	target_free(&t);
 	diag_free(&d);
-	rm_rf(base);
-	free(base);
+	rm_tmpdir(base);
 }
 
 /* A live cluster member: membership comes from /etc/pve/corosync.conf (config.db is not read). */
@@ -879,8 +876,7 @@ static void test_live_cluster_member(void **state)
 	assert_true(target_clustered(&t));
 	target_free(&t);
 	diag_free(&d);
-	rm_rf(root);
-	free(root);
+	rm_tmpdir(root);
 }
 
 /* A live cluster member with quorum: the VM change goes through /etc/pve (pmxcfs replicates it);

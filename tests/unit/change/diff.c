@@ -20,8 +20,7 @@ static char *gnu_diff(const char *a, const char *b)
 	/* drop diff's own ---/+++ lines (they carry file times); ours are checked separately */
 	snprintf(cmd, sizeof(cmd), "diff -u '%s' '%s' | tail -n +3", pa, pb);
 	char *s = sh_capture(cmd);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 	return s;
 }
 

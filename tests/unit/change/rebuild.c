@@ -46,8 +46,7 @@ static void test_runs_target_commands(void **state)
 	assert_non_null(strstr(diag_last(&d), "/usr/sbin/update-initramfs: not found in the target"));
 	unsetenv("IGDKIT_REBUILD_NO_CHROOT");
 	diag_free(&d);
-	rm_rf(root);
-	free(root);
+	rm_tmpdir(root);
 }
 
 static void test_firmware_trap(void **state)
@@ -67,8 +66,7 @@ static void test_firmware_trap(void **state)
 	assert_int_equal(rebuild_firmware_trap(&t, &f, &d), 0);
 	assert_int_equal(d.n, n);
 	target_free(&t);
-	rm_rf(root);
-	free(root);
+	rm_tmpdir(root);
 	/* plain GRUB: update-grub does not care how the stick booted */
 	root = pve_root("pve8-grub");
 	assert_int_equal(target_probe(root, &t, &d), 0);
@@ -76,8 +74,7 @@ static void test_firmware_trap(void **state)
 	assert_int_equal(rebuild_firmware_trap(&t, &f, &d), 0);
 	target_free(&t);
 	diag_free(&d);
-	rm_rf(root);
-	free(root);
+	rm_tmpdir(root);
 }
 
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_describe), cmocka_unit_test(test_runs_target_commands),

@@ -109,8 +109,7 @@ static void test_all_ok(void **state)
 	assert_non_null(strstr(r.out, "\n  rmrr 0xcd800000-0xcf9fffff: endpoint 00:02.0\n"));
 	assert_non_null(strstr(r.out, "hostpci0: 0000:00:02.0,legacy-igd=1,romfile=igd-ivy-bridge-8086-0166-vbios.rom"));
 	run_free(&r);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 static void test_vtd_off(void **state)
@@ -134,8 +133,7 @@ static void test_vtd_off(void **state)
 	expect(r.out, "[d['igd']['device_id'], d['igd']['ggc'], d['igd']['gms_mib'], d['igd']['generation']]",
 	       "[\"0x102\", \"0x210\", 64, 6]");
 	run_free(&r);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 static void test_vtx_locked_off_and_unlocked(void **state)
@@ -178,8 +176,7 @@ static void test_vtx_locked_off_and_unlocked(void **state)
 	expect_contains(r.out, "v['vtx']['evidence']", "on CPU 0, but CPU 2 differs");
 	expect_contains(r.out, "v['vtx']['advice']", "CPU 2");
 	run_free(&r);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 static void test_igd_hidden_behind_dgpu(void **state)
@@ -200,8 +197,7 @@ static void test_igd_hidden_behind_dgpu(void **state)
 	expect(r.out, "d['igd']['present']", "false");
 	expect(r.out, "d['plan']['route']", "none");
 	run_free(&r);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 static void test_legacy_boot_and_secure_boot(void **state)
@@ -255,8 +251,7 @@ static void test_legacy_boot_and_secure_boot(void **state)
 	expect(r.out, "v['secure_boot']['status']", "unknown");
 	expect(r.out, "d['firmware']['secure_boot']", "null");
 	run_free(&r);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 static void test_server_without_igd(void **state)
@@ -290,8 +285,7 @@ static void test_server_without_igd(void **state)
 	expect_contains(r.out, "v['igd']['evidence']", "CAPID0_A 0xe200ea92: graphics fused off (bit 11)");
 	expect_contains(r.out, "v['igd']['advice']", "this CPU has no integrated graphics");
 	run_free(&r);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 static void test_igd_shares_its_group(void **state)
@@ -307,8 +301,7 @@ static void test_igd_shares_its_group(void **state)
 	expect_contains(r.out, "v['iommu_group']['evidence']", "0000:00:02.0 0000:00:1f.0");
 	expect_contains(r.out, "v['iommu_group']['advice']", "shares its IOMMU group");
 	run_free(&r);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 /* A DMAR without a graphics DRHD (cfl-asus-prime-z390-p: one INCLUDE_PCI_ALL unit) while an IGD is present. */
@@ -329,8 +322,7 @@ static void test_igd_without_its_remapping_unit(void **state)
 	expect(r.out, "[d['dmar']['graphics_drhd'], len(d['dmar']['drhd']), d['dmar']['drhd'][0]['include_pci_all']]",
 	       "[null, 1, true]");
 	run_free(&r);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 /* The same IVB dump with class 0x038000 and GGC.IVD set, as firmware leaves an IGD that is not primary. */
@@ -364,8 +356,7 @@ static void test_not_primary_class_0380(void **state)
 	run_free(&r);
 	free(t);
 	file_buf_free(&fb);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 static void test_breakages_on_the_cmdline_and_iomem(void **state)
@@ -397,8 +388,7 @@ static void test_breakages_on_the_cmdline_and_iomem(void **state)
 	/* iommu=pt is optional (qemu-igd.md): install never writes it, so check does not plan it */
 	expect(r.out, "d['plan']['cmdline_add']", "[\"intel_iommu=on\", \"initcall_blacklist=sysfb_init\"]");
 	run_free(&r);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 /* What the QEMU boot test sees: q35 + intel-iommu (one INCLUDE_PCI_ALL DRHD, OEM BOCHS), std VGA, no IGD. */
@@ -449,8 +439,7 @@ static void test_qemu_q35_like_machine(void **state)
 	expect(r.out, "d['igd']", "{\"present\": false, \"device_id\": null, \"generation\": null, \"ggc\": null, "
 				   "\"gms_mib\": null, \"asls\": null}");
 	run_free(&r);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 static void test_report_file_on_the_stick(void **state)
@@ -511,16 +500,13 @@ static void test_usage_and_unreadable_inputs(void **state)
 	(void)state;
 	char *out, *err;
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "check", "extra", NULL }), EXIT_USAGE);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "check", "--qemu", "new", NULL }), EXIT_USAGE);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "check", "--root", "/nonexistent/x", NULL }),
 			 EXIT_INPUT);
 	assert_non_null(strstr(err, "not a directory"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	/* a dump libpci cannot parse: its error callback must not end igdkit */
 	char *dir = make_tmpdir();
 	char p[600];
@@ -529,10 +515,8 @@ static void test_usage_and_unreadable_inputs(void **state)
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "check", "--root", dir, "--pci-dump", p, NULL }),
 			 EXIT_INPUT);
 	assert_non_null(strstr(err, "libpci"));
-	free(out);
-	free(err);
-	rm_rf(dir);
-	free(dir);
+	run_igdkit_free(out, err);
+	rm_tmpdir(dir);
 }
 
 static void test_plan_for_old_qemu_sets_gms(void **state)
@@ -547,8 +531,7 @@ static void test_plan_for_old_qemu_sets_gms(void **state)
 	assert_int_equal(rc, EXIT_OK);
 	expect(out, "d['plan']['vm']['args']", "-set device.hostpci0.x-igd-gms=0x1");
 	free(out);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 /* --firmware: the Dell 5370's Setup module and a Setup variable written at its offsets (expected.json). */
@@ -594,8 +577,7 @@ static void test_bios_setup_values(void **state)
 						   "System Agent (SA) Configuration > VT-d; it is \"Disabled\" now)");
 	expect_contains(out, "v['boot_mode']['evidence']", "CSM enabled according to the BIOS Setup");
 	expect(out, "v['bios_setup']['status']", "ok");
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 
 	/* the text report: the section with paths, values, defaults and choices */
 	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", dir, "--pci-dump", fixture_path(IVB),
@@ -606,8 +588,7 @@ static void test_bios_setup_values(void **state)
 				    "                                 Setup(EC87D643-\u2026)+0x7EC = 0 \"Disabled\" (VT-d)\n"
 				    "                                 default 1 \"Enabled\"; options: 0 \"Disabled\", 1 \"Enabled\"\n"));
 	assert_non_null(strstr(out, "  not in these forms: igpu_multi_monitor above_4g_decoding\n"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 
 	/* without runtime variables (efivarfs not mounted): every place named, nothing read, said why */
 	char efi[700];
@@ -619,28 +600,23 @@ static void test_bios_setup_values(void **state)
 	       "[[\"variable unreadable\", null, null]]");
 	expect_contains(out, "d['bios_setup_file']['variables_unreadable']", "efivarfs not mounted");
 	expect(out, "v['bios_setup']['status']", "unknown");
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 
 	/* a firmware file that cannot be read, or is none: exit 3 */
 	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", dir, "--pci-dump", fixture_path(IVB),
 							     "--firmware", "/nonexistent/bios.bin", NULL });
 	assert_int_equal(rc, EXIT_INPUT);
 	assert_non_null(strstr(err, "--firmware /nonexistent/bios.bin"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", dir, "--pci-dump", fixture_path(IVB),
 							     "--firmware", fixture_path(IVB), NULL });
 	assert_int_equal(rc, EXIT_INPUT);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	/* without --firmware the JSON keeps the key: an empty list */
 	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", dir, "--pci-dump", fixture_path(IVB), "--json", NULL });
 	expect(out, "[d['bios_setup'], d['bios_setup_file'], 'bios_setup' in v]", "[[], null, false]");
-	free(out);
-	free(err);
-	rm_rf(dir);
-	free(dir);
+	run_igdkit_free(out, err);
+	rm_tmpdir(dir);
 	free(var);
 }
 

@@ -148,8 +148,7 @@ static void test_healthy_roots_have_no_findings(void **state)
 	for (size_t i = 0; i < 4; i++) {
 		char *r = pve_root(trees[i]);
 		assert_second_run_clean(r, &f);
-		rm_rf(r);
-		free(r);
+		rm_tmpdir(r);
 	}
 }
 
@@ -360,8 +359,7 @@ static void test_grub_reassignment_is_not_a_repeat(void **state)
 	char *r = broken_root("pve9-grub", "sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"$/&\\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on iommu=pt\"/' "
 				 "etc/default/grub && grep -c '^GRUB_CMDLINE_LINUX_DEFAULT=' etc/default/grub | grep -qx 2");
 	assert_second_run_clean(r, &f);
-	rm_rf(r);
-	free(r);
+	rm_tmpdir(r);
 	/* a drop-in appending a word the file already has: that is a repeat, removed from the drop-in */
 	static const char *const ids[] = { "cmdline-duplicate", NULL };
 	cycle("pve9-grub",
@@ -613,8 +611,7 @@ static void test_db_problems_match_pmxcfs(void **state)
 					   "insert into tree select i, case when i = 40 then 0 else i - 1 end, i, 0, 1795600664, 4, 'd' || i, NULL from n; "
 					   "update tree set version = 139 where inode = 0\"");
 	assert_second_run_clean(r, &f);
-	rm_rf(r);
-	free(r);
+	rm_tmpdir(r);
 	struct broken b;
 	open_broken(&b, "pve9-grub", "sqlite3 " DB " \"insert into tree select 40, 5, 40, 0, mtime, 8, '101.conf', data from tree where name = '101.conf'; "
 				       "update tree set version = 40 where inode = 0\"", &f);
@@ -650,8 +647,7 @@ static void test_db_plan_scales(void **state)
 	assert_false(configdb_fix_all_fixable(&fx));
 	configdb_fix_free(&fx);
 	configdb_close(&c);
-	rm_rf(r);
-	free(r);
+	rm_tmpdir(r);
 	/* a second qemu-server directory holding 20000 entries: they all move, none is lost */
 	r = broken_root("pve9-grub", "sqlite3 " DB " \"insert into tree values (40, 4, 40, 0, 1795600664, 4, 'qemu-server', NULL); "
 				   "with recursive n(i) as (select 100 union all select i + 1 from n where i < 20099) "
@@ -673,8 +669,7 @@ static void test_db_plan_scales(void **state)
 	assert_int_equal(fx.edits[3].version, 20102);
 	configdb_fix_free(&fx);
 	configdb_close(&c);
-	rm_rf(r);
-	free(r);
+	rm_tmpdir(r);
 }
 
 static void test_cluster_vm_fix_is_staged(void **state)
@@ -786,8 +781,7 @@ static void test_configdb_fix_refuses_other_rows(void **state)
 	free(before);
 	free(after);
 	diag_free(&d);
-	rm_rf(r);
-	free(r);
+	rm_tmpdir(r);
 }
 
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_healthy_roots_have_no_findings), cmocka_unit_test(test_grub_cmdline_words),

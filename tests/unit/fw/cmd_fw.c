@@ -74,8 +74,7 @@ static void test_identical_copies_are_one(void **state)
 	snprintf(path, sizeof(path), "%s", tmp("copies.fd"));
 	write_file(path, img.p, img.len);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", path, "--gop", "-o", tmp("j.efi"), NULL }), 0);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_file_equals(tmp("j.efi"), "gop-efi/jsl.efi");
 	tb_free(&f1);
 	tb_free(&f2);
@@ -100,8 +99,7 @@ static void test_vbios_inside_a_csm_body(void **state)
 	write_file(path, v.p, v.len);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", path, "--vbios", "--device", "8086:0102", "-o", tmp("s.rom"), NULL }), 0);
 	assert_non_null(strstr(out, "55808 bytes"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	struct file_buf got;
 	char e[256];
 	assert_int_equal(file_read(tmp("s.rom"), FILE_MAX_FIRMWARE, &got, e, sizeof(e)), 0);
@@ -126,12 +124,10 @@ static void test_list_text_and_json(void **state)
 	assert_non_null(strstr(out, "1647B4F3-3E8A-4FDD-81C8-328ED647AB1A DXE driver \"IntelGopDriver\""));
 	assert_non_null(strstr(out, "73312 bytes"));
 	assert_non_null(strstr(out, "$VBT SKYLAKE"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "list", "--json", img, NULL }), 0);
 	write_file(tmp("list.json"), out, strlen(out));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	/* parsed by python's json module, not by igdkit */
 	char cmd[1024];
 	snprintf(cmd, sizeof(cmd),
@@ -151,18 +147,15 @@ static void test_extract_gop_vbt_guid(void **state)
 	const char *img = fixture_path("ovmf-gop-cml/OVMF_CODE.fd");
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--gop", "-o", tmp("gop.efi"), NULL }), 0);
 	assert_non_null(strstr(out, "GOP version: build 1107"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_file_equals(tmp("gop.efi"), "ovmf-gop-cml/IntelGopDriver.efi");
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--vbt", "-o", tmp("vbt.bin"), NULL }), 0);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_file_equals(tmp("vbt.bin"), "ovmf-gop-cml/vbt.bin");
 	/* the VBT's file by GUID: its raw section body */
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--guid", "1647b4f3-3e8a-4fef-81c8-328ed647ab1a",
 								   "-o", tmp("byguid.bin"), NULL }), 0);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_file_equals(tmp("byguid.bin"), "ovmf-gop-cml/vbt.bin");
 	/* only the outputs are left: no temporary files */
 	DIR *dd = opendir(unit_dir);
@@ -173,8 +166,7 @@ static void test_extract_gop_vbt_guid(void **state)
 	/* nothing of the kind */
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--vbios", "-o", tmp("x.rom"), NULL }), EXIT_FINDINGS);
 	assert_non_null(strstr(err, "no Intel legacy VBIOS"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 }
 
 static void test_several_candidates_need_device(void **state)
@@ -185,22 +177,18 @@ static void test_several_candidates_need_device(void **state)
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--gop", "-o", tmp("g.efi"), NULL }), EXIT_USAGE);
 	assert_non_null(strstr(err, "2 different Intel GOP drivers"));
 	assert_non_null(strstr(err, "--device"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--gop", "--device", "8086:3185", "-o", tmp("g.efi"), NULL }), 0);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_file_equals(tmp("g.efi"), "gop-efi/glk.efi");
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--gop", "--device", "9bc8", "-o", tmp("g.efi"), "--json", NULL }), 0);
 	assert_non_null(strstr(out, "\"serves_device\": \"yes\""));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_file_equals(tmp("g.efi"), "ovmf-gop-cml/IntelGopDriver.efi");
 	/* the AMD VBIOS is no candidate; the Intel one is, with its PCIR IDs */
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--vbios", "-o", tmp("v.rom"), NULL }), 0);
 	assert_non_null(strstr(out, "8086:0406"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_file_equals(tmp("v.rom"), "vbios-legacy/hsw-0406-vbios.rom");
 }
 
@@ -211,31 +199,24 @@ static void test_usage_and_input_errors(void **state)
 	const char *img = fixture_path("ovmf-gop-cml/OVMF_CODE.fd");
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", fixture_path("gop-efi/cml.efi"), "--gop", NULL }), EXIT_INPUT);
 	assert_non_null(strstr(err, "0x0: not a firmware image I know: \"MZ\""));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "list", tmp("missing.fd"), NULL }), EXIT_INPUT);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, NULL }), EXIT_USAGE);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--gop", "--device", "1002:9850", NULL }), EXIT_USAGE);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "frob", img, NULL }), EXIT_USAGE);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "extract", img, "--gop", "-o", "/nonexistent-dir/x.efi", NULL }), EXIT_WRITE);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	/* findings make `fw list` exit 1: a truncated image */
 	struct file_buf fb = fixture_read("fsp-fv/kbl-Fsp.fd");
 	write_file(tmp("cut.fd"), fb.data, 0x30001);
 	file_buf_free(&fb);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "list", tmp("cut.fd"), NULL }), EXIT_FINDINGS);
 	assert_non_null(strstr(out, "! error: 0x"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 }
 
 UNIT_MAIN(unit_dir_setup, unit_dir_teardown, cmocka_unit_test(test_list_text_and_json),

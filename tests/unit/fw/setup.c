@@ -505,10 +505,8 @@ static void cli_board(const char *board, const char *module)
 	assert_non_null(fgets(line, sizeof(line), p));
 	assert_int_equal(pclose(p), 0);
 	assert_string_equal(line, "same\n");
-	rm_rf(dir);
-	free(dir);
-	free(out);
-	free(err);
+	rm_tmpdir(dir);
+	run_igdkit_free(out, err);
 }
 
 static void test_cli_json(void **state)
@@ -528,27 +526,23 @@ static void test_cli_text_and_errors(void **state)
 	assert_non_null(strstr(out, "Setup > Chipset > System Agent (SA) Configuration > VT-d  [OneOf, question 0x492, at 0x31acb]\n"
 				    "    VarStore Setup(EC87D643-EBA4-4BB5-A1E5-3F3E36B20DA9) id 0x1 size 0x14fb: offset 0x7ec, 1 byte"));
 	assert_non_null(strstr(out, "absent: igpu_multi_monitor above_4g_decoding\n"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	/* not firmware, not PE: exit 3 with what the bytes look like */
 	char *dir = make_tmpdir();
 	snprintf(path, sizeof(path), "%s/junk.bin", dir);
 	write_file(path, "hello, world, this is no firmware at all", 40);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "setup", path, NULL }), 3);
 	assert_non_null(strstr(err, "not a firmware image I know"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	/* a PE image without forms: nothing found is exit 1 */
 	struct file_buf gop = fixture_read("gop-efi/jsl.efi");
 	snprintf(path, sizeof(path), "%s/gop.efi", dir);
 	write_file(path, gop.data, gop.len);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "fw", "setup", path, "--json", NULL }), 1);
 	assert_non_null(strstr(out, "\"questions\": []"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	file_buf_free(&gop);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_kbl_dell), cmocka_unit_test(test_icl_razer),

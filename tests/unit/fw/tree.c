@@ -95,8 +95,7 @@ static void test_findings_inside_inflated_data(void **state)
 	assert_non_null(fgets(line, sizeof(line), p));
 	assert_int_equal(pclose(p), 0);
 	assert_string_equal(line, "LZMA LZMA 0x60+0x8 True 0x8\n");
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 	free(js);
 	fw_close(img);
 	diag_free(&d);

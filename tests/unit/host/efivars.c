@@ -86,8 +86,7 @@ static void test_secure_boot_states(void **state)
 	assert_int_equal(s.secure_boot, TRI_YES);
 	read_state(unit_dir, &s);
 	assert_int_equal(s.secure_boot, TRI_UNKNOWN);	/* still deleted in the first root */
-	rm_rf(other);
-	free(other);
+	rm_tmpdir(other);
 }
 
 /* efivar_read: attributes split from the data; truncated files and empty ones */

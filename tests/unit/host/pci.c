@@ -120,8 +120,7 @@ static void test_broken_dumps_are_diags(void **state)
 	assert_int_equal(pci_find(&s, 0, 2, 0)->device, 0x0102);
 	pci_snapshot_free(&s);
 	diag_free(&d);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_every_full_machine_matches_lspci),

@@ -77,8 +77,7 @@ static void test_tree_backend(void **state)
 	assert_int_equal(host_real_path(&h, "/proc/cmdline", p, sizeof(p)), 0);
 	snprintf(q, sizeof(q), "%s/proc/cmdline", dir);
 	assert_string_equal(p, q);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 static void test_live_backend_is_chosen_for_slash(void **state)

@@ -46,8 +46,7 @@ static void test_dry_run_then_write_then_undo(void **state)
 	char *mid = tree_digest(root);
 	assert_string_equal(mid, before);
 	free(mid);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 
 	/* --yes --no-rebuild: written, says what still has to run; the manifest is copied to the stick */
 	char stick[4200];
@@ -71,31 +70,27 @@ static void test_dry_run_then_write_then_undo(void **state)
 	assert_string_equal(cp, "same\n");
 	free(cp);
 	sh("rm -r '%s'", stick);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 
 	/* second run: nothing to change */
 	rc = run(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump_snb(), "--vmid", "100", "--rom", rom,
 						    "--yes", "--no-rebuild", NULL });
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "Nothing to change"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 
 	/* --list, --json */
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "install", "--root", root, "--list", NULL }), 0);
 	assert_non_null(strstr(out, " applied "));
 	assert_non_null(strstr(out, "    /etc/modprobe.d/igdkit-vfio.conf (new)\n"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 
 	/* --undo with the rebuild through the fixture's recording doubles */
 	setenv("IGDKIT_REBUILD_NO_CHROOT", "1", 1);
 	assert_int_equal(run_igdkit(&out, &err, (const char *const[]){ "install", "--root", root, "--undo", NULL }), 0);
 	unsetenv("IGDKIT_REBUILD_NO_CHROOT");
 	assert_non_null(strstr(out, "every file is back as it was"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	char *log = read_text_file(root, "var/log/igdkit-test-rebuild.log");
 	assert_non_null(log);
 	assert_string_equal(log, "update-initramfs -u -k all\nupdate-grub\n");
@@ -105,8 +100,7 @@ static void test_dry_run_then_write_then_undo(void **state)
 	assert_string_equal(after, before);
 	free(after);
 	free(before);
-	rm_rf(root);
-	free(root);
+	rm_tmpdir(root);
 }
 
 static void test_json_and_errors(void **state)
@@ -128,8 +122,7 @@ static void test_json_and_errors(void **state)
 	assert_string_equal(py, "9.0.0-6 5 False\n");
 	free(py);
 	unlink(tmp);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 
 	/* unknown VM: clear error, exit 3, nothing written */
 	char *before = tree_digest(root);
@@ -141,8 +134,7 @@ static void test_json_and_errors(void **state)
 	assert_string_equal(after, before);
 	free(after);
 	free(before);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 
 	/* usage errors */
 	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "install", "--vmid", "7", NULL }), EXIT_USAGE);
@@ -155,10 +147,8 @@ static void test_json_and_errors(void **state)
 	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "install", "--root", empty, NULL }), EXIT_INPUT);
 	assert_non_null(strstr(err, "not a Proxmox VE root"));
 	free(err);
-	rm_rf(empty);
-	free(empty);
-	rm_rf(root);
-	free(root);
+	rm_tmpdir(empty);
+	rm_tmpdir(root);
 }
 
 /* --firmware: the ROM is made from a firmware image the way `igdkit rom make` does. The machine is
@@ -183,10 +173,8 @@ static void test_firmware_option(void **state)
 	assert_non_null(strstr(out, "Binary /usr/share/kvm/igd-comet-lake-8086-9bc8-efi.rom: new file, "));
 	assert_non_null(strstr(out, "+bios: ovmf\n"));
 	assert_null(strstr(out, "+args:"));
-	free(out);
-	free(err);
-	rm_rf(root);
-	free(root);
+	run_igdkit_free(out, err);
+	rm_tmpdir(root);
 }
 
 /* On a live host (/etc/pve mounted, see pve_make_live) the command says so, the VM's diff is
@@ -210,14 +198,12 @@ static void test_live_host(void **state)
 	assert_non_null(strstr(out, "  live host: /etc/pve is pmxcfs's mount"));
 	assert_non_null(strstr(out, "  boot: GRUB (/etc/default/grub); kernels: "));
 	assert_non_null(strstr(out, "--- a/etc/pve/nodes/pve/qemu-server/100.conf\n+++ b/etc/pve/nodes/pve/qemu-server/100.conf\n"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	rc = run(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump_snb(), "--vmid", "100", "--rom", rom,
 						    "--yes", "--no-rebuild", "--json", NULL });
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "\"etc_pve_mounted\": true"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	char *now = read_text_file(root, "etc/pve/nodes/pve/qemu-server/100.conf");
 	assert_non_null(strstr(now, "\nhostpci0: 0000:00:02.0,legacy-igd=1,romfile=igd-sandy-bridge-8086-0102-vbios.rom\n"));
 	assert_non_null(strstr(now, "\nvga: none\n"));
@@ -227,8 +213,7 @@ static void test_live_host(void **state)
 	free(db_after);
 	free(db_before);
 	free(conf);
-	rm_rf(root);
-	free(root);
+	rm_tmpdir(root);
 }
 
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_dry_run_then_write_then_undo), cmocka_unit_test(test_json_and_errors),

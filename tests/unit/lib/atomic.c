@@ -73,8 +73,7 @@ static void test_write_replace_mode(void **state)
 	assert_int_equal(atomic_write(p, "x", 1, 0644, (uid_t)-1, (gid_t)-1, &d), -1);
 	assert_non_null(strstr(diag_last(&d), "nodir/f"));
 	diag_free(&d);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 /* Each fault point in the write path: the old content stays, no temp file stays behind. */
@@ -115,8 +114,7 @@ static void test_faults_keep_old(void **state)
 		assert_string_equal(s, "old\n");	/* the crash left the old file (a temp file may remain) */
 		free(s);
 		diag_free(&d);
-		rm_rf(dir);
-		free(dir);
+		rm_tmpdir(dir);
 	}
 }
 
@@ -138,8 +136,7 @@ static void test_cleanup_removes_pending_temp(void **state)
 	atomic_cleanup();
 	assert_int_equal(count_entries(dir), 1);
 	diag_free(&d);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 static void test_fault_trace(void **state)

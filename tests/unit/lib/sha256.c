@@ -47,8 +47,7 @@ static void test_file_matches_sha256sum(void **state)
 	assert_int_equal(sha256_file_hex(path, got), -1);
 	assert_int_equal(errno, ENOENT);
 	free(data);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_known_vectors), cmocka_unit_test(test_file_matches_sha256sum))

@@ -244,8 +244,7 @@ static void agree(const char *tree, const struct machine_facts *f, const unsigne
 	install_plan_free(&ip);
 	target_free(&t);
 	diag_free(&d);
-	rm_rf(root);
-	free(root);
+	rm_tmpdir(root);
 }
 
 /* PVE 7.4: pve-qemu-kvm 7.2, kernels 5.15: intel_iommu=on, vfio_virqfd, x-igd-gms on <= 9.1. */
@@ -378,8 +377,7 @@ static void test_gop_only_rom(void **state)
 	assert_non_null(strstr(diag_last(&d), "igdkit rom make IMAGE --device 8086:9bc8"));
 	target_free(&t);
 	diag_free(&d);
-	rm_rf(root);
-	free(root);
+	rm_tmpdir(root);
 }
 
 /* The commands themselves: `igdkit check --root TREE --pci-dump DUMP --rom ROM --json` prints the VM
@@ -448,8 +446,7 @@ static void test_commands_agree(void **state)
 			fail_msg("%s: check and install differ: %s (wanted %s)", trees[i], line, want);
 		free(cout);
 		free(iout);
-		rm_rf(root);
-		free(root);
+		rm_tmpdir(root);
 	}
 	free(dump);
 	free(rom);
@@ -468,8 +465,7 @@ static void test_check_vmid_after_install(void **state)
 								"100", "--yes", "--no-rebuild", NULL });
 	if (rc != EXIT_OK)
 		fail_msg("install rc %d: %s", rc, err);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--vmid", "100", NULL });
 	assert_true(rc == EXIT_OK || rc == EXIT_FINDINGS);
 	assert_non_null(strstr(out, "\n  VM 100 config lines:\n    machine: pc-i440fx-7.1  (the VM's own pin, kept)\n    bios: seabios\n"
@@ -477,19 +473,15 @@ static void test_check_vmid_after_install(void **state)
 	assert_non_null(strstr(out, "  ROM:                 /usr/share/kvm/igd-sandy-bridge-8086-0102-vbios.rom\n  VM 100"));
 	/* everything is in place: nothing left to add to the GRUB files */
 	assert_non_null(strstr(out, "  kernel cmdline add:  (nothing)  (not yet in /etc/default/grub(.d))\n"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	rc = run_igdkit(&out, &err, (const char *const[]){ "install", "--root", root, "--pci-dump", dump, "--vmid", "100", NULL });
 	assert_int_equal(rc, EXIT_OK);
 	assert_non_null(strstr(out, "Nothing to change"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--vmid", "555", NULL });
 	assert_non_null(strstr(err, "VM 555 does not exist on this target; planning for a new VM"));
-	free(out);
-	free(err);
-	rm_rf(root);
-	free(root);
+	run_igdkit_free(out, err);
+	rm_tmpdir(root);
 	free(dump);
 	free(rom);
 }
@@ -506,15 +498,12 @@ static void test_check_rom_refused_like_install(void **state)
 								"100", NULL });
 	assert_int_equal(rc, EXIT_INPUT);
 	assert_non_null(strstr(err, "the ROM is for 8086:3e91, this iGPU is 8086:0102"));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	rc = run_igdkit(&out, &err, (const char *const[]){ "check", "--root", root, "--pci-dump", dump, "--rom", rom, NULL });
 	assert_true(rc == EXIT_OK || rc == EXIT_FINDINGS);
 	assert_non_null(strstr(out, "\n  note: install refuses this ROM: the ROM is for 8086:3e91, this iGPU is 8086:0102"));
-	free(out);
-	free(err);
-	rm_rf(root);
-	free(root);
+	run_igdkit_free(out, err);
+	rm_tmpdir(root);
 	free(dump);
 	free(rom);
 }

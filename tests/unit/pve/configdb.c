@@ -64,8 +64,7 @@ static void test_open_fixture(void **state)
 	assert_string_equal(rows, fixture_rows);
 	free(rows);
 	diag_free(&d);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 	free(db);
 }
 
@@ -100,8 +99,7 @@ static void test_update_existing_vm(void **state)
 	snprintf(cmd, sizeof(cmd), "%s-wal", db);
 	assert_int_not_equal(access(cmd, F_OK), 0);
 	diag_free(&d);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 	free(db);
 }
 
@@ -136,8 +134,7 @@ static void test_new_vm_and_missing_dirs(void **state)
 	assert_string_equal(o, "0\n");
 	free(o);
 	diag_free(&d);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 	free(db);
 }
 
@@ -174,8 +171,7 @@ static void test_refuses_broken_dbs(void **state)
 		assert_int_equal(sha256_file_hex(db, after), 0);
 		assert_string_equal(before, after);
 		diag_free(&d);
-		rm_rf(dir);
-		free(dir);
+		rm_tmpdir(dir);
 		free(db);
 	}
 }
@@ -195,8 +191,7 @@ static void test_refuses_vmid_of_container(void **state)
 	assert_int_equal(configdb_put_vm(&c, "pve", 99, "x\n", 2, 1, &d), -1);
 	configdb_close(&c);
 	diag_free(&d);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 	free(db);
 }
 
@@ -222,8 +217,7 @@ static void test_fault_before_commit_changes_nothing(void **state)
 		free(before);
 		free(after);
 		diag_free(&d);
-		rm_rf(dir);
-		free(dir);
+		rm_tmpdir(dir);
 		free(db);
 	}
 }
@@ -287,8 +281,7 @@ static void test_refuses_hostile_schemas(void **state)
 		assert_int_equal(sha256_file_hex(db, sha2), 0);
 		assert_string_equal(sha, sha2);
 		diag_free(&d);
-		rm_rf(dir);
-		free(dir);
+		rm_tmpdir(dir);
 	}
 }
 

@@ -38,8 +38,7 @@ static void test_zfs_member(void **state)
 	assert_false(targetdev_is_zfs_member(p));
 	snprintf(p, sizeof(p), "%s/none", dir);
 	assert_false(targetdev_is_zfs_member(p));
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 /* Without root, --target and the scan refuse clearly instead of half-working. */
@@ -95,8 +94,7 @@ static void test_last_boot(void **state)
 	sh("rm '%s/var/lib/wtmpdb/wtmp.db'", root);
 	assert_int_equal(target_last_boot(root, src, sizeof(src)), epoch_of("2026-01-02 03:04:05 UTC"));
 	assert_string_equal(src, "/var/lib/systemd/random-seed");
-	rm_rf(root);
-	free(root);
+	rm_tmpdir(root);
 }
 
 /* What --list shows of a mounted install: node name, pve-manager version (from the fixture's
@@ -121,8 +119,7 @@ static void test_probe_root(void **state)
 		assert_int_equal(pi.last_boot, epoch_of("2026-07-08 09:10:11 UTC"));
 		assert_string_equal(pi.last_boot_source, "/var/lib/systemd/random-seed");
 		free(ver);
-		rm_rf(root);
-		free(root);
+		rm_tmpdir(root);
 	}
 }
 
@@ -216,8 +213,7 @@ static void test_list_vgs_by_uuid(void **state)
 	setenv("PATH", oldpath, 1);
 	free(oldpath);
 	free(log);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 /* btrfs installs are found by their superblock: a 1 MiB image with a superblock at 64 KiB
@@ -283,8 +279,7 @@ static void test_btrfs_fsid(void **state)
 		assert_non_null(strstr(diag_last(&d), "no btrfs file system with UUID 7d3c1f0e-5a2b-4c8d-9e6f-0a1b2c3d4e5f"));
 	}
 	diag_free(&d);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_zfs_member), cmocka_unit_test(test_needs_root),

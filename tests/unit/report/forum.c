@@ -89,8 +89,7 @@ static void test_build_gathers_newest(void **state)
 	assert_non_null(strstr(r, "the stick's logs are not included"));
 	free(r);
 	diag_free(&d);
-	rm_rf(stick);
-	free(stick);
+	rm_tmpdir(stick);
 }
 
 /* igdkit report on a fixture machine: written to the stick, masked, the check inside. */
@@ -123,27 +122,22 @@ static void test_command(void **state)
 	assert_non_null(strstr(text, "target fs xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"));
 	free(text);
 	file_buf_free(&fb);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	/* -o - --json: the text in the JSON, nothing written */
 	rc = run_igdkit(&out, &err, (const char *const[]){ "report", "-o", "-", "--json", "--pci-dump",
 							   fixture_path("hw/snb-gigabyte-h61m-ds2/pci-host-igd.dump"), NULL });
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "\"written\": false"));
 	assert_non_null(strstr(out, "==== check ===="));
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	/* an unwritable -o is exit 4 */
 	rc = run_igdkit(&out, &err, (const char *const[]){ "report", "-o", "/nonexistent/dir/r.txt", NULL });
 	assert_int_equal(rc, 4);
-	free(out);
-	free(err);
+	run_igdkit_free(out, err);
 	rc = run_igdkit(&out, &err, (const char *const[]){ "report", "extra", NULL });
 	assert_int_equal(rc, 2);
-	free(out);
-	free(err);
-	rm_rf(stick);
-	free(stick);
+	run_igdkit_free(out, err);
+	rm_tmpdir(stick);
 }
 
 /* fw_find_files: by name and content; the stick's own folders and non-firmware are skipped. */
@@ -179,8 +173,7 @@ static void test_find_files(void **state)
 	free(v);
 	diag_free(&d);
 	file_buf_free(&fw);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_mask), cmocka_unit_test(test_build_gathers_newest),

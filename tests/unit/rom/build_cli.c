@@ -71,8 +71,7 @@ static void test_matches_efirom(void **state)
 				 expected[i].sha256);
 		/* the text summary reports the same digest */
 		assert_non_null(strstr(o, expected[i].sha256));
-		free(o);
-		free(e);
+		run_igdkit_free(o, e);
 	}
 	/* replaced in place, no temporary file left behind */
 	assert_int_equal(count_entries(dir), 1);
@@ -95,8 +94,7 @@ static void test_json_summary(void **state)
 	assert_non_null(strstr(o, "\"efi_offset\": 56"));
 	assert_non_null(strstr(o, "\"machine\": \"x64\""));
 	assert_non_null(strstr(o, "\"last\": true"));
-	free(o);
-	free(e);
+	run_igdkit_free(o, e);
 	rm_rf(dir);
 	free(out);
 	free(dir);
@@ -151,8 +149,7 @@ static void test_legacy_shadow(void **state)
 	assert_int_equal(rom.data[65536 + 0x1c + 0x15], 0x80);		/* the EFI image is */
 	file_buf_free(&rom);
 	file_buf_free(&src);
-	free(o);
-	free(e);
+	run_igdkit_free(o, e);
 
 	/* a device of another platform than the VBIOS's own: built, with a warning */
 	const char *argv2[] = { "rom", "build", "--legacy", vb, "--efi", efi, "--device", "0x0166", "-o", out, NULL };

@@ -40,10 +40,8 @@ static char *check_json_query(int *rc, const char *const *args, const char *expr
 	while ((got = fread(res + len, 1, cap - len - 1, p)) > 0)
 		len += got;
 	assert_int_equal(pclose(p), 0);
-	rm_rf(dir);
-	free(dir);
-	free(out);
-	free(err);
+	rm_tmpdir(dir);
+	run_igdkit_free(out, err);
 	return res;
 }
 
@@ -294,8 +292,7 @@ static void test_efi_compressed(void **state)
 	assert_int_equal(rc, EXIT_FINDINGS);
 	free(got);
 
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 	free(r);
 	free(cz);
 	file_buf_free(&efi);
@@ -315,8 +312,7 @@ static void test_exit_codes(void **state)
 	write_file(path, "", 0);
 	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "check", path, NULL }), EXIT_INPUT);
 	free(err);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "check", NULL }), EXIT_USAGE);
 	free(err);
 	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "check", fixture_path("ovmf-gop-glk/igd.rom"), "--device", "zz", NULL }),

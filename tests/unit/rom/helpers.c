@@ -31,10 +31,8 @@ static char *run_json(int *rc, const char *const *argv, const char *expr)
 	while ((got = fread(res + len, 1, cap - len - 1, p)) > 0)
 		len += got;
 	assert_int_equal(pclose(p), 0);
-	rm_rf(dir);
-	free(dir);
-	free(out);
-	free(err);
+	rm_tmpdir(dir);
+	run_igdkit_free(out, err);
 	return res;
 }
 
@@ -171,8 +169,7 @@ static void chain_is_efirom_wrapped(void **state)
 	assert_int_equal(rc, 0);
 	assert_string_equal(r, "True [] None\n['igdkit-igd-assignment', 'igdkit-gop-policy', 'intel-gop']\n['note']\n");
 	free(r);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 static void test_accept_rom_is_flagged(void **state)
@@ -201,10 +198,8 @@ static void test_accept_rom_is_flagged(void **state)
 	assert_int_equal(run_igdkit(&o, &e, targv), 1);
 	assert_non_null(strstr(o, "TEST-ONLY ROM: image 0 accepts 8086:100e as an IGD"));
 	assert_non_null(strstr(o, "OVMF chain: incomplete, missing a GOP (picture before the OS)\n"));
-	free(o);
-	free(e);
-	rm_rf(dir);
-	free(dir);
+	run_igdkit_free(o, e);
+	rm_tmpdir(dir);
 }
 
 /* VfioIgdPkg's drivers (an uploader's N150 ROM: GOP, IgdAssignmentDxe, PlatformGopPolicy). */
@@ -224,14 +219,12 @@ static void vfioigdpkg_chain_recognised(void **state)
 				"0x46d0", "-o", out, NULL };
 	char *o, *e;
 	assert_int_equal(run_igdkit(&o, &e, bargv), 0);
-	free(o);
-	free(e);
+	run_igdkit_free(o, e);
 	const char *cargv[] = { "rom", "check", out, "--json", NULL };
 	r = run_json(&rc, cargv, "print(d[\"ovmf_chain\"])");
 	assert_string_equal(r, "{'complete': False, 'missing': ['opregion', 'vbt-policy'], 'test_accept': None}\n");
 	free(r);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 static void usage_errors(void **state)
@@ -253,8 +246,7 @@ static void usage_errors(void **state)
 		argv[n] = NULL;
 		char *o, *e;
 		assert_int_equal(run_igdkit(&o, &e, argv), 2);
-		free(o);
-		free(e);
+		run_igdkit_free(o, e);
 	}
 }
 

@@ -111,8 +111,7 @@ static void test_cml_like_efirom(void **state)
 	assert_int_equal(rc, 0);
 	sha_file_from(rom, last_image_offset(rom), sha);
 	assert_string_equal(sha, "4069f5dd6324c281b94fe155564bc4f50521c005c4f212c74cfd17945b919891");
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 /* GOP + IgdAssignmentDxe + PlatformGopPolicy, as OVMF guests want it, checked through --json. */
@@ -143,8 +142,7 @@ static void test_with_extras_json(void **state)
 	assert_string_equal(line, "True IntelGopDriver True ['intel-gop', 'igd-assignment', 'gop-policy'] "
 				  "[False, False, True] ['56d53535ee85', '3fe23928de4e']\n");
 	assert_int_equal(access(rom, F_OK), 0);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 /*
@@ -219,8 +217,7 @@ static void test_legacy_plus_gop(void **state)
 	assert_non_null(strstr(out, "OVMF chain: complete (IGD assignment, GOP policy, GOP)"));
 	assert_null(strstr(out, "type 0 (x86"));
 	free(out);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 	tb_free(&s1);
 	tb_free(&s2);
 	tb_free(&files);
@@ -291,8 +288,7 @@ static void test_refusals(void **state)
 	assert_int_equal(run_igdkit(&out, NULL, (const char *const[]){ "rom", "make", "--help", NULL }), EXIT_OK);
 	assert_non_null(strstr(out, "--efi"));
 	free(out);
-	rm_rf(dir);
-	free(dir);
+	rm_tmpdir(dir);
 }
 
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_cml_like_efirom), cmocka_unit_test(test_with_extras_json),

@@ -420,8 +420,7 @@ static void test_found_on_stick(void **state)
 	done(w);
 	free(w);
 	file_buf_free(&fb);
-	rm_rf(stick);
-	free(stick);
+	rm_tmpdir(stick);
 }
 
 UNIT_MAIN(unit_dir_setup, unit_dir_teardown, cmocka_unit_test(test_dell_values_agree),
