@@ -184,3 +184,16 @@ int unit_dir_teardown(void **state)
 	unit_dir = NULL;
 	return 0;
 }
+
+struct machine_facts facts_igd_base(void)
+{
+	struct machine_facts f;
+	memset(&f, 0, sizeof(f));
+	f.igd_present = true;
+	f.igd_class = 0x0300;
+	f.gms_mib = 64;
+	f.gms_value = 2;
+	f.boot_vga = TRI_YES;
+	f.igd_group_alone = TRI_YES;
+	return f;
+}

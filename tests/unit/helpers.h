@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "host/facts.h"
 #include "lib/file.h"
 
 /* $FIXTURES/rel (FIXTURES is set by tests/run-unit.sh; default ../shared/fixtures). */
@@ -29,6 +30,10 @@ void write_file(const char *path, const void *data, size_t len);
 /* The ROM `igdkit rom make` writes for OVMF: igdkit's IGD assignment and GOP policy drivers, then the
  * fixture GOP driver gop_rel, each wrapped as EfiRom does, PCIR 8086:device. */
 struct file_buf chain_rom(const char *gop_rel, uint16_t device);
+
+/* An iGPU (VGA class) that is the boot display, 64 MiB DVMT (GMS 2), its own IOMMU group;
+ * everything else unknown or zero, for the callers to fill. */
+struct machine_facts facts_igd_base(void);
 
 /* Group setup and teardown for a test program whose tests share one temporary directory: its
  * path is in unit_dir between the two. */

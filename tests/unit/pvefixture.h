@@ -153,20 +153,13 @@ static inline bool path_exists(const char *root, const char *rel)
 /* Coffee Lake desktop (8086:3e91), 64 MiB DVMT, iGPU is the boot display, own IOMMU group. */
 static inline struct machine_facts facts_cfl(void)
 {
-	struct machine_facts f;
-	memset(&f, 0, sizeof(f));
-	f.igd_present = true;
+	struct machine_facts f = facts_igd_base();
 	f.igd_device_id = 0x3e91;
-	f.igd_class = 0x0300;
 	f.igd_gen = 9;
 	f.igd_platform = "Coffee Lake";
 	f.ggc = 0x0200;		/* GMS 2 (64 MiB), IVD clear */
-	f.gms_mib = 64;
-	f.gms_value = 2;
-	f.boot_vga = TRI_YES;
 	f.dmar_present = TRI_YES;
 	f.igd_has_drhd = TRI_YES;
-	f.igd_group_alone = TRI_YES;
 	f.uefi_boot = TRI_YES;
 	return f;
 }

@@ -40,14 +40,7 @@ static char *pve_tree(const char *tree)
 
 static struct machine_facts facts_base(void)
 {
-	struct machine_facts f;
-	memset(&f, 0, sizeof(f));
-	f.igd_present = true;
-	f.igd_class = 0x0300;
-	f.gms_mib = 64;
-	f.gms_value = 2;
-	f.boot_vga = TRI_YES;
-	f.igd_group_alone = TRI_YES;
+	struct machine_facts f = facts_igd_base();
 	f.intr_remap = TRI_YES;
 	f.uefi_boot = TRI_YES;
 	return f;

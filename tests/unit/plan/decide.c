@@ -8,18 +8,11 @@
 
 static struct machine_facts facts_cml(void)
 {
-	struct machine_facts f;
-	memset(&f, 0, sizeof(f));
-	f.igd_present = true;
+	struct machine_facts f = facts_igd_base();
 	f.igd_device_id = 0x9bc8;
-	f.igd_class = 0x0300;
 	f.igd_gen = 9;
 	f.igd_platform = "Comet Lake";
 	f.igd_legacy_vbios = true;
-	f.gms_mib = 64;
-	f.gms_value = 2;
-	f.boot_vga = TRI_YES;
-	f.igd_group_alone = TRI_YES;
 	f.intr_remap = TRI_YES;
 	snprintf(f.cmdline, sizeof(f.cmdline), "ro quiet");
 	return f;
