@@ -5,32 +5,13 @@ greeting must appear, then the menu; its Quit entry must give a shell that runs
 commands, and igdkit must be there. tty1 must show the menu too."""
 import os, shutil, socket, subprocess, sys, time
 
+import qemu_serial
+
 img, out, accel, cpu = sys.argv[1:5]
 copy = os.path.join(out, "interactive.img")
 shutil.copyfile(img, copy)
-sock_path = os.path.join(out, "interactive.sock")
-if os.path.exists(sock_path):
-    os.unlink(sock_path)
 log = open(os.path.join(out, "interactive-bios.serial"), "wb")
-q = subprocess.Popen([
-    "qemu-system-x86_64", "-accel", accel, "-cpu", cpu, "-m", "1024", "-smp", "2",
-    "-machine", "pc", "-display", "none", "-monitor", "none", "-no-reboot",
-    "-chardev", f"socket,id=ser,path={sock_path},server=on,wait=on",
-    "-serial", "chardev:ser",
-    "-device", "qemu-xhci,id=usb",
-    "-drive", f"if=none,id=stick,format=raw,file={copy}",
-    "-device", "usb-storage,bus=usb.0,drive=stick,bootindex=0"],
-    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-deadline = time.time() + float(os.environ.get("BOOT_TIMEOUT", "300"))
-s = None
-while time.time() < deadline and s is None:
-    try:
-        s = socket.socket(socket.AF_UNIX)
-        s.connect(sock_path)
-    except OSError:
-        s = None
-        time.sleep(0.2)
+q, s, deadline = qemu_serial.boot(accel, cpu, "pc", copy, os.path.join(out, "interactive.sock"), 300)
 s.settimeout(1.0)
 buf = b""
 

@@ -39,16 +39,8 @@ run_menu_tests() {
 	truncate -s 1G "$mdir/pve.img"
 
 	# 1: write through the menu
-	img=$mdir/stick-write.img
-	cp --sparse=always "$IMG" "$img"
-	for put in "$fwfile:CML.FD" "$mdir/cml.dump:cml.dump" "$mdir/pve-root.tar:pve-root.tar" "$mdir/testtools.tar:testtools.tar"; do
-		mcopy -o -i "$img@@1048576" "${put%%:*}" "::${put#*:}" || { bad menu-write "mcopy failed"; return; }
-	done
-	if ! python3 "$here/menu/drive.py" write "$img" "$mdir/pve.img" "$mdir/setup-write.sh" "$OUT" "$ACCEL" "$CPU" \
-		> "$OUT/menu-write.out" 2>&1; then
-		bad menu-write "$(tail -3 "$OUT/menu-write.out" | tr '\n' ' ')"
-		return
-	fi
+	drive_menu write "$fwfile:CML.FD" "$mdir/cml.dump:cml.dump" "$mdir/pve-root.tar:pve-root.tar" \
+		"$mdir/testtools.tar:testtools.tar" || return
 	rm -rf "$mdir/after" "$mdir/host"
 	mkdir -p "$mdir/after"
 	mcopy -n -i "$img@@1048576" ::after.tar "$mdir/after.tar" 2>/dev/null &&
@@ -84,20 +76,27 @@ run_menu_tests() {
 	[ -n "${MENU_WRITE_ONLY:-}" ] && return
 	# 2: Esc at the final question leaves the disk as it was, byte for byte
 	cp --sparse=always "$mdir/pve.img" "$mdir/pve-before-esc.img"
-	img=$mdir/stick-esc.img
-	cp --sparse=always "$IMG" "$img"
-	for put in "$fwfile:CML.FD" "$mdir/cml.dump:cml.dump"; do
-		mcopy -o -i "$img@@1048576" "${put%%:*}" "::${put#*:}" || { bad menu-esc "mcopy failed"; return; }
-	done
-	if ! python3 "$here/menu/drive.py" esc "$img" "$mdir/pve.img" "$mdir/setup-esc.sh" "$OUT" "$ACCEL" "$CPU" \
-		> "$OUT/menu-esc.out" 2>&1; then
-		bad menu-esc "$(tail -3 "$OUT/menu-esc.out" | tr '\n' ' ')"
-		return
-	fi
+	drive_menu esc "$fwfile:CML.FD" "$mdir/cml.dump:cml.dump" || return
 	if cmp -s "$mdir/pve-before-esc.img" "$mdir/pve.img"; then
 		ok menu-esc
 	else
 		bad menu-esc "the disk changed although Esc was pressed at the final question: $(cmp "$mdir/pve-before-esc.img" "$mdir/pve.img" | head -1)"
 	fi
 	rm -f "$mdir/pve-before-esc.img"
+}
+
+# drive_menu MODE FROM:TO...: menu/drive.py MODE on a fresh copy of the stick (left in img) with
+# the files FROM put on its IGDKIT partition as TO; a failure is reported as menu-MODE (status 1).
+drive_menu() {
+	mode=$1
+	shift
+	img=$mdir/stick-$mode.img
+	cp --sparse=always "$IMG" "$img"
+	for put in "$@"; do
+		mcopy -o -i "$img@@1048576" "${put%%:*}" "::${put#*:}" || { bad "menu-$mode" "mcopy failed"; return 1; }
+	done
+	python3 "$here/menu/drive.py" "$mode" "$img" "$mdir/pve.img" "$mdir/setup-$mode.sh" "$OUT" "$ACCEL" "$CPU" \
+		> "$OUT/menu-$mode.out" 2>&1 && return 0
+	bad "menu-$mode" "$(tail -3 "$OUT/menu-$mode.out" | tr '\n' ' ')"
+	return 1
 }

@@ -30,6 +30,15 @@ expect() {
 	return 1
 }
 serial_text() { tr -d '\r' < "$OUT/$1.serial" > "$OUT/$1.serial.txt"; }
+# version_run NAME: a `--version` autorun printed $version and ended with rc=0; leaves
+# NAME.block (the autorun's output) and t (the whole serial text) for more checks
+version_run() {
+	serial_block "$1" > "$OUT/$1.block"
+	serial_text "$1"
+	t=$OUT/$1.serial.txt
+	expect "$1" "^igdkit $version\$" "$OUT/$1.block" &&
+		expect "$1" '^=== igdkit autorun end \(rc=0\) ===$' "$OUT/$1.block"
+}
 
 version=$(cat VERSION)
 for fw in bios uefi uefi-sb; do
@@ -38,11 +47,7 @@ for fw in bios uefi uefi-sb; do
 		bad "$name" "no autorun end marker"
 		continue
 	fi
-	serial_block "$name" > "$OUT/$name.block"
-	serial_text "$name"
-	t=$OUT/$name.serial.txt
-	expect "$name" "^igdkit $version\$" "$OUT/$name.block" || continue
-	expect "$name" '^=== igdkit autorun end \(rc=0\) ===$' "$OUT/$name.block" || continue
+	version_run "$name" || continue
 	# the log on the FAT partition holds the same text as the serial port
 	if ! cmp -s "$OUT/$name.block" "$OUT/$name.autorun.log"; then
 		bad "$name" "autorun.log on the IGDKIT partition differs from the serial output"

@@ -13,7 +13,6 @@ Screens are matched on the text libdialog draws, with escape sequences and blank
 (curses moves the cursor instead of writing blanks)."""
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -21,38 +20,21 @@ import time
 import pexpect
 import pexpect.fdpexpect
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import qemu_serial  # noqa: E402  (tests/boot)
+
 mode, img, disk, setup, out, accel, cpu = sys.argv[1:8]
 ovmf = os.environ.get("OVMF_DIR", "/usr/share/OVMF")
-sock_path = os.path.join(out, f"menu-{mode}.sock")
-if os.path.exists(sock_path):
-    os.unlink(sock_path)
 vars_copy = os.path.join(out, f"menu-{mode}.vars")
 subprocess.run(["cp", os.path.join(ovmf, "OVMF_VARS_4M.fd"), vars_copy], check=True)
 start = time.time()
-q = subprocess.Popen([
-    "qemu-system-x86_64", "-accel", accel, "-cpu", cpu, "-m", "1024", "-smp", "2",
-    "-machine", "q35", "-display", "none", "-monitor", "none", "-no-reboot",
-    "-drive", f"if=pflash,format=raw,readonly=on,file={ovmf}/OVMF_CODE_4M.fd",
-    "-drive", f"if=pflash,format=raw,file={vars_copy}",
-    "-chardev", f"socket,id=ser,path={sock_path},server=on,wait=on",
-    "-serial", "chardev:ser",
-    "-fw_cfg", f"name=opt/igdkit/setup,file={setup}",
-    "-device", "qemu-xhci,id=usb",
-    "-drive", f"if=none,id=stick,format=raw,file={img}",
-    "-device", "usb-storage,bus=usb.0,drive=stick,bootindex=0",
-    "-drive", f"if=none,id=pve,file={disk},format=raw",
-    "-device", "virtio-blk-pci,drive=pve,serial=igdkit-pve-target"],
-    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-deadline = time.time() + float(os.environ.get("BOOT_TIMEOUT", "600"))
-s = None
-while time.time() < deadline and s is None:
-    try:
-        s = socket.socket(socket.AF_UNIX)
-        s.connect(sock_path)
-    except OSError:
-        s = None
-        time.sleep(0.2)
+q, s, deadline = qemu_serial.boot(
+    accel, cpu, "q35", img, os.path.join(out, f"menu-{mode}.sock"), 600,
+    firmware=["-drive", f"if=pflash,format=raw,readonly=on,file={ovmf}/OVMF_CODE_4M.fd",
+              "-drive", f"if=pflash,format=raw,file={vars_copy}",
+              "-fw_cfg", f"name=opt/igdkit/setup,file={setup}"],
+    devices=["-drive", f"if=none,id=pve,file={disk},format=raw",
+             "-device", "virtio-blk-pci,drive=pve,serial=igdkit-pve-target"])
 if s is None:
     print("menu: no serial socket")
     q.kill()
