@@ -185,11 +185,14 @@ int unit_dir_teardown(void **state)
 	return 0;
 }
 
-struct machine_facts facts_igd_base(void)
+struct machine_facts facts_igd(uint16_t device, int gen, const char *platform)
 {
 	struct machine_facts f;
 	memset(&f, 0, sizeof(f));
 	f.igd_present = true;
+	f.igd_device_id = device;
+	f.igd_gen = gen;
+	f.igd_platform = platform;
 	f.igd_class = 0x0300;
 	f.gms_mib = 64;
 	f.gms_value = 2;

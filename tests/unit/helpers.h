@@ -31,9 +31,10 @@ void write_file(const char *path, const void *data, size_t len);
  * fixture GOP driver gop_rel, each wrapped as EfiRom does, PCIR 8086:device. */
 struct file_buf chain_rom(const char *gop_rel, uint16_t device);
 
-/* An iGPU (VGA class) that is the boot display, 64 MiB DVMT (GMS 2), its own IOMMU group;
- * everything else unknown or zero, for the callers to fill. */
-struct machine_facts facts_igd_base(void);
+/* Intel iGPU 8086:device of generation gen and platform (VGA class), the boot display with
+ * 64 MiB DVMT (GMS 2) in its own IOMMU group; everything else unknown or zero, for the callers
+ * to fill. */
+struct machine_facts facts_igd(uint16_t device, int gen, const char *platform);
 
 /* Group setup and teardown for a test program whose tests share one temporary directory: its
  * path is in unit_dir between the two. */

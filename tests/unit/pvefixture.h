@@ -153,10 +153,7 @@ static inline bool path_exists(const char *root, const char *rel)
 /* Coffee Lake desktop (8086:3e91), 64 MiB DVMT, iGPU is the boot display, own IOMMU group. */
 static inline struct machine_facts facts_cfl(void)
 {
-	struct machine_facts f = facts_igd_base();
-	f.igd_device_id = 0x3e91;
-	f.igd_gen = 9;
-	f.igd_platform = "Coffee Lake";
+	struct machine_facts f = facts_igd(0x3e91, 9, "Coffee Lake");
 	f.ggc = 0x0200;		/* GMS 2 (64 MiB), IVD clear */
 	f.dmar_present = TRI_YES;
 	f.igd_has_drhd = TRI_YES;

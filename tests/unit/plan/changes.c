@@ -38,9 +38,9 @@ static char *pve_tree(const char *tree)
 	return t;
 }
 
-static struct machine_facts facts_base(void)
+static struct machine_facts facts_base(uint16_t device, int gen, const char *platform)
 {
-	struct machine_facts f = facts_igd_base();
+	struct machine_facts f = facts_igd(device, gen, platform);
 	f.intr_remap = TRI_YES;
 	f.uefi_boot = TRI_YES;
 	return f;
@@ -49,10 +49,7 @@ static struct machine_facts facts_base(void)
 /* Sandy Bridge desktop (8086:0102): gen 6, GGC 0x0010 = GMS 2 (64 MiB) in bits 7:3 */
 static struct machine_facts facts_snb(void)
 {
-	struct machine_facts f = facts_base();
-	f.igd_device_id = 0x0102;
-	f.igd_gen = 6;
-	f.igd_platform = "Sandy Bridge";
+	struct machine_facts f = facts_base(0x0102, 6, "Sandy Bridge");
 	f.igd_legacy_vbios = true;
 	f.ggc = 0x0010;
 	return f;
@@ -60,10 +57,7 @@ static struct machine_facts facts_snb(void)
 
 static struct machine_facts facts_cml(void)
 {
-	struct machine_facts f = facts_base();
-	f.igd_device_id = 0x9bc8;
-	f.igd_gen = 9;
-	f.igd_platform = "Comet Lake";
+	struct machine_facts f = facts_base(0x9bc8, 9, "Comet Lake");
 	f.igd_legacy_vbios = true;
 	f.ggc = 0x0200;
 	return f;
@@ -71,10 +65,7 @@ static struct machine_facts facts_cml(void)
 
 static struct machine_facts facts_adln(void)
 {
-	struct machine_facts f = facts_base();
-	f.igd_device_id = 0x46d4;
-	f.igd_gen = 12;
-	f.igd_platform = "Alder Lake-N";
+	struct machine_facts f = facts_base(0x46d4, 12, "Alder Lake-N");
 	f.ggc = 0x0200;
 	return f;
 }

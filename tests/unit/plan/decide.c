@@ -8,10 +8,7 @@
 
 static struct machine_facts facts_cml(void)
 {
-	struct machine_facts f = facts_igd_base();
-	f.igd_device_id = 0x9bc8;
-	f.igd_gen = 9;
-	f.igd_platform = "Comet Lake";
+	struct machine_facts f = facts_igd(0x9bc8, 9, "Comet Lake");
 	f.igd_legacy_vbios = true;
 	f.intr_remap = TRI_YES;
 	snprintf(f.cmdline, sizeof(f.cmdline), "ro quiet");
