@@ -19,6 +19,10 @@ struct file_buf fixture_read(const char *rel);
 void sha256_hex_ext(const void *data, size_t len, char out[65]);
 /* Runs build/igdkit (or $IGDKIT_BIN) with argv; captures stdout and stderr; returns the exit status. */
 int run_igdkit(char **out, char **err, const char *const *argv);
+/* Runs igdkit with argv (status in *rc), then python3 EXPR over its JSON stdout as `d`, so that
+ * the expected values are read with python's json module, never igdkit's; returns python's
+ * output (free it). */
+char *run_igdkit_json(int *rc, const char *const *argv, const char *expr);
 /* Frees what run_igdkit captured. */
 void run_igdkit_free(char *out, char *err);
 /* A fresh temporary directory (removed by the caller with rm_rf). */

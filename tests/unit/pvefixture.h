@@ -1,3 +1,17 @@
+/* VM 100's lines from memory: to sockets: as pmxcfs stored them in the fixture config.db
+ * (pve-configdb/SOURCE.md): the part of its config no igdkit run changes. */
+#define CONF100_MEMORY_TO_SOCKETS \
+	"memory: 8192\n" \
+	"meta: creation-qemu=7.1.0,ctime=1700000000\n" \
+	"name: Win11-iGD\n" \
+	"net0: virtio=F6:ED:C6:88:12:F6,bridge=vmbr0,firewall=1\n" \
+	"numa: 1\n" \
+	"ostype: win11\n" \
+	"scsi0: local-lvm:vm-100-disk-0,iothread=1,size=32G,ssd=1\n" \
+	"scsihw: virtio-scsi-single\n" \
+	"smbios1: uuid=3f1d8c52-7a0e-4b6f-9c2d-5e8a1b7f4c30\n" \
+	"sockets: 1\n"
+
 /* pvefixture.h - fixture roots for the install tests (header-only; static inline so unused ones cost nothing)
  *
  * A root is tests/data/pve/TREE copied into a temp dir plus $FIXTURES/pve-configdb/config.db

@@ -23,16 +23,7 @@ static const char conf100[] =
 	"cpu: host\n"
 	"ide2: local:iso/virtio-win-0.1.240.iso,media=cdrom,size=612812K\n"
 	"machine: pc-i440fx-7.1\n"
-	"memory: 8192\n"
-	"meta: creation-qemu=7.1.0,ctime=1700000000\n"
-	"name: Win11-iGD\n"
-	"net0: virtio=F6:ED:C6:88:12:F6,bridge=vmbr0,firewall=1\n"
-	"numa: 1\n"
-	"ostype: win11\n"
-	"scsi0: local-lvm:vm-100-disk-0,iothread=1,size=32G,ssd=1\n"
-	"scsihw: virtio-scsi-single\n"
-	"smbios1: uuid=3f1d8c52-7a0e-4b6f-9c2d-5e8a1b7f4c30\n"
-	"sockets: 1\n"
+	CONF100_MEMORY_TO_SOCKETS
 	"vmgenid: 9a4e6b21-0c3d-4f58-8e7a-2b1c9d0f6e53\n";
 
 /* Replace line `old` (with newline) of conf100 by `repl`, insert lines after `after` ... kept simple: full literals below. */
@@ -46,16 +37,7 @@ static const char conf100_pve8_cfl[] =
 	"hostpci0: 0000:00:02.0,legacy-igd=1,romfile=igd-coffee-lake-8086-3e91-efi.rom\n"
 	"ide2: local:iso/virtio-win-0.1.240.iso,media=cdrom,size=612812K\n"
 	"machine: pc-i440fx-7.1\n"
-	"memory: 8192\n"
-	"meta: creation-qemu=7.1.0,ctime=1700000000\n"
-	"name: Win11-iGD\n"
-	"net0: virtio=F6:ED:C6:88:12:F6,bridge=vmbr0,firewall=1\n"
-	"numa: 1\n"
-	"ostype: win11\n"
-	"scsi0: local-lvm:vm-100-disk-0,iothread=1,size=32G,ssd=1\n"
-	"scsihw: virtio-scsi-single\n"
-	"smbios1: uuid=3f1d8c52-7a0e-4b6f-9c2d-5e8a1b7f4c30\n"
-	"sockets: 1\n"
+	CONF100_MEMORY_TO_SOCKETS
 	"vga: none\n"
 	"vmgenid: 9a4e6b21-0c3d-4f58-8e7a-2b1c9d0f6e53\n";
 

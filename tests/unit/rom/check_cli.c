@@ -25,24 +25,7 @@ static char *check_json_query(int *rc, const char *const *args, const char *expr
 		argv[n++] = args[i];
 	argv[n++] = "--json";
 	argv[n] = NULL;
-	char *out, *err;
-	*rc = run_igdkit(&out, &err, argv);
-	char *dir = make_tmpdir();
-	char jpath[512], cmd[2048];
-	snprintf(jpath, sizeof(jpath), "%s/out.json", dir);
-	write_file(jpath, out, strlen(out));
-	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys\nd=json.load(open(sys.argv[1]))\n%s' %s", expr, jpath);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t cap = 1 << 16, len = 0;
-	char *res = calloc(1, cap);
-	size_t got;
-	while ((got = fread(res + len, 1, cap - len - 1, p)) > 0)
-		len += got;
-	assert_int_equal(pclose(p), 0);
-	rm_tmpdir(dir);
-	run_igdkit_free(out, err);
-	return res;
+	return run_igdkit_json(rc, argv, expr);
 }
 
 #define PY_IMAGES                                                                                          \

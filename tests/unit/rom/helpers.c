@@ -14,28 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Runs igdkit with argv, then python3 EXPR over its JSON stdout as `d`; returns python's output. */
-static char *run_json(int *rc, const char *const *argv, const char *expr)
-{
-	char *out, *err;
-	*rc = run_igdkit(&out, &err, argv);
-	char *dir = make_tmpdir();
-	char jpath[512], cmd[2048];
-	snprintf(jpath, sizeof(jpath), "%s/out.json", dir);
-	write_file(jpath, out, strlen(out));
-	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys\nd=json.load(open(sys.argv[1]))\n%s' %s", expr, jpath);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t cap = 1 << 16, len = 0, got;
-	char *res = calloc(1, cap);
-	while ((got = fread(res + len, 1, cap - len - 1, p)) > 0)
-		len += got;
-	assert_int_equal(pclose(p), 0);
-	rm_tmpdir(dir);
-	run_igdkit_free(out, err);
-	return res;
-}
-
 static void embedded_drivers_are_the_built_ones(void **state)
 {
 	(void)state;
@@ -117,7 +95,7 @@ static void chain_is_efirom_wrapped(void **state)
 	const char *argv[] = { "rom", "build", "--igd-helpers", "--efi", fixture_path("gop-n150-adln/IntelGopDriver.efi"),
 			       "--device", "0x9bc8", "--compress", "-o", out, "--json", NULL };
 	int rc;
-	char *r = run_json(&rc, argv,
+	char *r = run_igdkit_json(&rc, argv,
 			   "im=d[\"images\"]\n"
 			   "print(len(im), d[\"igd_helpers\"], d[\"test_accept\"])\n"
 			   "for i in im: print(i[\"input\"], i[\"offset\"], i[\"size\"], i[\"last\"], i[\"compressed\"], i[\"subsystem\"], i[\"device\"])");
@@ -162,7 +140,7 @@ static void chain_is_efirom_wrapped(void **state)
 	free(bo);
 	free(be);
 	const char *cargv[] = { "rom", "check", out, "--device", "8086:46d0", "--json", NULL };
-	r = run_json(&rc, cargv,
+	r = run_igdkit_json(&rc, cargv,
 		     "print(d[\"ovmf_chain\"][\"complete\"], d[\"ovmf_chain\"][\"missing\"], d[\"ovmf_chain\"][\"test_accept\"])\n"
 		     "print([i[\"efi\"][\"driver\"][\"kind\"] for i in d[\"images\"]])\n"
 		     "print([f[\"level\"] for f in d[\"findings\"]])");
@@ -180,12 +158,12 @@ static void test_accept_rom_is_flagged(void **state)
 	const char *argv[] = { "rom", "build", "--igd-helpers", "--test-accept", "8086:100e", "--device", "0x100e",
 			       "-o", out, "--json", NULL };
 	int rc;
-	char *r = run_json(&rc, argv, "print(d[\"test_accept\"], len(d[\"images\"]))");
+	char *r = run_igdkit_json(&rc, argv, "print(d[\"test_accept\"], len(d[\"images\"]))");
 	assert_int_equal(rc, 0);
 	assert_string_equal(r, "8086:100e 2\n");
 	free(r);
 	const char *cargv[] = { "rom", "check", out, "--json", NULL };
-	r = run_json(&rc, cargv,
+	r = run_igdkit_json(&rc, cargv,
 		     "c=d[\"ovmf_chain\"]\nprint(c[\"complete\"], c[\"missing\"], c[\"test_accept\"], d[\"usable\"])\n"
 		     "print([f[\"message\"] for f in d[\"findings\"] if f[\"level\"] == \"error\"])");
 	assert_int_equal(rc, 1);
@@ -208,7 +186,7 @@ static void vfioigdpkg_chain_recognised(void **state)
 	(void)state;
 	const char *argv[] = { "rom", "check", fixture_path("gop-n150-adln/n150_vfio_igd.rom"), "--json", NULL };
 	int rc;
-	char *r = run_json(&rc, argv,
+	char *r = run_igdkit_json(&rc, argv,
 			   "print(d[\"ovmf_chain\"][\"complete\"], [i[\"efi\"][\"driver\"][\"kind\"] for i in d[\"images\"]])");
 	assert_string_equal(r, "True ['intel-gop', 'igd-assignment', 'gop-policy']\n");
 	free(r);
@@ -221,7 +199,7 @@ static void vfioigdpkg_chain_recognised(void **state)
 	assert_int_equal(run_igdkit(&o, &e, bargv), 0);
 	run_igdkit_free(o, e);
 	const char *cargv[] = { "rom", "check", out, "--json", NULL };
-	r = run_json(&rc, cargv, "print(d[\"ovmf_chain\"])");
+	r = run_igdkit_json(&rc, cargv, "print(d[\"ovmf_chain\"])");
 	assert_string_equal(r, "{'complete': False, 'missing': ['opregion', 'vbt-policy'], 'test_accept': None}\n");
 	free(r);
 	rm_tmpdir(dir);
