@@ -303,12 +303,12 @@ static char *text_of(FILE **f, char **buf, size_t *len)
 	return *buf;
 }
 
-static void stamp_now(char *buf, size_t len)
+/* One tag/label pair of a dialog menu's item list. */
+static void item_add(char **items, int *n, const char *tag, const char *label)
 {
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
+	items[2 * *n] = (char *)tag;
+	items[2 * *n + 1] = (char *)label;
+	(*n)++;
 }
 
 /* A findings file on the stick's logs/ (the report gathers the newest of each kind). */
@@ -319,7 +319,7 @@ static void save_log_file(struct menu *m, const char *prefix, const char *text)
 	char dir[1200], path[1400], st[32];
 	snprintf(dir, sizeof(dir), "%s/logs", m->stick);
 	mkdir(dir, 0755);
-	stamp_now(st, sizeof(st));
+	report_stamp(st, sizeof(st));
 	snprintf(path, sizeof(path), "%s/%s-%s.txt", dir, prefix, st);
 	struct diag d;
 	diag_init(&d);
@@ -356,9 +356,7 @@ static enum menu_screen screen_home(struct menu *m)
 	for (int i = 0; i < MI_COUNT; i++) {
 		if (!menu_flow_item_shown(&m->flow, (enum menu_item)i))
 			continue;
-		items[2 * n] = (char *)item_tag[i];
-		items[2 * n + 1] = (char *)what[i];
-		n++;
+		item_add(items, &n, item_tag[i], what[i]);
 	}
 	char tag[64];
 	enum menu_key k = pick("igdkit", "The highlighted step is the next one.", items, n,
@@ -545,19 +543,11 @@ static enum menu_screen screen_firmware(struct menu *m)
 		snprintf(tags[i], sizeof(tags[i]), "%zu", i + 1);
 		snprintf(labels[i], sizeof(labels[i]), "%.16s:%.40s  %.1f MB  %.50s", h->where, base ? base + 1 : h->f.path,
 			 (double)h->f.size / 1e6, h->f.kind);
-		items[2 * n] = tags[i];
-		items[2 * n + 1] = labels[i];
-		n++;
+		item_add(items, &n, tags[i], labels[i]);
 	}
-	items[2 * n] = "VBIOS";
-	items[2 * n + 1] = "this machine: the legacy VBIOS the BIOS shadowed (CSM boots)";
-	n++;
-	items[2 * n] = "Flash";
-	items[2 * n + 1] = "this machine: read the BIOS region of the flash chip";
-	n++;
-	items[2 * n] = "Rescan";
-	items[2 * n + 1] = "look again (after plugging in a stick with the BIOS file)";
-	n++;
+	item_add(items, &n, "VBIOS", "this machine: the legacy VBIOS the BIOS shadowed (CSM boots)");
+	item_add(items, &n, "Flash", "this machine: read the BIOS region of the flash chip");
+	item_add(items, &n, "Rescan", "look again (after plugging in a stick with the BIOS file)");
 	char tag[64];
 	enum menu_key k = pick("Firmware", m->nhits ? "Pick the firmware of this board (a vendor BIOS update, capsule or SPI dump)."
 						    : "No firmware file found. Copy the vendor's BIOS file onto the IGDKIT partition, or:",
@@ -789,9 +779,7 @@ static enum menu_screen screen_target(struct menu *m)
 			snprintf(labels[i], sizeof(labels[i]), "%.24s  PVE %.16s  %.1f GiB  %.20s  last boot %.12s",
 				 p->hostname[0] ? p->hostname : "?", p->pve_version[0] ? p->pve_version : "?",
 				 (double)p->size / (1024.0 * 1024 * 1024), p->btrfs ? "btrfs" : p->vg_name, when);
-		items[2 * n] = tags[i];
-		items[2 * n + 1] = labels[i];
-		n++;
+		item_add(items, &n, tags[i], labels[i]);
 	}
 	char tag[64];
 	enum menu_key k = pick("Install: which Proxmox VE install?", "The installs found on this machine's disks:", items, n, "1",
@@ -860,13 +848,9 @@ static enum menu_screen screen_vm(struct menu *m)
 		snprintf(labels[n], sizeof(labels[n]), "%-20.20s machine %s, bios %s%s%s", g->name[0] ? g->name : "-",
 			 g->machine[0] ? g->machine : "default", g->bios[0] ? g->bios : "seabios", g->hostpci0[0] ? ", has hostpci0" : "",
 			 g->locked ? " (locked)" : "");
-		items[2 * n] = tags[n];
-		items[2 * n + 1] = labels[n];
-		n++;
+		item_add(items, &n, tags[n], labels[n]);
 	}
-	items[2 * n] = "Host";
-	items[2 * n + 1] = "no VM now: only the host side (vfio, IOMMU, kernel command line)";
-	n++;
+	item_add(items, &n, "Host", "no VM now: only the host side (vfio, IOMMU, kernel command line)");
 	char tag[64];
 	enum menu_key k = pick("Install: which VM gets the iGPU?", m->target_label, items, n, n > 1 ? tags[0] : "Host", "Use",
 			       "New VM", tag, sizeof(tag));

@@ -1,5 +1,6 @@
 /* report.c - text table, JSON document and the report file on the stick */
 #include "report/check_report.h"
+#include "report/forum.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -544,11 +545,8 @@ int report_write_stick(const char *dir, const struct host_data *c, const struct 
 		snprintf(err, errlen, "%s: %s", logs, strerror(errno));
 		return -1;
 	}
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
 	char stamp[32];
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	report_stamp(stamp, sizeof(stamp));
 	snprintf(path, pathlen, "%s/check-%s.txt", logs, stamp);
 	snprintf(tmp, sizeof(tmp), "%s/.check-%s.txt.tmp", logs, stamp);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -227,13 +227,18 @@ char *forum_report_build(const char *stick, const char *check_text, size_t *mask
 	return b.s;
 }
 
-int forum_report_save(const char *dir, const char *text, char *path, size_t pathlen, struct diag *d)
+void report_stamp(char *buf, size_t len)
 {
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
+	strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+int forum_report_save(const char *dir, const char *text, char *path, size_t pathlen, struct diag *d)
+{
 	char stamp[32];
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	report_stamp(stamp, sizeof(stamp));
 	snprintf(path, pathlen, "%s/igdkit-report-%s.txt", dir, stamp);
 	return atomic_write(path, text, strlen(text), 0644, (uid_t)-1, (gid_t)-1, d);
 }

@@ -23,5 +23,7 @@ char *forum_report_build(const char *stick, const char *check_text, size_t *mask
 
 /* Saves text as DIR/igdkit-report-<UTC time>.txt atomically; path gets the name. */
 int forum_report_save(const char *dir, const char *text, char *path, size_t pathlen, struct diag *d);
+/* Now, UTC, as the stick's file names carry it (20260307T101500Z): names sort by time. */
+void report_stamp(char *buf, size_t len);
 
 #endif
