@@ -158,6 +158,35 @@ static struct pending *pend_get(struct dx *s, const char *path)
 	return p;
 }
 
+/* The pending text of path for an edit, when the file is there and (needle given) mentions
+ * needle: 1 with *out set, 0 nothing to edit, -1 out of memory or too many files (d says). */
+static int pend_editable(struct dx *s, const char *path, const char *needle, struct pending **out)
+{
+	unsigned char *probe;
+	size_t pl;
+	if (target_read(s->t, path, TEXT_MAX, &probe, &pl, NULL) != 1)
+		return 0;
+	bool any = !needle || strstr((char *)probe, needle) != NULL;
+	free(probe);
+	if (!any)
+		return 0;
+	struct pending *p = pend_get(s, path);
+	if (!p)
+		return -1;
+	if (!p->cur)
+		return 0;
+	*out = p;
+	return 1;
+}
+
+static size_t count_lines(const char *text)
+{
+	size_t n = 0;
+	for (const char *c = text; *c; c++)
+		n += *c == '\n';
+	return n;
+}
+
 /* Replace line number ln (1-based) of p->cur by repl (without newline); repl NULL deletes it. */
 static int pend_set_line(struct pending *p, size_t ln, const char *repl)
 {
@@ -452,19 +481,14 @@ static int fix_grub_words(struct dx *s)
 	static char seen[2][MAX_LIST][256];
 	size_t nseen[2] = { 0, 0 };
 	for (size_t i = 0; i < g.n; i++) {
-		unsigned char *probe;
-		size_t pl;
-		if (target_read(s->t, g.paths[i], TEXT_MAX, &probe, &pl, NULL) != 1)
+		struct pending *p;
+		int e = pend_editable(s, g.paths[i], NULL, &p);
+		if (e <= 0) {
+			if (e < 0)
+				return -1;
 			continue;
-		free(probe);
-		struct pending *p = pend_get(s, g.paths[i]);
-		if (!p)
-			return -1;
-		if (!p->cur)
-			continue;
-		size_t nlines = 0;
-		for (const char *c = p->cur; *c; c++)
-			nlines += *c == '\n';
+		}
+		size_t nlines = count_lines(p->cur);
 		for (size_t ln = 1; ln <= nlines + 1; ln++) {
 			char line[2048];
 			size_t vs, ve;
@@ -692,23 +716,15 @@ static int check_vfio_options(struct dx *s)
 	for (size_t i = 0; i < n; i++) {
 		char abs[300];
 		snprintf(abs, sizeof(abs), "/etc/modprobe.d/%s", names[i]);
-		unsigned char *probe;
-		size_t pl;
-		if (target_read(s->t, abs, TEXT_MAX, &probe, &pl, NULL) != 1)
+		struct pending *p;
+		int k = pend_editable(s, abs, "vfio", &p);
+		if (k <= 0) {
+			if (k < 0)
+				return -1;
 			continue;
-		bool any = strstr((char *)probe, "vfio") != NULL;
-		free(probe);
-		if (!any)
-			continue;
-		struct pending *p = pend_get(s, abs);
-		if (!p)
-			return -1;
-		if (!p->cur)
-			continue;
+		}
 		p->initramfs = true;
-		size_t nlines = 0;
-		for (const char *c = p->cur; *c; c++)
-			nlines += *c == '\n';
+		size_t nlines = count_lines(p->cur);
 		for (size_t ln = nlines + 1; ln >= 1; ln--) {	/* from the end: deleting keeps earlier numbers */
 			char line[1024];
 			size_t at;
@@ -787,23 +803,15 @@ static int check_virqfd(struct dx *s)
 	for (size_t i = 0; i < n; i++)
 		snprintf(paths[np++], sizeof(paths[0]), "/etc/modules-load.d/%.200s", names[i]);
 	for (size_t i = 0; i < np; i++) {
-		unsigned char *probe;
-		size_t pl;
-		if (target_read(s->t, paths[i], TEXT_MAX, &probe, &pl, NULL) != 1)
+		struct pending *p;
+		int k = pend_editable(s, paths[i], "vfio_virqfd", &p);
+		if (k <= 0) {
+			if (k < 0)
+				return -1;
 			continue;
-		bool any = strstr((char *)probe, "vfio_virqfd") != NULL;
-		free(probe);
-		if (!any)
-			continue;
-		struct pending *p = pend_get(s, paths[i]);
-		if (!p)
-			return -1;
-		if (!p->cur)
-			continue;
+		}
 		p->initramfs = true;
-		size_t nlines = 0;
-		for (const char *c = p->cur; *c; c++)
-			nlines += *c == '\n';
+		size_t nlines = count_lines(p->cur);
 		for (size_t ln = nlines + 1; ln >= 1; ln--) {
 			char line[512], w[64] = "";
 			if (!line_of(p->cur, ln, line, sizeof(line)) || sscanf(line, "%63s", w) != 1 || strcmp(w, "vfio_virqfd") != 0)
