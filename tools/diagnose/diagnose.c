@@ -1263,17 +1263,8 @@ static int check_vm(struct dx *s, const struct guest *g)
 			snprintf(path, sizeof(path), "/etc/pve/nodes/%s/qemu-server/%u.conf", g->node, g->vmid);
 			snprintf(label, sizeof(label), "VM %u config (%s, through pmxcfs)", g->vmid, path);
 			rc = install_plan_add(p, CH_FILE, path, label, (unsigned char *)g->text, g->len, true, nt, nl, 0, s->d) < 0 ? -1 : 0;
-		} else {
-			snprintf(label, sizeof(label), "VM %u config (nodes/%s/qemu-server/%u.conf in %s)", g->vmid, g->node, g->vmid,
-				 INST_CONFIGDB);
-			int k = install_plan_add(p, CH_CONFIGDB, INST_CONFIGDB, label, (unsigned char *)g->text, g->len, true, nt, nl, 0600,
-						 s->d);
-			if (k < 0)
-				rc = -1;
-			else if (k > 0) {
-				p->ch[p->n - 1].vmid = g->vmid;
-				snprintf(p->ch[p->n - 1].node, sizeof(p->ch[0].node), "%s", g->node);
-			}
+		} else if (install_plan_add_vm_row(p, g->vmid, g->node, (unsigned char *)g->text, g->len, true, nt, nl, s->d) < 0) {
+			rc = -1;
 		}
 		free(nt);
 	}

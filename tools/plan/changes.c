@@ -72,6 +72,19 @@ int install_plan_add(struct install_plan *p, enum change_kind kind, const char *
 	return add_change(p, kind, path, label, old, oldlen, existed, new, newlen, mode, false, d);
 }
 
+int install_plan_add_vm_row(struct install_plan *p, unsigned vmid, const char *node, const unsigned char *old,
+			    size_t oldlen, bool existed, const char *new, size_t newlen, struct diag *d)
+{
+	char label[400];
+	snprintf(label, sizeof(label), "VM %u config (nodes/%s/qemu-server/%u.conf in %s)", vmid, node, vmid, INST_CONFIGDB);
+	int k = add_change(p, CH_CONFIGDB, INST_CONFIGDB, label, old, oldlen, existed, new, newlen, 0600, false, d);
+	if (k > 0) {
+		p->ch[p->n - 1].vmid = vmid;
+		snprintf(p->ch[p->n - 1].node, sizeof(p->ch[0].node), "%s", node);
+	}
+	return k;
+}
+
 static int file_change(const struct pve_target *t, struct install_plan *p, const char *path, const char *new, size_t newlen,
 		       mode_t mode, bool binary, struct diag *d)
 {
@@ -800,16 +813,8 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 		snprintf(label, sizeof(label), "VM %u config (%s, through pmxcfs)", o->vmid, conf_path);
 		if (add_change(p, CH_FILE, conf_path, label, old, oldlen, g != NULL, newtext, newlen, 0, false, d) < 0)
 			rc = -1;
-	} else if (!rc) {
-		snprintf(label, sizeof(label), "VM %u config (nodes/%s/qemu-server/%u.conf in %s)", o->vmid, t->hostname, o->vmid,
-			 INST_CONFIGDB);
-		int k = add_change(p, CH_CONFIGDB, INST_CONFIGDB, label, old, oldlen, g != NULL, newtext, newlen, 0600, false, d);
-		if (k < 0)
-			rc = -1;
-		else if (k > 0) {
-			p->ch[p->n - 1].vmid = o->vmid;
-			snprintf(p->ch[p->n - 1].node, sizeof(p->ch[0].node), "%s", t->hostname);
-		}
+	} else if (!rc && install_plan_add_vm_row(p, o->vmid, t->hostname, old, oldlen, g != NULL, newtext, newlen, d) < 0) {
+		rc = -1;
 	}
 	free(newtext);
 	free(ip);

@@ -71,6 +71,10 @@ void install_plan_free(struct install_plan *p);
 int install_plan_add(struct install_plan *p, enum change_kind kind, const char *path, const char *label,
 		     const unsigned char *old, size_t oldlen, bool existed, const char *new, size_t newlen, mode_t mode,
 		     struct diag *d);
+/* install_plan_add for VM vmid's row of node in config.db (its label names both); the change
+ * carries vmid and node for apply. */
+int install_plan_add_vm_row(struct install_plan *p, unsigned vmid, const char *node, const unsigned char *old,
+			    size_t oldlen, bool existed, const char *new, size_t newlen, struct diag *d);
 /* Cluster member: the VM change waits for the next boot, where a one-shot unit runs p->qm_set
  * (set by the caller) through the live /etc/pve; adds the unit and its multi-user.target.wants
  * link to p and sets p->vm_staged. Shared by install and repair. */
