@@ -187,6 +187,18 @@ static size_t count_lines(const char *text)
 	return n;
 }
 
+/* b becomes p's pending text (b is taken either way); -1 when b ran out of memory. */
+static int pend_take(struct pending *p, struct strbuf *b)
+{
+	if (b->failed) {
+		free(b->s);
+		return -1;
+	}
+	free(p->cur);
+	p->cur = b->s;
+	return 0;
+}
+
 /* Replace line number ln (1-based) of p->cur by repl (without newline); repl NULL deletes it. */
 static int pend_set_line(struct pending *p, size_t ln, const char *repl)
 {
@@ -203,13 +215,7 @@ static int pend_set_line(struct pending *p, size_t ln, const char *repl)
 			strbuf_addf(&b, "%.*s%s", (int)n, l, nl ? "\n" : "");
 		l += n + (nl ? 1 : 0);
 	}
-	if (b.failed) {
-		free(b.s);
-		return -1;
-	}
-	free(p->cur);
-	p->cur = b.s;
-	return 0;
+	return pend_take(p, &b);
 }
 
 /* Line ln of text (1-based) into buf. false when it does not fit: such a line is left alone, as
@@ -349,12 +355,8 @@ static int fix_kernel_cmdline_words(struct dx *s, const char *add_words, const c
 		}
 	}
 	strbuf_addf(&b, "%s", p->cur + fl);
-	if (b.failed) {
-		free(b.s);
+	if (pend_take(p, &b) < 0)
 		return diag_err(s->d, DIAG_NO_OFFSET, "out of memory");
-	}
-	free(p->cur);
-	p->cur = b.s;
 	return 0;
 }
 
@@ -605,12 +607,8 @@ static int check_cmdline(struct dx *s)
 			strbuf_addf(&b, "# Written by igdkit repair: kernel command-line words found only in %s,\n", kcmd_path);
 			strbuf_addf(&b, "# which GRUB does not read. To take it back: igdkit install --undo, or delete this file and run update-grub.\n");
 			strbuf_addf(&b, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT %s\"\n", add);
-			if (b.failed) {
-				free(b.s);
+			if (pend_take(p, &b) < 0)
 				return diag_err(s->d, DIAG_NO_OFFSET, "out of memory");
-			}
-			free(p->cur);
-			p->cur = b.s;
 		}
 	}
 	return 0;
