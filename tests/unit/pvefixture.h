@@ -61,6 +61,32 @@ static inline void sh(const char *fmt, ...)
 		fail_msg("command failed (%d): %s", rc, cmd);
 }
 
+/* The formatted shell command's standard output (free it). */
+static inline char *sh_out(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static inline char *sh_out(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return sh_capture(cmd);
+}
+
+/* The formatted shell command prints exactly want. */
+static inline void assert_sh_prints(const char *want, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static inline void assert_sh_prints(const char *want, const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	char *got = sh_capture(cmd);
+	assert_string_equal(got, want);
+	free(got);
+}
+
 static inline char *pve_root(const char *tree)
 {
 	char *t = make_tmpdir();

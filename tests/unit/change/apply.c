@@ -583,11 +583,7 @@ static void assert_old_or_new(const struct run *r)
 			if (strcmp(conf, (char *)c->old) != 0 && strcmp(conf, (char *)c->new) != 0)
 				fail_msg("config.db holds neither the old nor the new %s", name);
 			free(conf);
-			char cmd[4200];
-			snprintf(cmd, sizeof(cmd), "sqlite3 '%s/var/lib/pve-cluster/config.db' 'pragma integrity_check'", r->root);
-			char *ok = sh_capture(cmd);
-			assert_string_equal(ok, "ok\n");
-			free(ok);
+			assert_sh_prints("ok\n", "sqlite3 '%s/var/lib/pve-cluster/config.db' 'pragma integrity_check'", r->root);
 			continue;
 		}
 		char p[4200], got[65], o[65], nw[65];
@@ -715,11 +711,7 @@ static void test_live_etc_pve(void **state)
 	assert_false(path_exists(r.root, "var/lib/pve-cluster/config.db-wal"));
 	assert_false(path_exists(r.root, "var/lib/pve-cluster/config.db-shm"));
 	/* atomic: nothing but the config is left in pmxcfs's directory (no temp file) */
-	char cmd[4200];
-	snprintf(cmd, sizeof(cmd), "ls -A '%s/etc/pve/nodes/pve/qemu-server'", r.root);
-	char *ls = sh_capture(cmd);
-	assert_string_equal(ls, "100.conf\n");
-	free(ls);
+	assert_sh_prints("100.conf\n", "ls -A '%s/etc/pve/nodes/pve/qemu-server'", r.root);
 	/* the manifest: path, existed, sha256 before/after (sha256sum's), backup copy = old bytes */
 	struct manifest m;
 	struct diag d;
@@ -736,8 +728,7 @@ static void test_live_etc_pve(void **state)
 	assert_true(e->existed);
 	for (size_t i = 0; i < m.n; i++)
 		assert_string_not_equal(m.e[i].kind, "configdb");
-	snprintf(cmd, sizeof(cmd), "printf %%s '%s' | sha256sum | cut -c1-64", old);
-	char *sb = sh_capture(cmd);
+	char *sb = sh_out("printf %%s '%s' | sha256sum | cut -c1-64", old);
 	sb[64] = 0;
 	assert_string_equal(e->sha_before, sb);
 	free(sb);

@@ -115,12 +115,8 @@ static void test_json_and_errors(void **state)
 	char tmp[4200];
 	snprintf(tmp, sizeof(tmp), "%s/out.json", root);
 	write_file(tmp, out, strlen(out));
-	char cmd[4400];
-	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
-		 "print(d[\"target\"][\"pve_qemu_kvm\"], len(d[\"plan\"][\"changes\"]), d[\"written\"])' '%s'", tmp);
-	char *py = sh_capture(cmd);
-	assert_string_equal(py, "9.0.0-6 5 False\n");
-	free(py);
+	assert_sh_prints("9.0.0-6 5 False\n", "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+			 "print(d[\"target\"][\"pve_qemu_kvm\"], len(d[\"plan\"][\"changes\"]), d[\"written\"])' '%s'", tmp);
 	unlink(tmp);
 	run_igdkit_free(out, err);
 

@@ -89,15 +89,13 @@ static void test_update_existing_vm(void **state)
 	memcpy(v, "33|6|37|0|8|100.conf|23\n", 25);
 	assert_string_equal(rows, want);
 	free(rows);
-	char cmd[4400];
-	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"select mtime from tree where inode in (0,33); select typeof(data), data from tree where inode=33;"
-		 " pragma journal_mode; pragma integrity_check\"", db);
-	char *o = sh_capture(cmd);
-	assert_string_equal(o, "1800000000\n1800000000\nblob|memory: 4096\nvga: none\n\nwal\nok\n");
-	free(o);
+	assert_sh_prints("1800000000\n1800000000\nblob|memory: 4096\nvga: none\n\nwal\nok\n",
+			 "sqlite3 '%s' \"select mtime from tree where inode in (0,33); select typeof(data), data from tree where inode=33;"
+			 " pragma journal_mode; pragma integrity_check\"", db);
 	/* the WAL was checkpointed and removed on close */
-	snprintf(cmd, sizeof(cmd), "%s-wal", db);
-	assert_int_not_equal(access(cmd, F_OK), 0);
+	char wal[4200];
+	snprintf(wal, sizeof(wal), "%s-wal", db);
+	assert_int_not_equal(access(wal, F_OK), 0);
 	diag_free(&d);
 	rm_tmpdir(dir);
 	free(db);
@@ -128,11 +126,7 @@ static void test_new_vm_and_missing_dirs(void **state)
 				  "16|2|16|0|4|lock|\n18|0|20|0|8|storage.cfg|128\n38|0|38|0|4|nodes|\n39|38|39|0|4|pve|\n"
 				  "40|39|40|0|4|qemu-server|\n41|40|41|0|8|100.conf|8\n");
 	free(rows);
-	char cmd[4400];
-	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"select count(*) from tree where type=4 and data is not null\"", db);
-	char *o = sh_capture(cmd);
-	assert_string_equal(o, "0\n");
-	free(o);
+	assert_sh_prints("0\n", "sqlite3 '%s' \"select count(*) from tree where type=4 and data is not null\"", db);
 	diag_free(&d);
 	rm_tmpdir(dir);
 	free(db);
