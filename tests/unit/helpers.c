@@ -221,3 +221,11 @@ struct machine_facts facts_igd(uint16_t device, int gen, const char *platform)
 	f.igd_group_alone = TRI_YES;
 	return f;
 }
+
+bool diag_has_at(const struct diag *d, uint64_t off, const char *text)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].off == off && strstr(d->v[i].msg, text))
+			return true;
+	return false;
+}

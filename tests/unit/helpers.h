@@ -3,12 +3,14 @@
 #define IGDKIT_TEST_HELPERS_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
 #include "host/facts.h"
+#include "lib/diag.h"
 #include "lib/file.h"
 
 /* $FIXTURES/rel (FIXTURES is set by tests/run-unit.sh; default ../shared/fixtures). */
@@ -39,6 +41,9 @@ struct file_buf chain_rom(const char *gop_rel, uint16_t device);
  * 64 MiB DVMT (GMS 2) in its own IOMMU group; everything else unknown or zero, for the callers
  * to fill. */
 struct machine_facts facts_igd(uint16_t device, int gen, const char *platform);
+
+/* d holds a message at offset off that contains text. */
+bool diag_has_at(const struct diag *d, uint64_t off, const char *text);
 
 /* Group setup and teardown for a test program whose tests share one temporary directory: its
  * path is in unit_dir between the two. */

@@ -20,14 +20,6 @@ static struct fw_image *walk(const struct tbuf *v, struct diag *d)
 	return img;
 }
 
-static bool has(const struct diag *d, uint64_t off, const char *text)
-{
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i].off == off && strstr(d->v[i].msg, text))
-			return true;
-	return false;
-}
-
 static const struct fw_node *nth_child(const struct fw_node *n, size_t k)
 {
 	const struct fw_node *c = n->first;
@@ -62,7 +54,7 @@ static void test_checksums(void **state)
 	v.p[FILES + 24 + 4] ^= 0x01;
 	img = walk(&v, &d);
 	assert_int_equal(d.errors, 1);
-	assert_true(has(&d, FILES + 0x11, "data checksum"));
+	assert_true(diag_has_at(&d, FILES + 0x11, "data checksum"));
 	assert_int_equal(nth_child(fw_root(img)->first, 1)->kind, FWN_FILE);
 	fw_close(img);
 	diag_free(&d);
@@ -71,7 +63,7 @@ static void test_checksums(void **state)
 	/* header checksum */
 	v.p[FILES + 0x12] = 0x01;	/* type changed without fixing the checksum */
 	img = walk(&v, &d);
-	assert_true(has(&d, FILES + 0x10, "header checksum"));
+	assert_true(diag_has_at(&d, FILES + 0x10, "header checksum"));
 	fw_close(img);
 	diag_free(&d);
 	v.p[FILES + 0x12] = 0x02;
@@ -80,7 +72,7 @@ static void test_checksums(void **state)
 	v.p[FILES + 0x13] = 0x00;
 	tb_ffs_fix_checksum(v.p + FILES);
 	img = walk(&v, &d);
-	assert_true(has(&d, FILES + 0x11, "must be 0xAA"));
+	assert_true(diag_has_at(&d, FILES + 0x11, "must be 0xAA"));
 	fw_close(img);
 	diag_free(&d);
 	v.p[FILES + 0x11] = 0xAA;
@@ -114,7 +106,7 @@ static void test_state_and_erase_polarity(void **state)
 	v.p[FILES + 0x17] = 0x17;
 	img = walk(&v, &d);
 	assert_string_equal(fw_file_state_name(fw_root(img)->first->first->state), "deleted");
-	assert_true(has(&d, FILES + 0x17, "deleted"));
+	assert_true(diag_has_at(&d, FILES + 0x17, "deleted"));
 	assert_int_equal(d.errors, 0);
 	fw_close(img);
 	diag_free(&d);
@@ -143,9 +135,9 @@ static void test_pad_alignment_free_space(void **state)
 	struct diag d;
 	struct fw_image *img = walk(&v, &d);
 	size_t pad2 = (FILES + 24 + 40 + 7) & ~(size_t)7;
-	assert_true(has(&d, pad2 + 24 + 7, "pad file holds data"));
-	assert_true(has(&d, FILES + third, "4096-byte aligned"));
-	assert_true(has(&d, 0x400, "inside the free space"));
+	assert_true(diag_has_at(&d, pad2 + 24 + 7, "pad file holds data"));
+	assert_true(diag_has_at(&d, FILES + third, "4096-byte aligned"));
+	assert_true(diag_has_at(&d, 0x400, "inside the free space"));
 	const struct fw_node *vol = fw_root(img)->first;
 	assert_int_equal(nth_child(vol, 0)->type, 0xF0);
 	assert_int_equal(nth_child(vol, 2)->type, 0x01);
@@ -198,7 +190,7 @@ static void test_large_file_ffs3(void **state)
 	memcpy(v.p + 0x10, tb_ffs2_guid, 16);
 	tb_fv_fix_checksum(v.p);
 	img = walk(&v, &d);
-	assert_true(has(&d, FILES + 0x14, "smaller than its"));
+	assert_true(diag_has_at(&d, FILES + 0x14, "smaller than its"));
 	fw_close(img);
 	diag_free(&d);
 	tb_free(&files);
@@ -217,7 +209,7 @@ static void test_file_overruns_volume(void **state)
 	tb_ffs_fix_checksum(v.p + FILES);
 	struct diag d;
 	struct fw_image *img = walk(&v, &d);
-	assert_true(has(&d, FILES + 0x14, "overruns its volume"));
+	assert_true(diag_has_at(&d, FILES + 0x14, "overruns its volume"));
 	fw_close(img);
 	diag_free(&d);
 	tb_free(&files);

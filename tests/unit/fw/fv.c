@@ -10,14 +10,6 @@
 static const uint8_t nvram_fs[16] = { 0x8D, 0x2B, 0xF1, 0xFF, 0x96, 0x76, 0x8B, 0x4C, 0xA9, 0x85, 0x27, 0x47, 0x07, 0x5B, 0x4F, 0x50 };
 static const uint8_t name_a[16] = { 0xA0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 
-static bool has(const struct diag *d, uint64_t off, const char *text)
-{
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i].off == off && strstr(d->v[i].msg, text))
-			return true;
-	return false;
-}
-
 static struct fw_image *walk(const uint8_t *p, size_t len, struct diag *d)
 {
 	struct fw_image *img;
@@ -43,7 +35,7 @@ static void test_header_checks(void **state)
 	/* checksum */
 	v.p[0x2C] ^= 0x01;
 	img = walk(v.p, v.len, &d);
-	assert_true(has(&d, 0x32, "checksum"));
+	assert_true(diag_has_at(&d, 0x32, "checksum"));
 	fw_close(img);
 	diag_free(&d);
 	v.p[0x2C] ^= 0x01;
@@ -51,7 +43,7 @@ static void test_header_checks(void **state)
 	v.p[0x38] = 1;
 	tb_fv_fix_checksum(v.p);
 	img = walk(v.p, v.len, &d);
-	assert_true(has(&d, 0x38, "block map covers 0x1000"));
+	assert_true(diag_has_at(&d, 0x38, "block map covers 0x1000"));
 	fw_close(img);
 	diag_free(&d);
 	v.p[0x38] = 2;
@@ -60,7 +52,7 @@ static void test_header_checks(void **state)
 	tb_fv_fix_checksum(v.p);
 	img = walk(v.p, v.len, &d);
 	assert_int_equal(d.errors, 0);
-	assert_true(has(&d, 0x37, "revision 1"));
+	assert_true(diag_has_at(&d, 0x37, "revision 1"));
 	fw_close(img);
 	diag_free(&d);
 	tb_free(&v);
@@ -93,7 +85,7 @@ static void test_extended_header_and_fs(void **state)
 	/* ExtHeaderSize running off the volume */
 	v.p[0x48 + 16 + 2] = 0x10;
 	img = walk(v.p, v.len, &d);
-	assert_true(has(&d, 0x34, "extended header"));
+	assert_true(diag_has_at(&d, 0x34, "extended header"));
 	fw_close(img);
 	diag_free(&d);
 	/* a file system without FFS files (NVRAM): listed, a note, not walked */
@@ -102,7 +94,7 @@ static void test_extended_header_and_fs(void **state)
 	tb_fv_fix_checksum(v.p);
 	img = walk(v.p, v.len, &d);
 	assert_int_equal(d.errors, 0);
-	assert_true(has(&d, 0x10, "NVRAM"));
+	assert_true(diag_has_at(&d, 0x10, "NVRAM"));
 	assert_null(fw_root(img)->first->first);
 	fw_close(img);
 	diag_free(&d);
@@ -138,7 +130,7 @@ static void test_nested_volume_overrun_and_region_scan(void **state)
 	const struct fw_node *nested = vol->first->first->first;
 	assert_int_equal(nested->kind, FWN_VOLUME);
 	assert_int_equal(nested->off, 0x800 + 0x48 + 24 + 4);
-	assert_true(has(&d, bogus + 0x30, "no volume header there"));
+	assert_true(diag_has_at(&d, bogus + 0x30, "no volume header there"));
 	fw_close(img);
 	diag_free(&d);
 	/* the nested volume claims 0x10000 bytes: overruns its section, an error at its FvLength */
@@ -146,7 +138,7 @@ static void test_nested_volume_overrun_and_region_scan(void **state)
 	region.p[fvlen_at + 2] = 0x01;
 	tb_fv_fix_checksum(region.p + 0x800 + 0x48 + 24 + 4);
 	img = walk(region.p, region.len, &d);
-	assert_true(has(&d, fvlen_at, "overruns its parent"));
+	assert_true(diag_has_at(&d, fvlen_at, "overruns its parent"));
 	fw_close(img);
 	diag_free(&d);
 	tb_free(&inner_files);

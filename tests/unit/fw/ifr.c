@@ -239,14 +239,6 @@ static void test_walk(void **state)
 	tb_free(&pkg);
 }
 
-static bool has_finding(const struct diag *d, uint64_t off, const char *text)
-{
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i].off == off && strstr(d->v[i].msg, text))
-			return true;
-	return false;
-}
-
 static void test_hostile_ifr(void **state)
 {
 	(void)state;
@@ -264,8 +256,8 @@ static void test_hostile_ifr(void **state)
 	tb_fill(&o, 0, 10);
 	package(&pkg, &o);
 	struct ifr ifr = walk(&pkg, 0x1000, &d);
-	assert_true(has_finding(&d, 0x1000 + bad, "has length 0"));
-	assert_true(has_finding(&d, 0x1000 + pkg.len, "scopes still open"));
+	assert_true(diag_has_at(&d, 0x1000 + bad, "has length 0"));
+	assert_true(diag_has_at(&d, 0x1000 + pkg.len, "scopes still open"));
 	ifr_free(&ifr);
 	tb_free(&o);
 	tb_free(&pkg);
@@ -283,10 +275,10 @@ static void test_hostile_ifr(void **state)
 	tb_u8(&o, 0x7F);
 	package(&pkg, &o);
 	ifr = walk(&pkg, 0, &d);
-	assert_true(has_finding(&d, 4, "END closes no open scope"));
-	assert_true(has_finding(&d, 6, "outside any question"));
-	assert_true(has_finding(&d, 13, "shorter than a question header"));
-	assert_true(has_finding(&d, bad, "overruns the package"));
+	assert_true(diag_has_at(&d, 4, "END closes no open scope"));
+	assert_true(diag_has_at(&d, 6, "outside any question"));
+	assert_true(diag_has_at(&d, 13, "shorter than a question header"));
+	assert_true(diag_has_at(&d, bad, "overruns the package"));
 	assert_int_equal(ifr.nq, 0);
 	ifr_free(&ifr);
 	tb_free(&o);
@@ -464,7 +456,7 @@ static void test_strings(void **state)
 	diag_clear(&d);
 	rd_init(&r, pkg.p, pkg.len, 0x500, &d);
 	assert_int_equal(hii_strings_parse(&r, &h), 0);
-	assert_true(has_finding(&d, 0x500 + 46 + 6 + at, "unknown string block type"));
+	assert_true(diag_has_at(&d, 0x500 + 46 + 6 + at, "unknown string block type"));
 	assert_string_equal(hii_string(&h, 1, buf, sizeof(buf)), "Ok");
 	hii_strings_free(&h);
 	tb_free(&b);
@@ -481,7 +473,7 @@ static void test_strings(void **state)
 	diag_clear(&d);
 	rd_init(&r, pkg.p, pkg.len, 0, &d);
 	assert_int_equal(hii_strings_parse(&r, &h), 0);
-	assert_true(has_finding(&d, 46 + 6 + 4, "more than 65535 string ids"));
+	assert_true(diag_has_at(&d, 46 + 6 + 4, "more than 65535 string ids"));
 	assert_null(hii_string(&h, 0xFFFF, buf, sizeof(buf)));
 	hii_strings_free(&h);
 	tb_free(&b);
@@ -492,7 +484,7 @@ static void test_strings(void **state)
 	diag_clear(&d);
 	rd_init(&r, junk, sizeof(junk), 0x40, &d);
 	assert_int_equal(hii_strings_parse(&r, &h), -1);
-	assert_true(has_finding(&d, 0x43, "not a string package"));
+	assert_true(diag_has_at(&d, 0x43, "not a string package"));
 	diag_free(&d);
 }
 

@@ -347,14 +347,6 @@ static void test_corrupted_fields(void **state)
 	corrupt(cml, sec + 24 + 13, (const uint8_t[]){ 0xFF }, 1, sec + 24 + 13, "LZMA: corrupt data");
 }
 
-static bool finding_at(const struct diag *d, uint64_t off, const char *text)
-{
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i].off == off && strstr(d->v[i].msg, text))
-			return true;
-	return false;
-}
-
 /* Implausible header fields are reported, and the rest of the input is still searched for volumes
    (as UEFIExtract does): a capsule whose image offset is 0 or too large, a capsule image size of 0,
    a descriptor whose BIOS region lies past the end of the file. */
@@ -374,7 +366,7 @@ static void test_implausible_headers_still_scanned(void **state)
 	tb_fill(&c, 0, 0x800 - c.len);
 	tb_put(&c, ovmf.data, ovmf.len);
 	struct fw_image *img = open_buf(c.p, c.len, &d, FW_INPUT_AMI_CAPSULE);
-	assert_true(finding_at(&d, 0x1C, "RomImageOffset 0x0 does not fit"));
+	assert_true(diag_has_at(&d, 0x1C, "RomImageOffset 0x0 does not fit"));
 	assert_cml_gop(img);
 	fw_close(img);
 	diag_free(&d);
@@ -384,13 +376,13 @@ static void test_implausible_headers_still_scanned(void **state)
 	c.p[0x1D] = 0xFF;
 	put_le32(c.p + 0x18, 0x01000000);
 	img = open_buf(c.p, c.len, &d, FW_INPUT_AMI_CAPSULE);
-	assert_true(finding_at(&d, 0x1C, "no firmware volume or flash image at the capsule RomImageOffset 0xffff"));
+	assert_true(diag_has_at(&d, 0x1C, "no firmware volume or flash image at the capsule RomImageOffset 0xffff"));
 	assert_cml_gop(img);
 	fw_close(img);
 	diag_free(&d);
 	put_le32(c.p + 0x18, 0);
 	img = open_buf(c.p, c.len, &d, FW_INPUT_AMI_CAPSULE);
-	assert_true(finding_at(&d, 0x18, "CapsuleImageSize 0x0 is smaller than the capsule header"));
+	assert_true(diag_has_at(&d, 0x18, "CapsuleImageSize 0x0 is smaller than the capsule header"));
 	assert_cml_gop(img);
 	fw_close(img);
 	diag_free(&d);
@@ -399,7 +391,7 @@ static void test_implausible_headers_still_scanned(void **state)
 	put_le32(c.p + 0x10, 0);
 	put_le32(c.p + 0x18, (uint32_t)c.len);
 	img = open_buf(c.p, c.len, &d, FW_INPUT_CAPSULE);
-	assert_true(finding_at(&d, 0x10, "HeaderSize 0x0 does not fit"));
+	assert_true(diag_has_at(&d, 0x10, "HeaderSize 0x0 does not fit"));
 	assert_cml_gop(img);
 	fw_close(img);
 	diag_free(&d);
@@ -411,7 +403,7 @@ static void test_implausible_headers_still_scanned(void **state)
 	tb_put(&c, ovmf.data, ovmf.len);
 	assert_true(c.len > 0x200000);	/* so the BIOS region is cut off */
 	img = open_buf(c.p, c.len, &d, FW_INPUT_SPI_IFD);
-	assert_true(finding_at(&d, 0x10, "runs past the end of"));
+	assert_true(diag_has_at(&d, 0x10, "runs past the end of"));
 	assert_cml_gop(img);
 	const struct fw_node *all = fw_root(img)->last;
 	assert_int_equal(all->kind, FWN_PADDING);
@@ -422,7 +414,7 @@ static void test_implausible_headers_still_scanned(void **state)
 	diag_free(&d);
 	/* cut before 0x200000: the BIOS region starts past the end */
 	img = open_buf(c.p, 0x1FF000, &d, FW_INPUT_SPI_IFD);
-	assert_true(finding_at(&d, 0x10, "starts past the end of"));
+	assert_true(diag_has_at(&d, 0x10, "starts past the end of"));
 	all = fw_root(img)->last;
 	assert_int_equal(all->kind, FWN_PADDING);
 	assert_int_equal(all->first->kind, FWN_PADDING);	/* the descriptor itself */
