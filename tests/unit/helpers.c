@@ -146,6 +146,25 @@ char *run_igdkit_json(int *rc, const char *const *argv, const char *expr)
 	return res;
 }
 
+void assert_cmd_prints(const char *want, const char *fmt, ...)
+{
+	char cmd[16384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t cap = 1 << 16, len = 0, got;
+	char *out = calloc(1, cap);
+	assert_non_null(out);
+	while ((got = fread(out + len, 1, cap - len - 1, p)) > 0)
+		len += got;
+	assert_int_equal(pclose(p), 0);
+	assert_string_equal(out, want);
+	free(out);
+}
+
 void rm_tmpdir(char *dir)
 {
 	rm_rf(dir);
