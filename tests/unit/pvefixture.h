@@ -61,6 +61,20 @@ static inline void sh(const char *fmt, ...)
 		fail_msg("command failed (%d): %s", rc, cmd);
 }
 
+/* Writes the formatted text to path (created or truncated). */
+static inline void write_textf(const char *path, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static inline void write_textf(const char *path, const char *fmt, ...)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		fail_msg("cannot write %s", path);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	assert_int_equal(fclose(f), 0);
+}
+
 /* The formatted shell command's standard output (free it). */
 static inline char *sh_out(const char *fmt, ...) PRINTF_LIKE(1, 2);
 static inline char *sh_out(const char *fmt, ...)
@@ -109,14 +123,12 @@ static inline void pve_make_live(const char *root, const char *conf, const char 
 	snprintf(mp, sizeof(mp), "%s%s", *mount_point ? "" : root, *mount_point ? mount_point : "/etc/pve");
 	sh("mkdir -p '%s/proc' '%s/etc/pve/nodes/pve/qemu-server' '%s/etc/pve/nodes/pve/lxc' '%s/etc/pve/priv'", root, root, root, root);
 	snprintf(p, sizeof(p), "%s/proc/mounts", root);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fprintf(f, "sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
-		   "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"
-		   "/dev/mapper/pve-root / ext4 rw,relatime,errors=remount-ro 0 0\n"
-		   "/dev/fuse %s fuse rw,nosuid,nodev,relatime,user_id=0,group_id=0,default_permissions,allow_other 0 0\n",
-		mp);
-	fclose(f);
+	write_textf(p,
+		    "sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
+		    "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"
+		    "/dev/mapper/pve-root / ext4 rw,relatime,errors=remount-ro 0 0\n"
+		    "/dev/fuse %s fuse rw,nosuid,nodev,relatime,user_id=0,group_id=0,default_permissions,allow_other 0 0\n",
+		    mp);
 	if (version_file) {
 		snprintf(p, sizeof(p), "%s/etc/pve/.version", root);
 		write_file(p, "{\"version\":36}\n", 15);

@@ -136,22 +136,20 @@ static char *fake_lvm(char **log)
 	char *dir = make_tmpdir();
 	char p[4200];
 	snprintf(p, sizeof(p), "%s/lvm", dir);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fprintf(f, "#!/bin/sh\n"
-		   "echo \"$*\" >> '%s/log'\n"
-		   "sel=; prev=; for a in \"$@\"; do [ \"$prev\" = --select ] && sel=$a; prev=$a; done\n"
-		   "case \"$1\" in\n"
-		   "vgs) printf '  %%s\\n' '%s|pve|255550554112' 'not-a-uuid|pve|1' '%s|pve|1000204886016' '%s|pve-OLD-5A3C|511101108224' '%s|data|42' ;;\n"
-		   "lvs) case \"$sel\" in\n"
-		   "  'vg_uuid=%s && lv_name=root') echo '  /dev/pve/root' ;;\n"
-		   "  'vg_uuid=%s && lv_name=root') echo '  /dev/mapper/pve-root' ;;\n"
-		   "  'vg_uuid=%s && lv_name=root') echo '  /dev/pve-OLD-5A3C/root' ;;\n"
-		   "  esac ;;\n"
-		   "esac\n"
-		   "exit 0\n",
-		dir, uuid_a, uuid_b, uuid_c, uuid_data, uuid_a, uuid_b, uuid_c);
-	fclose(f);
+	write_textf(p,
+		    "#!/bin/sh\n"
+		    "echo \"$*\" >> '%s/log'\n"
+		    "sel=; prev=; for a in \"$@\"; do [ \"$prev\" = --select ] && sel=$a; prev=$a; done\n"
+		    "case \"$1\" in\n"
+		    "vgs) printf '  %%s\\n' '%s|pve|255550554112' 'not-a-uuid|pve|1' '%s|pve|1000204886016' '%s|pve-OLD-5A3C|511101108224' '%s|data|42' ;;\n"
+		    "lvs) case \"$sel\" in\n"
+		    "  'vg_uuid=%s && lv_name=root') echo '  /dev/pve/root' ;;\n"
+		    "  'vg_uuid=%s && lv_name=root') echo '  /dev/mapper/pve-root' ;;\n"
+		    "  'vg_uuid=%s && lv_name=root') echo '  /dev/pve-OLD-5A3C/root' ;;\n"
+		    "  esac ;;\n"
+		    "esac\n"
+		    "exit 0\n",
+		    dir, uuid_a, uuid_b, uuid_c, uuid_data, uuid_a, uuid_b, uuid_c);
 	chmod(p, 0755);
 	*log = malloc(4200);
 	snprintf(*log, 4200, "%s/log", dir);
