@@ -165,6 +165,11 @@ void assert_cmd_prints(const char *want, const char *fmt, ...)
 	free(out);
 }
 
+int run_igdkit_status(const char *const *argv)
+{
+	return run_igdkit(NULL, NULL, argv);
+}
+
 void rm_tmpdir(char *dir)
 {
 	rm_rf(dir);

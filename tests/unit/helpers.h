@@ -27,6 +27,8 @@ int run_igdkit(char **out, char **err, const char *const *argv);
 char *run_igdkit_json(int *rc, const char *const *argv, const char *expr);
 /* The formatted shell command exits 0 and prints exactly want. */
 void assert_cmd_prints(const char *want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* run_igdkit for its exit status alone (the output is dropped). */
+int run_igdkit_status(const char *const *argv);
 /* Frees what run_igdkit captured. */
 void run_igdkit_free(char *out, char *err);
 /* A fresh temporary directory (removed by the caller with rm_rf). */

@@ -288,19 +288,15 @@ static void test_exit_codes(void **state)
 	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "check", fixture_path("vbt/kbl-fsp.vbt"), NULL }), EXIT_INPUT);
 	assert_non_null(strstr(err, "not a PCI option ROM"));
 	free(err);
-	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "check", "/nonexistent/x.rom", NULL }), EXIT_INPUT);
-	free(err);
+	assert_int_equal(run_igdkit_status((const char *const[]){ "rom", "check", "/nonexistent/x.rom", NULL }), EXIT_INPUT);
 	char *dir = make_tmpdir(), path[512];
 	snprintf(path, sizeof(path), "%s/empty.rom", dir);
 	write_file(path, "", 0);
-	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "check", path, NULL }), EXIT_INPUT);
-	free(err);
+	assert_int_equal(run_igdkit_status((const char *const[]){ "rom", "check", path, NULL }), EXIT_INPUT);
 	rm_tmpdir(dir);
-	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "check", NULL }), EXIT_USAGE);
-	free(err);
-	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "check", fixture_path("ovmf-gop-glk/igd.rom"), "--device", "zz", NULL }),
+	assert_int_equal(run_igdkit_status((const char *const[]){ "rom", "check", NULL }), EXIT_USAGE);
+	assert_int_equal(run_igdkit_status((const char *const[]){ "rom", "check", fixture_path("ovmf-gop-glk/igd.rom"), "--device", "zz", NULL }),
 			 EXIT_USAGE);
-	free(err);
 	char *out;
 	assert_int_equal(run_igdkit(&out, NULL, (const char *const[]){ "rom", "check", "--help", NULL }), EXIT_OK);
 	assert_non_null(strstr(out, "--device"));

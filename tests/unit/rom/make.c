@@ -252,17 +252,14 @@ static void test_refusals(void **state)
 	free(err);
 
 	/* usage */
-	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"), "-o", rom, NULL }),
+	assert_int_equal(run_igdkit_status((const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"), "-o", rom, NULL }),
 			 EXIT_USAGE);
-	free(err);
-	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"),
+	assert_int_equal(run_igdkit_status((const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"),
 								       "--device", "8086:9bc8", NULL }),
 			 EXIT_USAGE);
-	free(err);
-	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"),
+	assert_int_equal(run_igdkit_status((const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"),
 								       "--device", "8086:9bc8", "-o", rom, "--efi", "/nonexistent.efi", NULL }),
 			 EXIT_INPUT);
-	free(err);
 
 	/* an extra that is no PE: the build refuses it */
 	const char *junk = tmp_path(dir, "junk.efi");
@@ -274,10 +271,9 @@ static void test_refusals(void **state)
 	free(err);
 
 	/* the output cannot be written */
-	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"),
+	assert_int_equal(run_igdkit_status((const char *const[]){ "rom", "make", fixture_path("ovmf-gop-cml/OVMF_CODE.fd"),
 								       "--device", "8086:9bc8", "-o", "/nonexistent-dir/igd.rom", "-q", NULL }),
 			 EXIT_WRITE);
-	free(err);
 
 	char *out;
 	assert_int_equal(run_igdkit(&out, NULL, (const char *const[]){ "rom", "make", "--help", NULL }), EXIT_OK);
