@@ -37,37 +37,36 @@ def fail(msg):
     q.kill()
     sys.exit(1)
 
-if not wait_for(b"igdkit check       prove the BIOS"):
-    fail("no greeting on ttyS0")
-if not wait_for(b"IGDKIT partition /dev/sd"):
-    fail("greeting does not say where the IGDKIT partition is")
+def expect(needle, what_failed):
+    if not wait_for(needle):
+        fail(what_failed)
+
+def shell(line):
+    """Types line at the shell; what came before it no longer counts."""
+    global buf
+    buf = b""
+    s.sendall(line + b"\r")
+
+expect(b"igdkit check       prove the BIOS", "no greeting on ttyS0")
+expect(b"IGDKIT partition /dev/sd", "greeting does not say where the IGDKIT partition is")
 # the menu starts with the check; Esc leads to the home screen, whose last entry is Quit
-if not wait_for(b"Enter on a line shows the evidence"):
-    fail("no menu on ttyS0")
+expect(b"Enter on a line shows the evidence", "no menu on ttyS0")
 time.sleep(1)
 s.sendall(b"\x1b")
 time.sleep(1.5)
-if not wait_for(b"is the next one"):
-    fail("Esc on the check screen did not lead to the home screen")
+expect(b"is the next one", "Esc on the check screen did not lead to the home screen")
 for _ in range(12):
     s.sendall(b"\x1b[B")
     time.sleep(0.3)
 s.sendall(b"\r")
-if not wait_for(b"igdkit# "):
-    fail("no shell prompt")
-buf = b""
-s.sendall(b"echo sum=$((40+2)); igdkit --version; ls /mnt/stick/EFI\r")
-if not wait_for(b"sum=42"):
-    fail("shell does not run commands")
-if not wait_for(b"igdkit " + open("VERSION", "rb").read().strip()):
-    fail("igdkit --version did not answer")
-if not wait_for(b"BOOT"):
-    fail("the stick is not mounted at /mnt/stick")
+expect(b"igdkit# ", "no shell prompt")
+shell(b"echo sum=$((40+2)); igdkit --version; ls /mnt/stick/EFI")
+expect(b"sum=42", "shell does not run commands")
+expect(b"igdkit " + open("VERSION", "rb").read().strip(), "igdkit --version did not answer")
+expect(b"BOOT", "the stick is not mounted at /mnt/stick")
 # tty1 (the VGA console) runs its own menu: read its screen through /dev/vcs1.
-buf = b""
-s.sendall(b"grep -q 'Intel iGPU passthrough for Proxmox VE' /dev/vcs1 && echo tty1-menu-$((6*7))\r")
-if not wait_for(b"tty1-menu-42"):
-    fail("no menu on tty1")
+shell(b"grep -q 'Intel iGPU passthrough for Proxmox VE' /dev/vcs1 && echo tty1-menu-$((6*7))")
+expect(b"tty1-menu-42", "no menu on tty1")
 s.sendall(b"poweroff -f\r")
 try:
     q.wait(timeout=60)
