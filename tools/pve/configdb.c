@@ -182,7 +182,7 @@ done:
 	return rc;
 }
 
-static const struct cdb_row *by_inode(const struct configdb *c, int64_t inode)
+const struct cdb_row *configdb_row(const struct configdb *c, int64_t inode)
 {
 	size_t lo = 0, hi = c->nrows;
 	while (lo < hi) {
@@ -251,9 +251,9 @@ int configdb_guests(const struct configdb *c, struct cdb_guest **out, struct dia
 		unsigned id;
 		if (f->inode == 0 || f->type != CDB_DT_REG || !(id = vmid_of_name(f->name)))
 			continue;
-		const struct cdb_row *dir = by_inode(c, f->parent);
-		const struct cdb_row *node = dir && dir->inode ? by_inode(c, dir->parent) : NULL;
-		const struct cdb_row *nodes = node && node->inode ? by_inode(c, node->parent) : NULL;
+		const struct cdb_row *dir = configdb_row(c, f->parent);
+		const struct cdb_row *node = dir && dir->inode ? configdb_row(c, dir->parent) : NULL;
+		const struct cdb_row *nodes = node && node->inode ? configdb_row(c, node->parent) : NULL;
 		if (!nodes || nodes->inode == 0 || nodes->parent != 0 || strcmp(nodes->name, "nodes") != 0 ||
 		    dir->type != CDB_DT_DIR || node->type != CDB_DT_DIR || nodes->type != CDB_DT_DIR)
 			continue;
@@ -300,7 +300,7 @@ int configdb_find_guest(const struct configdb *c, unsigned vmid, struct cdb_gues
 int configdb_validate(const struct configdb *c, struct diag *d)
 {
 	const char *p = c->path;
-	const struct cdb_row *ver = by_inode(c, 0);
+	const struct cdb_row *ver = configdb_row(c, 0);
 	if (!ver)
 		return diag_err(d, DIAG_NO_OFFSET, "%s: no __version__ row (inode 0): pmxcfs would reuse inodes and overwrite entries", p);
 	if (strcmp(ver->name, "__version__") != 0)
@@ -327,7 +327,7 @@ int configdb_validate(const struct configdb *c, struct diag *d)
 			rc = diag_err(d, DIAG_NO_OFFSET, "%s: %s is %zu bytes, over pmxcfs's 1 MiB file limit", p, r->name, r->len);
 		if (r->inode == 0 || r->parent == 0)
 			continue;
-		const struct cdb_row *par = by_inode(c, r->parent);
+		const struct cdb_row *par = configdb_row(c, r->parent);
 		if (!par || par->inode == 0)
 			rc = diag_err(d, DIAG_NO_OFFSET, "%s: inode %" PRId64 " (%s) has parent %" PRId64 " which does not exist",
 				      p, r->inode, r->name, r->parent);
@@ -350,7 +350,7 @@ int configdb_validate(const struct configdb *c, struct diag *d)
 				mark[k] = 2;
 				break;
 			}
-			k = (size_t)(by_inode(c, q->parent) - c->rows);
+			k = (size_t)(configdb_row(c, q->parent) - c->rows);
 		}
 		if (mark[k] == 1)
 			rc = diag_err(d, DIAG_NO_OFFSET, "%s: inode %" PRId64 " (%s) is in a parent loop", p, c->rows[k].inode, c->rows[k].name);
@@ -361,7 +361,7 @@ int configdb_validate(const struct configdb *c, struct diag *d)
 			const struct cdb_row *q = &c->rows[k];
 			if (q->inode == 0 || q->parent == 0)
 				break;
-			k = (size_t)(by_inode(c, q->parent) - c->rows);
+			k = (size_t)(configdb_row(c, q->parent) - c->rows);
 		}
 	}
 	free(mark);

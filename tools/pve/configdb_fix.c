@@ -11,19 +11,6 @@
 /* "none" in the index arrays of the walks below */
 #define NO_ROW SIZE_MAX
 
-static const struct cdb_row *row_of(const struct configdb *c, int64_t inode)
-{
-	size_t lo = 0, hi = c->nrows;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->rows[mid].inode < inode)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < c->nrows && c->rows[lo].inode == inode ? &c->rows[lo] : NULL;
-}
-
 /* "[1-9][0-9]*.conf": a name pmxcfs lists as a guest config when it sits in a guest directory. */
 static bool guest_name(const char *n)
 {
@@ -130,7 +117,7 @@ static int walk_up(const struct configdb *c, const unsigned char *orphan, size_t
 			const struct cdb_row *r = &c->rows[k];
 			if (r->inode == 0 || r->parent == 0)
 				break;
-			const struct cdb_row *par = row_of(c, r->parent);
+			const struct cdb_row *par = configdb_row(c, r->parent);
 			if (!par)
 				break;
 			k = (size_t)(par - c->rows);
@@ -195,7 +182,7 @@ int configdb_fix_plan(const struct configdb *c, struct cdb_fix *fx, struct diag 
 	memset(fx, 0, sizeof(*fx));
 	size_t cap = 0;
 	int64_t v = c->counter, maxmtime = 0;
-	const struct cdb_row *ver = row_of(c, 0);
+	const struct cdb_row *ver = configdb_row(c, 0);
 	size_t n = c->nrows, nn = n ? n : 1;
 	unsigned char *gone = calloc(nn, 1), *orphan = calloc(nn, 1), *cycle = calloc(nn, 1), *looped = calloc(nn, 1);
 	size_t *top = malloc(nn * sizeof(*top)), *count = calloc(nn, sizeof(*count)), *guest = malloc(nn * sizeof(*guest));
@@ -219,7 +206,7 @@ int configdb_fix_plan(const struct configdb *c, struct cdb_fix *fx, struct diag 
 		const struct cdb_row *r = &c->rows[i];
 		if (r->inode == 0 || r->parent == 0)
 			continue;
-		const struct cdb_row *par = row_of(c, r->parent);
+		const struct cdb_row *par = configdb_row(c, r->parent);
 		if (!par || par->inode == 0 || par->type != CDB_DT_DIR)
 			orphan[i] = 1;
 	}
@@ -277,7 +264,7 @@ int configdb_fix_plan(const struct configdb *c, struct cdb_fix *fx, struct diag 
 		if (!orphan[i] || top[i] != i)
 			continue;
 		const struct cdb_row *r = &c->rows[i];
-		const struct cdb_row *par = row_of(c, r->parent);
+		const struct cdb_row *par = configdb_row(c, r->parent);
 		char why[160];
 		if (!par || par->inode == 0)
 			snprintf(why, sizeof(why), "its parent inode %" PRId64 " does not exist", r->parent);
@@ -353,7 +340,7 @@ int configdb_fix_plan(const struct configdb *c, struct cdb_fix *fx, struct diag 
 				const struct cdb_row *x = &c->rows[a];
 				if (gone[a] || x->inode == 0 || x->parent == 0)
 					continue;
-				const struct cdb_row *par = row_of(c, x->parent);
+				const struct cdb_row *par = configdb_row(c, x->parent);
 				if (par && gpos[par - c->rows] != NO_ROW) {
 					kids[nk] = (struct kid){ gpos[par - c->rows], a };
 					kn[nk++] = x;
