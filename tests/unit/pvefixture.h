@@ -31,19 +31,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* All of f as a string (free it). */
+static inline char *read_stream(FILE *f)
+{
+	size_t cap = 4096, len = 0, n;
+	char *b = malloc(cap);
+	assert_non_null(b);
+	while ((n = fread(b + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (len + 1 >= cap) {
+			b = realloc(b, cap *= 2);
+			assert_non_null(b);
+		}
+	}
+	b[len] = 0;
+	return b;
+}
+
 static inline char *sh_capture(const char *cmd)
 {
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
-	size_t cap = 4096, len = 0;
-	char *b = malloc(cap);
-	size_t n;
-	while ((n = fread(b + len, 1, cap - len - 1, p)) > 0) {
-		len += n;
-		if (len + 1 >= cap)
-			b = realloc(b, cap *= 2);
-	}
-	b[len] = 0;
+	char *b = read_stream(p);
 	pclose(p);
 	return b;
 }
@@ -182,14 +191,7 @@ static inline char *read_text_file(const char *root, const char *rel)
 	FILE *f = fopen(p, "rb");
 	if (!f)
 		return NULL;
-	size_t cap = 4096, len = 0, n;
-	char *b = malloc(cap);
-	while ((n = fread(b + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (len + 1 >= cap)
-			b = realloc(b, cap *= 2);
-	}
-	b[len] = 0;
+	char *b = read_stream(f);
 	fclose(f);
 	return b;
 }

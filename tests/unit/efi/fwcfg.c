@@ -116,6 +116,15 @@ static void dma_error_and_hang_reported(void **state)
 	fake_free(&f);
 }
 
+/* A device (port I/O only) whose file directory is the raw bytes dir, count first. */
+static void open_raw_dir(struct fake_fwcfg *f, struct fwcfg_io *io, struct fwcfg *fc, const uint8_t *dir, size_t len)
+{
+	fake_init(f, false, io);
+	f->raw_dir = dir;
+	f->raw_dir_len = len;
+	fwcfg_init(fc, io);
+}
+
 /* A directory claiming 2^32-1 files is refused before a single entry is read. */
 static void hostile_count_refused(void **state)
 {
@@ -125,10 +134,7 @@ static void hostile_count_refused(void **state)
 	struct fwcfg_io io;
 	struct fwcfg fc;
 	struct fwcfg_file ff;
-	fake_init(&f, false, &io);
-	f.raw_dir = dir;
-	f.raw_dir_len = sizeof(dir);
-	fwcfg_init(&fc, &io);
+	open_raw_dir(&f, &io, &fc, dir, sizeof(dir));
 	unsigned before = f.port_reads;
 	assert_int_equal(fwcfg_find(&fc, "etc/igd-opregion", &ff), FWCFG_BAD_DIR);
 	assert_int_equal(f.port_reads - before, 4);
@@ -145,10 +151,7 @@ static void short_directory_is_not_found(void **state)
 	struct fwcfg_io io;
 	struct fwcfg fc;
 	struct fwcfg_file ff;
-	fake_init(&f, false, &io);
-	f.raw_dir = dir;
-	f.raw_dir_len = sizeof(dir);
-	fwcfg_init(&fc, &io);
+	open_raw_dir(&f, &io, &fc, dir, sizeof(dir));
 	assert_int_equal(fwcfg_find(&fc, "etc/igd-opregion", &ff), FWCFG_NOT_FOUND);
 	fake_free(&f);
 }

@@ -14,16 +14,14 @@ static void test_tree_backend(void **state)
 	(void)state;
 	char *dir = make_tmpdir();
 	char p[600], q[600];
-	snprintf(p, sizeof(p), "%s/proc", dir);
-	mkdir(p, 0755);
+	/* drivers/b is made before drivers/a: list_dir must sort */
+	static const char *const dirs[] = { "proc", "dev", "dev/cpu", "dev/cpu/0", "drivers", "drivers/b", "drivers/a" };
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, dirs[i]);
+		assert_int_equal(mkdir(p, 0755), 0);
+	}
 	snprintf(p, sizeof(p), "%s/proc/cmdline", dir);
 	write_file(p, "ro quiet\n\n", 10);
-	snprintf(p, sizeof(p), "%s/dev", dir);
-	mkdir(p, 0755);
-	snprintf(p, sizeof(p), "%s/dev/cpu", dir);
-	mkdir(p, 0755);
-	snprintf(p, sizeof(p), "%s/dev/cpu/0", dir);
-	mkdir(p, 0755);
 	uint8_t msr[0x3a + 8] = { 0 };
 	msr[0x3a] = 0x05;
 	msr[0x3a + 7] = 0x80;
@@ -33,12 +31,6 @@ static void test_tree_backend(void **state)
 	cpuid[1 + 8] = 0x20;
 	snprintf(p, sizeof(p), "%s/dev/cpu/0/cpuid", dir);
 	write_file(p, cpuid, sizeof(cpuid));
-	snprintf(p, sizeof(p), "%s/drivers", dir);
-	mkdir(p, 0755);
-	snprintf(p, sizeof(p), "%s/drivers/b", dir);
-	mkdir(p, 0755);
-	snprintf(p, sizeof(p), "%s/drivers/a", dir);
-	mkdir(p, 0755);
 	snprintf(p, sizeof(p), "%s/driver", dir);
 	snprintf(q, sizeof(q), "../x/bus/pci/drivers/vfio-pci");
 	assert_int_equal(symlink(q, p), 0);

@@ -5,6 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* 101.conf's snapshot section: no edit of the main section may change it. */
+#define SNAPSHOT_101                     \
+	"[pre-upgrade]\n"                \
+	"boot: order=scsi0;ide2;net0\n"  \
+	"cores: 2\n"                     \
+	"machine: pc-q35-8.1\n"          \
+	"snaptime: 1714100000\n"
+
 /* 101.conf from pve-configdb/SOURCE.md: description comment, main section, one snapshot. */
 static const char conf101[] =
 	"#Debian 12 test VM\n"
@@ -17,11 +25,7 @@ static const char conf101[] =
 	"parent: pre-upgrade\n"
 	"vmgenid: 7f3e2d1c-4b5a-4968-8776-655443322110\n"
 	"\n"
-	"[pre-upgrade]\n"
-	"boot: order=scsi0;ide2;net0\n"
-	"cores: 2\n"
-	"machine: pc-q35-8.1\n"
-	"snaptime: 1714100000\n";
+	SNAPSHOT_101;
 
 static char *edit(const char *in, void (*fn)(struct vmconf *))
 {
@@ -81,11 +85,7 @@ static void test_set_in_sorted_place_main_section_only(void **state)
 			       "vga: none\n"
 			       "vmgenid: 7f3e2d1c-4b5a-4968-8776-655443322110\n"
 			       "\n"
-			       "[pre-upgrade]\n"
-			       "boot: order=scsi0;ide2;net0\n"
-			       "cores: 2\n"
-			       "machine: pc-q35-8.1\n"
-			       "snaptime: 1714100000\n");
+			       SNAPSHOT_101);
 	free(s);
 }
 
