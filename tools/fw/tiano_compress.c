@@ -50,15 +50,20 @@ enum {
 
 struct lz {
 	uint8_t text[TEXT_LEN];
-	uint16_t kids[BRANCH_ROWS][256];	/* child of a branch/root by the next byte */
+	/* Child of a branch/root by the next byte: row 0..255 for the roots, 256 + id for branch ids.
+	 * Branch ids are handed out lowest first, so the rows in use stay at the front: they grow with
+	 * the input instead of costing 4 MiB for every call (a short input needs a few KiB). */
+	uint16_t (*rows)[256];
+	size_t nrows;
 	uint16_t up[LEAVES_END];		/* parent of a branch node or leaf; NO_NODE if detached */
 	uint8_t via[LEAVES_END];		/* byte on the edge from the parent */
 	uint16_t moved_to[LEAVES_END];		/* a leaf displaced by a newer identical 256-byte string */
 	uint8_t depth[BRANCH_ROWS];		/* string length a branch node stands for (roots: 1) */
 	uint16_t seen[BRANCH_ROWS];		/* newest position through the node, maybe | STALE */
 	uint16_t nkids[BRANCH_ROWS];
-	uint16_t spare[WIN];			/* free branch node ids */
+	uint16_t spare[WIN];			/* branch node ids freed again */
 	unsigned nspare;
+	int fresh;				/* lowest id never handed out */
 
 	int cur;		/* leaf id of the current position, WIN..2*WIN-1 */
 	int mlen, mpos;		/* the match found for the current position */
@@ -67,6 +72,29 @@ struct lz {
 	size_t src_len, src_at;
 	bool broken;		/* an invariant failed: refuse rather than emit bytes EfiRom would not */
 };
+
+static uint16_t *kids(struct lz *z, int node)
+{
+	return z->rows[node >= ROOTS ? node - ROOTS : 256 + node];
+}
+
+/* Room for branch id b's row; the new rows are empty (NO_NODE). */
+static bool lz_room(struct lz *z, int b)
+{
+	size_t need = 256 + (size_t)b + 1;
+	if (need <= z->nrows)
+		return true;
+	size_t n = z->nrows * 2 > need ? z->nrows * 2 : need;
+	if (n > BRANCH_ROWS)
+		n = BRANCH_ROWS;
+	uint16_t (*r)[256] = realloc(z->rows, n * sizeof(*r));
+	if (!r)
+		return false;
+	memset(r + z->nrows, 0, (n - z->nrows) * sizeof(*r));
+	z->rows = r;
+	z->nrows = n;
+	return true;
+}
 
 static size_t lz_read(struct lz *z, uint8_t *dst, size_t n)
 {
@@ -86,7 +114,7 @@ static int lz_unwrap(const struct lz *z, int p)
 
 static void lz_attach(struct lz *z, int parent, uint8_t byte, int node)
 {
-	z->kids[parent][byte] = (uint16_t)node;
+	kids(z, parent)[byte] = (uint16_t)node;
 	z->up[node] = (uint16_t)parent;
 	z->via[node] = byte;
 	z->nkids[parent]++;
@@ -96,7 +124,7 @@ static void lz_attach(struct lz *z, int parent, uint8_t byte, int node)
 static void lz_take_place(struct lz *z, int old, int fresh)
 {
 	int parent = z->up[old];
-	z->kids[parent][z->via[old]] = (uint16_t)fresh;
+	kids(z, parent)[z->via[old]] = (uint16_t)fresh;
 	z->up[fresh] = (uint16_t)parent;
 	z->via[fresh] = z->via[old];
 	z->up[old] = NO_NODE;
@@ -105,11 +133,16 @@ static void lz_take_place(struct lz *z, int old, int fresh)
 /* The current string diverges from `old`'s edge after mlen bytes: insert a branch there. */
 static void lz_split(struct lz *z, int old)
 {
-	if (z->nspare == 0) {
+	/* Freed ids first, newest first, then the lowest fresh one: the order EDK2's free list gives. */
+	int b = z->nspare ? z->spare[z->nspare - 1] : z->fresh;
+	if (b >= WIN || !lz_room(z, b)) {
 		z->broken = true;
 		return;
 	}
-	int b = z->spare[--z->nspare];
+	if (z->nspare)
+		z->nspare--;
+	else
+		z->fresh++;
 	z->nkids[b] = 0;
 	lz_take_place(z, old, b);
 	z->depth[b] = (uint8_t)z->mlen;
@@ -154,7 +187,7 @@ static void lz_insert(struct lz *z)
 	} else {
 		parent = ROOTS + z->text[z->cur];
 		uint8_t next = z->text[z->cur + 1];
-		node = z->kids[parent][next];
+		node = kids(z, parent)[next];
 		if (node == NO_NODE) {
 			lz_attach(z, parent, next, z->cur);
 			z->mlen = 1;
@@ -187,7 +220,7 @@ static void lz_insert(struct lz *z)
 		z->seen[node] = (uint16_t)z->cur;
 		parent = node;
 		uint8_t next = a[z->mlen];
-		node = z->kids[parent][next];
+		node = kids(z, parent)[next];
 		if (node == NO_NODE) {
 			lz_attach(z, parent, next, z->cur);
 			return;
@@ -205,7 +238,7 @@ static void lz_forget(struct lz *z)
 	int leaf = z->cur, r = z->up[leaf];
 	if (r == NO_NODE)
 		return;
-	z->kids[r][z->via[leaf]] = NO_NODE;
+	kids(z, r)[z->via[leaf]] = NO_NODE;
 	z->up[leaf] = NO_NODE;
 	if (r >= ROOTS || --z->nkids[r] > 1)
 		return;
@@ -230,12 +263,12 @@ static void lz_forget(struct lz *z)
 		z->seen[q] = (uint16_t)(newest | WIN | STALE);
 	}
 	uint8_t via_last = z->text[t + z->depth[r]];
-	int last = z->kids[r][via_last];
+	int last = kids(z, r)[via_last];
 	if (last == NO_NODE) {
 		z->broken = true;
 		return;
 	}
-	z->kids[r][via_last] = NO_NODE;
+	kids(z, r)[via_last] = NO_NODE;
 	lz_take_place(z, r, last);
 	z->spare[z->nspare++] = (uint16_t)r;
 }
@@ -574,15 +607,20 @@ int efi_compress(const uint8_t *src, size_t len, uint8_t **out, size_t *out_len)
 		return -1;
 	struct lz *z = calloc(1, sizeof(*z));
 	struct coder *c = calloc(1, sizeof(*c));
-	if (!z || !c) {
+	if (z) {
+		z->nrows = 256 + 64;
+		z->rows = calloc(z->nrows, sizeof(*z->rows));
+	}
+	if (!z || !c || !z->rows) {
+		if (z)
+			free(z->rows);
 		free(z);
 		free(c);
 		return -1;
 	}
 	z->src = src;
 	z->src_len = len;
-	for (int i = 1; i < WIN; i++)
-		z->spare[z->nspare++] = (uint16_t)(WIN - i);	/* hand out low ids first, like EDK2 */
+	z->fresh = 1;
 	for (int b = 0; b < 256; b++)
 		z->depth[ROOTS + b] = 1;
 
@@ -614,6 +652,7 @@ int efi_compress(const uint8_t *src, size_t len, uint8_t **out, size_t *out_len)
 	put_bits(&c->out, 7, 0);	/* flush the partial byte */
 	out_byte(&c->out, 0);		/* EDK2's trailing zero byte, part of CompSize */
 	bool broken = z->broken;
+	free(z->rows);
 	free(z);
 
 	int rc = -1;
