@@ -12,7 +12,7 @@ efivar_test() {
 	dev=
 	i=0
 	# the second USB disk may still be settling after the stick was found
-	while [ -z "$dev" ] && [ $i -lt 100 ]; do
+	while [ -z "$dev" ] && [ $i -lt 200 ]; do
 		dev=$(findfs LABEL=IGDVARS 2>/dev/null) || { sleep 0.1; i=$((i + 1)); }
 	done
 	if [ -z "$dev" ]; then echo "efivar-test: no disk labelled IGDVARS"; return 1; fi
