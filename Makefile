@@ -4,7 +4,7 @@
 #   make test       unit tests (plain, ASan+UBSan), fuzz seed corpora, QEMU boot tests
 #   make fuzz       a fuzzing campaign: every target for FUZZ_SECONDS (or FUZZ_RUNS) each
 #   make fuzz-merge keep what the campaign found in tests/fuzz/corpus
-#   make bench      image size, build time, boot time, parser speed
+#   make bench      image size, build time, boot time, parser speed, fuzz runs/s
 # Nothing here runs as root; when a build tool is missing, image/deps.sh says
 # which apt-get command installs it (or runs it, when make itself runs as root).
 
@@ -188,7 +188,7 @@ fuzz: $(FUZZ_BIN)
 fuzz-merge: $(FUZZ_BIN)
 	@tests/fuzz/run.sh merge $(FIXTURES) $(FUZZ_BIN)
 
-bench: $(B)/.deps-test $(B)/igdkit
+bench: $(B)/.deps-test $(B)/igdkit $(FUZZ_BIN)
 	@tests/bench/run.sh $(B) $(FIXTURES)
 
 clean:
