@@ -2,8 +2,9 @@
 #   make            build/igdkit (the tool), build/igdkit.img (the bootable stick)
 #                   and build/igdkit.iso (CD, BMC virtual media, Ventoy)
 #   make test       unit tests (plain, ASan+UBSan), fuzz seed corpora, QEMU boot tests
-#   make fuzz       run every fuzz target for FUZZ_SECONDS each
-#   make bench      image size, build time, boot time, parser speed
+#   make fuzz       a fuzzing campaign: every target for FUZZ_SECONDS (or FUZZ_RUNS) each
+#   make fuzz-merge keep what the campaign found in tests/fuzz/corpus
+#   make bench      image size, build time, boot time, parser speed, fuzz runs/s
 # Nothing here runs as root; when a build tool is missing, image/deps.sh says
 # which apt-get command installs it (or runs it, when make itself runs as root).
 
@@ -42,7 +43,7 @@ ASAN_BIN := $(patsubst tests/unit/%.c,$(B)/tests-asan/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all tools efi image deps test-deps test test-layers test-nonroot test-unit test-asan test-fuzz-seeds test-boot fuzz bench clean distclean man
+.PHONY: all tools efi image deps test-deps test test-layers test-nonroot test-unit test-asan test-fuzz-seeds test-boot fuzz fuzz-merge bench clean distclean man
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -147,7 +148,7 @@ $(B)/tests-asan/%: tests/unit/%.c $(UNIT_HELP) $(ASAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(SAN) -o $@ $< $(UNIT_HELP) $(ASAN_LIB_OBJ) $(LDLIBS) -lcmocka
 
-$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
+$(B)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(LDLIBS)
 
@@ -178,11 +179,16 @@ test: $(B)/.deps-test
 	@$(MAKE) --no-print-directory all
 	@tests/run-stages.sh $(B) test-layers test-unit test-asan test-fuzz-seeds test-nonroot test-boot
 
+# A campaign: FUZZ_SECONDS per target, or FUZZ_RUNS runs each; FUZZ_JOBS targets at a time.
+# fuzz-merge then keeps what it found that adds coverage (README: Fuzzing).
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_BIN)
-	@tests/fuzz/run.sh fuzz $(FIXTURES) $(FUZZ_BIN)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh fuzz $(FIXTURES) $(FUZZ_BIN)
 
-bench: $(B)/.deps-test $(B)/igdkit
+fuzz-merge: $(FUZZ_BIN)
+	@tests/fuzz/run.sh merge $(FIXTURES) $(FUZZ_BIN)
+
+bench: $(B)/.deps-test $(B)/igdkit $(FUZZ_BIN)
 	@tests/bench/run.sh $(B) $(FIXTURES)
 
 clean:

@@ -5,6 +5,8 @@
 #   boot to autorun end   per firmware, the stick against its floor (the same
 #                         stick whose initrd only prints the frame and powers
 #                         off): target ratio <= 1.10; the ISO as a CD
+#   *.bench.sh            parser speed against reference tools (fw), the menu,
+#                         runs per second of every fuzz target (fuzz)
 # Targets are printed beside the numbers; bench never fails on them (timed
 # tests would be flaky on a loaded machine), it reports.
 set -u

@@ -34,14 +34,16 @@ compare_with_host() {
 		problems="$problems config.db-integrity"
 }
 
-# make_testtools TAR: sfdisk and mkfs.ext4 with their libraries, for the guest
-# side to unpack: the stick carries only what igdkit runs, and the PVE layout
-# is made inside the guest with the same tools the Proxmox installer uses.
+# make_testtools TAR: sfdisk, mkfs.ext4 and chattr with their libraries, for the
+# guest side to unpack: the stick carries only what igdkit runs, and the PVE
+# layout is made inside the guest with the same tools the Proxmox installer uses
+# (chattr: efivarfs creates a board's own variable immutable, the efivar test
+# rewrites and deletes one).
 make_testtools() {
 	tt=$OUT/testtools
 	rm -rf "$tt"
 	mkdir -p "$tt/bin" "$tt/lib"
-	for t in sfdisk mke2fs; do
+	for t in sfdisk mke2fs chattr; do
 		p=$(command -v $t || echo /usr/sbin/$t)
 		cp "$p" "$tt/bin/$t"
 		ldd "$p" | awk '/=>/ { print $3 }' | while read -r lib; do

@@ -95,8 +95,27 @@ fi
 
 # q35 with an emulated VT-d unit: the live kernel shows DMAR units and IOMMU
 # groups, and `igdkit check` decodes the DMAR table and finds no Intel iGPU.
+# The same boot's setup also runs the efivar test (setup-efivar): a second USB
+# disk, made here, carries a real board's Setup module; the guest writes that
+# board's SaSetup variable into OVMF through efivarfs in three states, runs
+# `check --firmware` on the module each time, and deletes the variable again
+# (before the autorun's plain check).
 name=iommu-q35
-if boot_stick "$name" uefi "check --json" "$here/setup-probe.sh" -- -device intel-iommu; then
+vdir=$OUT/efivar
+setup=$here/setup-probe.sh
+vdisk=
+if python3 "$here/efivar_test.py" make "$FIXTURES" "$vdir" > "$OUT/setup-efivar.make" 2>&1 &&
+	make_testtools "$vdir/disk/testtools.tar" &&
+	mkfs.fat -C -n IGDVARS "$vdir/vars.img" 16384 > /dev/null &&
+	mcopy -i "$vdir/vars.img" "$vdir"/disk/* ::; then
+	cat "$here/setup-probe.sh" "$here/setup-efivar.sh" > "$OUT/$name.setup"
+	setup=$OUT/$name.setup
+	vdisk="-drive if=none,id=vars,format=raw,file=$vdir/vars.img -device usb-storage,bus=usb.0,drive=vars"
+else
+	bad setup-efivar "cannot make the test disk: $(tail -2 "$OUT/setup-efivar.make")"
+fi
+# shellcheck disable=SC2086
+if boot_stick "$name" uefi "check --json" "$setup" -- -device intel-iommu $vdisk; then
 	serial_text "$name"
 	t=$OUT/$name.serial.txt
 	expect "$name" '^probe: dmar_table=yes$' "$t" &&
@@ -105,8 +124,20 @@ if boot_stick "$name" uefi "check --json" "$here/setup-probe.sh" -- -device inte
 	expect "$name" '^probe: cmdline=.*intel_iommu=on' "$t" &&
 	python3 "$here/assert_check.py" q35-iommu "$OUT/$name.autorun.log" > "$OUT/$name.assert" 2>&1 &&
 	ok "$name" || bad "$name" "$(cat "$OUT/$name.assert" 2>/dev/null)"
+	if [ -n "$vdisk" ]; then
+		rm -rf "$vdir/out"
+		mkdir -p "$vdir/out"
+		mcopy -n -i "$vdir/vars.img" '::*.json' '::guest.log' "$vdir/out/" 2>/dev/null
+		if python3 "$here/efivar_test.py" assert "$vdir" > "$OUT/setup-efivar.assert" 2>&1; then
+			ok setup-efivar
+		else
+			bad setup-efivar "$(cat "$OUT/setup-efivar.assert")"
+			grep '^efivar-test:' "$t" | sed 's/^/    | /'
+		fi
+	fi
 else
 	bad "$name" "no autorun end marker"
+	[ -n "$vdisk" ] && bad setup-efivar "no autorun end marker"
 fi
 
 # Secure Boot guest: igdkit check sees the UEFI boot and Secure Boot through libefivar.

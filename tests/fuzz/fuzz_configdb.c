@@ -1,6 +1,6 @@
 /* fuzz_configdb.c - pmxcfs config.db bytes: open (integrity check, load, pmxcfs's rules), list the
  * guests, dump, and when it is accepted, one VM write and re-validation, as install does.
- * The bytes go to a private temp file (SQLite needs a path; -wal/-shm appear beside it). */
+ * The bytes go to a private scratch file (scratch_db.h). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,40 +8,14 @@
 #include <unistd.h>
 
 #include "pve/configdb.h"
+#include "scratch_db.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char dir[64];
-
-static void remove_dir(void)
-{
-	rmdir(dir);
-}
-
-static void cleanup(const char *path)
-{
-	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
-	char p[128];
-	for (int i = 0; i < 4; i++) {
-		snprintf(p, sizeof(p), "%s%s", path, sfx[i]);
-		unlink(p);
-	}
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "/tmp/fuzz-configdb-XXXXXX");
-		if (!mkdtemp(dir))
-			abort();
-		atexit(remove_dir);
-	}
 	char path[128];
-	snprintf(path, sizeof(path), "%s/config.db", dir);
-	cleanup(path);
-	FILE *f = fopen(path, "wb");
-	if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0)
-		abort();
+	scratch_write("config.db", data, size, path);
 	struct diag d;
 	struct configdb c;
 	diag_init(&d);
@@ -67,6 +41,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		configdb_close(&c);
 	}
 	diag_free(&d);
-	cleanup(path);
+	scratch_cleanup(path);
 	return 0;
 }

@@ -3,7 +3,7 @@
  * What must hold: a plan never names more problems than it holds; a DB pmxcfs's rules accept has
  * nothing to repair; a repair leaves a DB those rules accept, in which a second plan finds nothing
  * and every guest config is still there byte for byte; a refused repair changes no row.
- * The bytes go to a private temp file (SQLite needs a path; -wal/-shm appear beside it). */
+ * The bytes go to a private scratch file (scratch_db.h). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,25 +12,9 @@
 
 #include "pve/configdb.h"
 #include "pve/configdb_fix.h"
+#include "scratch_db.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static char dir[64];
-
-static void remove_dir(void)
-{
-	rmdir(dir);
-}
-
-static void cleanup(const char *path)
-{
-	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
-	char p[128];
-	for (int i = 0; i < 4; i++) {
-		snprintf(p, sizeof(p), "%s%s", path, sfx[i]);
-		unlink(p);
-	}
-}
 
 /* The rows as text, read through a fresh unchecked open (NULL when it cannot be opened). */
 static char *rows_of(const char *path)
@@ -70,18 +54,8 @@ static int guests_in(const struct configdb *a, const struct configdb *b)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "/tmp/fuzz-configdb-fix-XXXXXX");
-		if (!mkdtemp(dir))
-			abort();
-		atexit(remove_dir);
-	}
 	char path[128];
-	snprintf(path, sizeof(path), "%s/config.db", dir);
-	cleanup(path);
-	FILE *f = fopen(path, "wb");
-	if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0)
-		abort();
+	scratch_write("config.db", data, size, path);
 	struct diag d;
 	diag_init(&d);
 	struct configdb c;
@@ -136,6 +110,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	configdb_close(&c);
 out:
 	diag_free(&d);
-	cleanup(path);
+	scratch_cleanup(path);
 	return 0;
 }

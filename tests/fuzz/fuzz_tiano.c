@@ -1,7 +1,8 @@
-/* fuzz_tiano.c - EFI/Tiano decompression of arbitrary bytes, and compress -> decompress round trips
+/* fuzz_tiano.c - EFI/Tiano decompression of arbitrary bytes (the compressor: fuzz_efi_compress)
  *
- * Decompression must fail cleanly or produce exactly OrigSize bytes; the compressor's output for any
- * input must inflate back to that input (abort() otherwise, so libFuzzer reports it).
+ * Decompression must fail cleanly or produce exactly OrigSize bytes (abort() otherwise, so libFuzzer
+ * reports it). The output budget is 64 KiB, not the walker's megabytes: a header may claim any size,
+ * and filling a megabyte per run would cost more than the bit stream the fuzzer is mutating.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@ static void inflate_any(const uint8_t *p, size_t n, enum tiano_algo algo)
 	size_t out_len = 0;
 	diag_init(&d);
 	rd_init(&r, p, n, 0x10000, &d);
-	int rc = tiano_decompress(&r, algo, 1 << 20, &out, &out_len, &d);
+	int rc = tiano_decompress(&r, algo, 1 << 16, &out, &out_len, &d);
 	if (rc == 0 && (n < 8 || out_len != ((size_t)p[4] | (size_t)p[5] << 8 | (size_t)p[6] << 16 | (size_t)p[7] << 24)))
 		abort();
 	if (rc < 0 && (out || d.errors == 0))
@@ -43,21 +44,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(fixed);
 	}
 
-	if (size <= (1 << 20)) {
-		uint8_t *c = NULL, *back = NULL;
-		size_t clen = 0, blen = 0;
-		struct diag d;
-		struct reader r;
-		if (efi_compress(data, size, &c, &clen) < 0)
-			abort();
-		diag_init(&d);
-		rd_init(&r, c, clen, 0, &d);
-		if (tiano_decompress(&r, TIANO_ALGO_EFI, size, &back, &blen, &d) < 0 || blen != size ||
-		    (size && memcmp(back, data, size)))
-			abort();
-		free(back);
-		free(c);
-		diag_free(&d);
-	}
 	return 0;
 }

@@ -36,12 +36,21 @@ enum fw_input {
 #define FW_MAX_NODES ((size_t)1 << 18)
 #define FW_INFLATE_EXTRA ((size_t)64 << 20)	/* total inflated bytes <= 8 * input + this */
 
+/* Tighter limits for callers that walk many small images (the fuzz target): same walk, less room. */
+struct fw_limits {
+	size_t inflate_extra;	/* total inflated bytes <= 8 * input + this */
+	size_t max_nodes;	/* 0: FW_MAX_NODES */
+};
+
 /*
  * Walks data. Returns 0 when the bytes are a firmware image igdkit knows (findings may still have
  * been recorded: d->errors counts them), -1 when they are not ("not a firmware image I know: ..."
  * in d) or memory ran out; *out is NULL then.
  */
 int fw_open(const uint8_t *data, size_t len, struct fw_image **out, struct diag *d);
+/* fw_open within the given limits (each at most the default; NULL: the defaults). */
+int fw_open_limited(const uint8_t *data, size_t len, const struct fw_limits *lim, struct fw_image **out,
+		    struct diag *d);
 void fw_close(struct fw_image *img);
 
 enum fw_input fw_input_kind(const struct fw_image *img);

@@ -106,6 +106,12 @@ static void describe_start(const uint8_t *data, size_t len, char *buf, size_t bl
 
 int fw_open(const uint8_t *data, size_t len, struct fw_image **out, struct diag *d)
 {
+	return fw_open_limited(data, len, NULL, out, d);
+}
+
+int fw_open_limited(const uint8_t *data, size_t len, const struct fw_limits *lim, struct fw_image **out,
+		    struct diag *d)
+{
 	struct diag local;
 	*out = NULL;
 	enum fw_input kind = detect(data, len);
@@ -120,7 +126,9 @@ int fw_open(const uint8_t *data, size_t len, struct fw_image **out, struct diag 
 	img->data = data;
 	img->len = len;
 	img->input = kind;
-	img->inflate_budget = len > (SIZE_MAX - FW_INFLATE_EXTRA) / 8 ? SIZE_MAX : 8 * len + FW_INFLATE_EXTRA;
+	size_t extra = lim && lim->inflate_extra < FW_INFLATE_EXTRA ? lim->inflate_extra : FW_INFLATE_EXTRA;
+	img->inflate_budget = len > (SIZE_MAX - extra) / 8 ? SIZE_MAX : 8 * len + extra;
+	img->max_nodes = lim && lim->max_nodes && lim->max_nodes < FW_MAX_NODES ? lim->max_nodes : FW_MAX_NODES;
 	if (!d) {
 		diag_init(&local);
 		d = &local;

@@ -48,17 +48,29 @@ enum {
 
 /* ---- LZ77 match finder -------------------------------------------------------------------- */
 
-struct lz {
-	uint8_t text[TEXT_LEN];
-	uint16_t kids[BRANCH_ROWS][256];	/* child of a branch/root by the next byte */
+/* Kept apart from struct lz so that neither allocation is large enough to be mapped afresh (and
+ * faulted in page by page) on every call: short inputs are compressed many times over in tests. */
+struct lz_links {
 	uint16_t up[LEAVES_END];		/* parent of a branch node or leaf; NO_NODE if detached */
 	uint8_t via[LEAVES_END];		/* byte on the edge from the parent */
 	uint16_t moved_to[LEAVES_END];		/* a leaf displaced by a newer identical 256-byte string */
+};
+
+struct lz {
+	uint8_t text[TEXT_LEN];
+	/* The edges (parent, byte) -> child, an open-addressing table sized from the input: a child
+	 * table of 256 entries per node would cost 4 MiB a call, of which a short input uses little. */
+	uint32_t *edge_key;	/* (parent << 8 | byte) + 1; 0: empty */
+	uint16_t *edge_node;
+	unsigned edge_bits;
+	size_t edges;
+	struct lz_links *l;
 	uint8_t depth[BRANCH_ROWS];		/* string length a branch node stands for (roots: 1) */
 	uint16_t seen[BRANCH_ROWS];		/* newest position through the node, maybe | STALE */
 	uint16_t nkids[BRANCH_ROWS];
-	uint16_t spare[WIN];			/* free branch node ids */
+	uint16_t spare[WIN];			/* branch node ids freed again */
 	unsigned nspare;
+	int fresh;				/* lowest id never handed out */
 
 	int cur;		/* leaf id of the current position, WIN..2*WIN-1 */
 	int mlen, mpos;		/* the match found for the current position */
@@ -67,6 +79,60 @@ struct lz {
 	size_t src_len, src_at;
 	bool broken;		/* an invariant failed: refuse rather than emit bytes EfiRom would not */
 };
+
+/* Edge lookup: the child of `parent` by `byte`, NO_NODE when there is none. */
+static size_t edge_slot(const struct lz *z, uint32_t key)
+{
+	return (size_t)((key * 0x9E3779B1u) >> (32 - z->edge_bits));
+}
+
+static uint16_t kid(const struct lz *z, int parent, uint8_t byte)
+{
+	uint32_t key = ((uint32_t)parent << 8 | byte) + 1;
+	size_t mask = ((size_t)1 << z->edge_bits) - 1;
+	for (size_t i = edge_slot(z, key);; i = (i + 1) & mask) {
+		if (z->edge_key[i] == key)
+			return z->edge_node[i];
+		if (z->edge_key[i] == 0)
+			return NO_NODE;
+	}
+}
+
+/* Sets the child of `parent` by `byte` to node; NO_NODE removes the edge. */
+static void set_kid(struct lz *z, int parent, uint8_t byte, int node)
+{
+	uint32_t key = ((uint32_t)parent << 8 | byte) + 1;
+	size_t mask = ((size_t)1 << z->edge_bits) - 1, i = edge_slot(z, key);
+	while (z->edge_key[i] != 0 && z->edge_key[i] != key)
+		i = (i + 1) & mask;
+	if (node != NO_NODE) {
+		if (z->edge_key[i] == 0) {
+			/* Sized for every edge the input can make at half load; more is a broken invariant. */
+			if (2 * (z->edges + 1) > mask + 1) {
+				z->broken = true;
+				return;
+			}
+			z->edges++;
+			z->edge_key[i] = key;
+		}
+		z->edge_node[i] = (uint16_t)node;
+		return;
+	}
+	if (z->edge_key[i] == 0)
+		return;
+	z->edges--;
+	/* Linear probing without tombstones: pull later entries of the run back over the hole. */
+	for (size_t j = (i + 1) & mask; z->edge_key[j] != 0; j = (j + 1) & mask) {
+		size_t home = edge_slot(z, z->edge_key[j]);
+		bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+		if (stays)
+			continue;
+		z->edge_key[i] = z->edge_key[j];
+		z->edge_node[i] = z->edge_node[j];
+		i = j;
+	}
+	z->edge_key[i] = 0;
+}
 
 static size_t lz_read(struct lz *z, uint8_t *dst, size_t n)
 {
@@ -86,30 +152,35 @@ static int lz_unwrap(const struct lz *z, int p)
 
 static void lz_attach(struct lz *z, int parent, uint8_t byte, int node)
 {
-	z->kids[parent][byte] = (uint16_t)node;
-	z->up[node] = (uint16_t)parent;
-	z->via[node] = byte;
+	set_kid(z, parent, byte, node);
+	z->l->up[node] = (uint16_t)parent;
+	z->l->via[node] = byte;
 	z->nkids[parent]++;
 }
 
 /* Put `fresh` where `old` hangs, under the same parent and edge byte. */
 static void lz_take_place(struct lz *z, int old, int fresh)
 {
-	int parent = z->up[old];
-	z->kids[parent][z->via[old]] = (uint16_t)fresh;
-	z->up[fresh] = (uint16_t)parent;
-	z->via[fresh] = z->via[old];
-	z->up[old] = NO_NODE;
+	int parent = z->l->up[old];
+	set_kid(z, parent, z->l->via[old], fresh);
+	z->l->up[fresh] = (uint16_t)parent;
+	z->l->via[fresh] = z->l->via[old];
+	z->l->up[old] = NO_NODE;
 }
 
 /* The current string diverges from `old`'s edge after mlen bytes: insert a branch there. */
 static void lz_split(struct lz *z, int old)
 {
-	if (z->nspare == 0) {
+	/* Freed ids first, newest first, then the lowest fresh one: the order EDK2's free list gives. */
+	int b = z->nspare ? z->spare[z->nspare - 1] : z->fresh;
+	if (b >= WIN) {
 		z->broken = true;
 		return;
 	}
-	int b = z->spare[--z->nspare];
+	if (z->nspare)
+		z->nspare--;
+	else
+		z->fresh++;
 	z->nkids[b] = 0;
 	lz_take_place(z, old, b);
 	z->depth[b] = (uint8_t)z->mlen;
@@ -131,8 +202,8 @@ static void lz_insert(struct lz *z)
 		 */
 		z->mlen--;
 		node = (z->mpos + 1) | WIN;
-		for (int steps = 0; (parent = z->up[node]) == NO_NODE; steps++) {
-			node = z->moved_to[node];
+		for (int steps = 0; (parent = z->l->up[node]) == NO_NODE; steps++) {
+			node = z->l->moved_to[node];
 			if (node < ROOTS || steps > WIN) {
 				z->broken = true;
 				z->mlen = 0;
@@ -141,20 +212,20 @@ static void lz_insert(struct lz *z)
 		}
 		while (z->depth[parent] >= z->mlen) {
 			node = parent;
-			parent = z->up[parent];
+			parent = z->l->up[parent];
 		}
 		/* Refresh flagged ancestors now; flag the first unflagged one for later. */
 		int a = parent;
 		while (z->seen[a] & STALE) {
 			z->seen[a] = (uint16_t)z->cur;
-			a = z->up[a];
+			a = z->l->up[a];
 		}
 		if (a < ROOTS)
 			z->seen[a] = (uint16_t)(z->cur | STALE);
 	} else {
 		parent = ROOTS + z->text[z->cur];
 		uint8_t next = z->text[z->cur + 1];
-		node = z->kids[parent][next];
+		node = kid(z, parent, next);
 		if (node == NO_NODE) {
 			lz_attach(z, parent, next, z->cur);
 			z->mlen = 1;
@@ -187,7 +258,7 @@ static void lz_insert(struct lz *z)
 		z->seen[node] = (uint16_t)z->cur;
 		parent = node;
 		uint8_t next = a[z->mlen];
-		node = z->kids[parent][next];
+		node = kid(z, parent, next);
 		if (node == NO_NODE) {
 			lz_attach(z, parent, next, z->cur);
 			return;
@@ -196,17 +267,17 @@ static void lz_insert(struct lz *z)
 	}
 	/* A full-length duplicate: the new leaf replaces the old one, which remembers who took over. */
 	lz_take_place(z, node, z->cur);
-	z->moved_to[node] = (uint16_t)z->cur;
+	z->l->moved_to[node] = (uint16_t)z->cur;
 }
 
 /* The leaf id cur is about to be reused: drop the string that left the window. */
 static void lz_forget(struct lz *z)
 {
-	int leaf = z->cur, r = z->up[leaf];
+	int leaf = z->cur, r = z->l->up[leaf];
 	if (r == NO_NODE)
 		return;
-	z->kids[r][z->via[leaf]] = NO_NODE;
-	z->up[leaf] = NO_NODE;
+	set_kid(z, r, z->l->via[leaf], NO_NODE);
+	z->l->up[leaf] = NO_NODE;
 	if (r >= ROOTS || --z->nkids[r] > 1)
 		return;
 
@@ -215,13 +286,13 @@ static void lz_forget(struct lz *z)
 	 * string just dropped, so push the newest position known below them upwards.
 	 */
 	int t = lz_unwrap(z, z->seen[r] & ~STALE);
-	int newest = t, q = z->up[r], u;
+	int newest = t, q = z->l->up[r], u;
 	while ((u = z->seen[q]) & STALE) {
 		u = lz_unwrap(z, u & ~STALE);
 		if (u > newest)
 			newest = u;
 		z->seen[q] = (uint16_t)(newest | WIN);
-		q = z->up[q];
+		q = z->l->up[q];
 	}
 	if (q < ROOTS) {
 		u = lz_unwrap(z, u);
@@ -230,12 +301,12 @@ static void lz_forget(struct lz *z)
 		z->seen[q] = (uint16_t)(newest | WIN | STALE);
 	}
 	uint8_t via_last = z->text[t + z->depth[r]];
-	int last = z->kids[r][via_last];
+	int last = kid(z, r, via_last);
 	if (last == NO_NODE) {
 		z->broken = true;
 		return;
 	}
-	z->kids[r][via_last] = NO_NODE;
+	set_kid(z, r, via_last, NO_NODE);
 	lz_take_place(z, r, last);
 	z->spare[z->nspare++] = (uint16_t)r;
 }
@@ -574,15 +645,32 @@ int efi_compress(const uint8_t *src, size_t len, uint8_t **out, size_t *out_len)
 		return -1;
 	struct lz *z = calloc(1, sizeof(*z));
 	struct coder *c = calloc(1, sizeof(*c));
-	if (!z || !c) {
+	if (z) {
+		/* Live edges: one per attached leaf and branch node, each at most one per position
+		 * in the window; twice that keeps the table at most half full. */
+		size_t live = 2 * (len < WIN ? len : WIN) + 2, slots = 1024;
+		z->edge_bits = 10;
+		while (slots < 2 * live) {
+			slots *= 2;
+			z->edge_bits++;
+		}
+		z->edge_key = calloc(slots, sizeof(*z->edge_key));
+		z->edge_node = calloc(slots, sizeof(*z->edge_node));
+		z->l = calloc(1, sizeof(*z->l));
+	}
+	if (!z || !c || !z->edge_key || !z->edge_node || !z->l) {
+		if (z) {
+			free(z->edge_key);
+			free(z->edge_node);
+			free(z->l);
+		}
 		free(z);
 		free(c);
 		return -1;
 	}
 	z->src = src;
 	z->src_len = len;
-	for (int i = 1; i < WIN; i++)
-		z->spare[z->nspare++] = (uint16_t)(WIN - i);	/* hand out low ids first, like EDK2 */
+	z->fresh = 1;
 	for (int b = 0; b < 256; b++)
 		z->depth[ROOTS + b] = 1;
 
@@ -614,6 +702,9 @@ int efi_compress(const uint8_t *src, size_t len, uint8_t **out, size_t *out_len)
 	put_bits(&c->out, 7, 0);	/* flush the partial byte */
 	out_byte(&c->out, 0);		/* EDK2's trailing zero byte, part of CompSize */
 	bool broken = z->broken;
+	free(z->edge_key);
+	free(z->edge_node);
+	free(z->l);
 	free(z);
 
 	int rc = -1;

@@ -77,9 +77,9 @@ struct fw_node *walk_node(struct fw_image *img, struct fw_node *parent, enum fw_
 		walk_err(img, parent, parent->off, "nesting deeper than %d levels: contents not walked", FW_MAX_DEPTH);
 		return NULL;
 	}
-	if (img->nodes >= FW_MAX_NODES) {
+	if (img->nodes >= img->max_nodes) {
 		if (!img->node_cap_hit && parent)
-			walk_err(img, parent, rd_abs(r, at), "more than %zu nodes: rest of the image not walked", FW_MAX_NODES);
+			walk_err(img, parent, rd_abs(r, at), "more than %zu nodes: rest of the image not walked", img->max_nodes);
 		img->node_cap_hit = true;
 		return NULL;
 	}

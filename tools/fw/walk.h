@@ -23,7 +23,7 @@ struct fw_image {
 	struct fw_node *root;
 	struct fw_stream *streams;
 	struct fw_arena_chunk *arena;
-	size_t nodes;
+	size_t nodes, max_nodes;
 	size_t inflated, inflate_budget;
 	size_t findings;
 	bool node_cap_hit;

@@ -427,8 +427,45 @@ static void test_implausible_headers_still_scanned(void **state)
 	file_buf_free(&ovmf);
 }
 
+/* fw_open_limited: a node cap below the default stops the walk with a finding; limits above the
+ * defaults are clamped to them (the same walk as fw_open). */
+static void test_limited_open(void **state)
+{
+	(void)state;
+	struct diag d;
+	struct fw_image *img;
+	struct file_buf fsp = fixture_read("fsp-fv/kbl-Fsp.fd");
+	diag_init(&d);
+	assert_int_equal(fw_open(fsp.data, fsp.len, &img, &d), 0);
+	size_t nodes = fw_node_count(img), inflated = fw_inflated_bytes(img);
+	assert_int_equal(nodes, 106);
+	fw_close(img);
+	diag_free(&d);
+
+	const struct fw_limits huge = { .inflate_extra = SIZE_MAX, .max_nodes = SIZE_MAX };
+	diag_init(&d);
+	assert_int_equal(fw_open_limited(fsp.data, fsp.len, &huge, &img, &d), 0);
+	assert_int_equal(fw_node_count(img), nodes);
+	assert_int_equal(fw_inflated_bytes(img), inflated);
+	assert_int_equal(d.errors, 0);
+	fw_close(img);
+	diag_free(&d);
+
+	const struct fw_limits five = { .inflate_extra = 0, .max_nodes = 5 };
+	diag_init(&d);
+	assert_int_equal(fw_open_limited(fsp.data, fsp.len, &five, &img, &d), 0);
+	assert_int_equal(fw_node_count(img), 5);
+	bool named = false;
+	for (size_t i = 0; i < d.n; i++)
+		named |= strstr(d.v[i].msg, "more than 5 nodes: rest of the image not walked") != NULL;
+	assert_true(named);
+	fw_close(img);
+	diag_free(&d);
+	file_buf_free(&fsp);
+}
+
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_detects_fv_and_region), cmocka_unit_test(test_detects_capsules),
 	  cmocka_unit_test(test_detects_single_ffs_file), cmocka_unit_test(test_refuses_what_it_does_not_know),
 	  cmocka_unit_test(test_truncated_ovmf), cmocka_unit_test(test_truncated_fsp),
 	  cmocka_unit_test(test_truncated_descriptor_image), cmocka_unit_test(test_corrupted_fields),
-	  cmocka_unit_test(test_implausible_headers_still_scanned))
+	  cmocka_unit_test(test_implausible_headers_still_scanned), cmocka_unit_test(test_limited_open))
