@@ -26,12 +26,12 @@ int run_igdkit(char **out, char **err, const char *const *argv);
  * output (free it). */
 char *run_igdkit_json(int *rc, const char *const *argv, const char *expr);
 /* The formatted shell command exits 0 and prints exactly want. */
-void assert_cmd_prints(const char *want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void assert_cmd_prints(const char *want, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* run_igdkit for its exit status alone (the output is dropped). */
 int run_igdkit_status(const char *const *argv);
 /* Frees what run_igdkit captured. */
 void run_igdkit_free(char *out, char *err);
-/* A fresh temporary directory (removed by the caller with rm_rf). */
+/* A fresh temporary directory (the caller removes it with rm_tmpdir). */
 char *make_tmpdir(void);
 void rm_rf(const char *dir);
 /* rm_rf, then frees the name make_tmpdir returned. */
