@@ -400,7 +400,7 @@ static void gen_uuid(char *out, size_t len, int64_t seed)
 		 b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-/* The hostpciN slot holding 00:02.0, else the first free one. */
+/* The hostpciN slot holding 00:02.0 (in any spelling qemu-server reads), else the first free one. */
 static int hostpci_slot(const struct vmconf *vc)
 {
 	int free_slot = -1;
@@ -413,8 +413,7 @@ static int hostpci_slot(const struct vmconf *vc)
 				free_slot = i;
 			continue;
 		}
-		if (strncmp(v, "0000:00:02.0", 12) == 0 || strncmp(v, "00:02.0", 7) == 0 || strncmp(v, "00:02,", 6) == 0 ||
-		    strncmp(v, "00:02.0,", 8) == 0)
+		if (vmconf_hostpci_kind(v) == VMCONF_HOSTPCI_IGD)
 			return i;
 	}
 	return free_slot;
@@ -655,6 +654,15 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 	}
 	char key[24];
 	snprintf(key, sizeof(key), "hostpci%d", slot);
+	/* A mapping names its device in /etc/pve/mapping/pci.cfg; if that is the iGPU, the VM
+	 * would name 00:02.0 twice and qemu-server refuses to start it. */
+	for (int i = 0; i < 16; i++) {
+		char k[16];
+		snprintf(k, sizeof(k), "hostpci%d", i);
+		if (i != slot && vmconf_hostpci_kind(vmconf_get(&vc, k)) == VMCONF_HOSTPCI_MAPPING)
+			diag_warn(d, DIAG_NO_OFFSET, "VM %u: %s: %.200s is a PCI mapping; if it maps the iGPU (00:02.0), delete it: "
+				  "qemu-server will not start a VM that names one device twice", o->vmid, k, vmconf_get(&vc, k));
+	}
 	if (!rom) {
 		kept_rom_name(t, vmconf_get(&vc, key), p->rom_name, sizeof(p->rom_name), &kept, &romlen);
 		if (kept)

@@ -494,6 +494,70 @@ static void test_check_vmid_after_install(void **state)
 	free(rom);
 }
 
+/* VM 100 already passes the iGPU through, spelled as qemu-server allows: install replaces that
+ * entry instead of adding 00:02.0 a second time (qemu-server will not start a VM that names one
+ * device in two hostpciN). Another device stays where it is; a PCI mapping gets a warning. */
+static void test_igd_slot_spellings(void **state)
+{
+	(void)state;
+	struct file_buf snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
+	struct machine_facts f = facts_snb();
+	static const struct {
+		const char *hostpci0;
+		const char *want0;	/* hostpci0 after install, NULL: the iGPU */
+		bool igd_in_1;		/* the iGPU went to hostpci1 (else there is no hostpci1) */
+		bool warn_mapping;
+	} cases[] = {
+		{ "0000:00:02", NULL, false, false },
+		{ "host=0000:00:02.0,rombar=0", NULL, false, false },
+		{ "rombar=0,00:02", NULL, false, false },
+		{ "x-vga=1,host=00000:00:02.0", NULL, false, false },
+		{ "01:00.0", "01:00.0", true, false },
+		{ "mapping=igpu", "mapping=igpu", true, true },
+	};
+	const char *igd = "0000:00:02.0,legacy-igd=1,romfile=igd-sandy-bridge-8086-0102-vbios.rom";
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *root = pve_tree("pve9-grub");
+		char cmd[9000];
+		snprintf(cmd, sizeof(cmd),
+			 "sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set data = cast(cast(data as text) || "
+			 "'hostpci0: %s' || char(10) as blob) where name='100.conf'\"",
+			 root, cases[i].hostpci0);
+		sh(cmd);
+		struct pve_target t;
+		struct diag d;
+		diag_init(&d);
+		assert_int_equal(target_probe(root, &t, &d), 0);
+		struct install_opts io = { .root = root, .rom = snb.data, .romlen = snb.len, .vmid = 100, .now = 1800000000 };
+		struct install_plan ip;
+		if (install_plan_compute(&t, &f, &io, &ip, &d) < 0)
+			fail_msg("%s: install plan failed: %s", cases[i].hostpci0, diag_last(&d));
+		const struct change *c = change_at(&ip, "/var/lib/pve-cluster/config.db");
+		assert_non_null(c);
+		const char *conf = (const char *)c->new;
+		char v[512];
+		const char *want0 = cases[i].want0 ? cases[i].want0 : igd;
+		if (!conf_line(conf, "hostpci0", v, sizeof(v)) || strcmp(v, want0) != 0)
+			fail_msg("%s: hostpci0 is '%s', want '%s'", cases[i].hostpci0, conf_line(conf, "hostpci0", v, sizeof(v)) ? v : "(none)", want0);
+		if (cases[i].igd_in_1) {
+			assert_non_null(conf_line(conf, "hostpci1", v, sizeof(v)));
+			assert_string_equal(v, igd);
+		} else if (conf_line(conf, "hostpci1", v, sizeof(v)))
+			fail_msg("%s: 00:02.0 named twice, hostpci1: %s", cases[i].hostpci0, v);
+		bool warned = false;
+		for (size_t k = 0; k < d.n; k++)
+			if (d.v[k].level == DIAG_WARN && strstr(d.v[k].msg, "hostpci0: mapping=igpu is a PCI mapping"))
+				warned = true;
+		assert_int_equal(warned, cases[i].warn_mapping);
+		install_plan_free(&ip);
+		target_free(&t);
+		diag_free(&d);
+		rm_rf(root);
+		free(root);
+	}
+	file_buf_free(&snb);
+}
+
 /* A ROM for another device: check says install will refuse it, with install's own reason. */
 static void test_check_rom_refused_like_install(void **state)
 {
@@ -530,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_commands_agree),
 		cmocka_unit_test(test_check_vmid_after_install),
 		cmocka_unit_test(test_check_rom_refused_like_install),
+		cmocka_unit_test(test_igd_slot_spellings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
