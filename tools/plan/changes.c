@@ -691,6 +691,7 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 	/* a new VM gets no EFI disk from igdkit, so no keys */
 	po.vm_efi_known = true;
 	po.vm_efi_keys = efidisk_has_keys(vmconf_get(&vc, "efidisk0"));
+	po.vmid = g ? o->vmid : 0;
 	po.vm_bios = cur_bios;
 	po.vm_machine = vmconf_get(&vc, "machine");
 	po.hostpci_slot = slot;

@@ -558,6 +558,42 @@ static void test_igd_slot_spellings(void **state)
 	file_buf_free(&snb);
 }
 
+/* An EFI disk with Secure Boot keys: the warning names the VM being set up. */
+static void test_efi_keys_warning_names_vm(void **state)
+{
+	(void)state;
+	struct file_buf n150 = fixture_read("gop-n150-adln/n150_vfio_igd.rom");
+	struct machine_facts f = facts_adln();
+	char *root = pve_tree("pve9-grub");
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd),
+		 "sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set data = cast(cast(data as text) || 'bios: ovmf' || char(10) || "
+		 "'efidisk0: local-lvm:vm-100-disk-1,efitype=4m,pre-enrolled-keys=1,size=4M' || char(10) as blob) where name='100.conf'\"",
+		 root);
+	sh(cmd);
+	struct pve_target t;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(target_probe(root, &t, &d), 0);
+	struct install_opts io = { .root = root, .rom = n150.data, .romlen = n150.len, .vmid = 100, .now = 1800000000 };
+	struct install_plan ip;
+	if (install_plan_compute(&t, &f, &io, &ip, &d) < 0)
+		fail_msg("install plan failed: %s", diag_last(&d));
+	bool named = false;
+	for (size_t k = 0; k < d.n; k++) {
+		assert_null(strstr(d.v[k].msg, "VM 0's"));
+		if (d.v[k].level == DIAG_WARN && strstr(d.v[k].msg, "VM 100's EFI disk has Secure Boot keys enrolled"))
+			named = true;
+	}
+	assert_true(named);
+	install_plan_free(&ip);
+	target_free(&t);
+	diag_free(&d);
+	rm_rf(root);
+	free(root);
+	file_buf_free(&n150);
+}
+
 /* A ROM for another device: check says install will refuse it, with install's own reason. */
 static void test_check_rom_refused_like_install(void **state)
 {
@@ -595,6 +631,7 @@ int main(void)
 		cmocka_unit_test(test_check_vmid_after_install),
 		cmocka_unit_test(test_check_rom_refused_like_install),
 		cmocka_unit_test(test_igd_slot_spellings),
+		cmocka_unit_test(test_efi_keys_warning_names_vm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
