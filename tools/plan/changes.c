@@ -353,7 +353,25 @@ static int plan_modules(const struct pve_target *t, const struct machine_facts *
 
 /* ---- the VM ---------------------------------------------------------- */
 
-/* Keep every args: word except our own -set device.hostpciN.x-igd-* / .addr pairs (stale or ours). */
+/* "device.hostpciN[.F].x-igd-...": a -set value for an x-igd-* property of any hostpci device.
+ * Those properties exist only on the IGD's vfio-pci device; left on another device (the iGPU
+ * moved, or another GPU took its slot) QEMU stops at start, so none of them is kept. */
+static bool igd_property_set(const char *w)
+{
+	if (strncmp(w, "device.hostpci", 14) != 0)
+		return false;
+	w += 14;
+	size_t n = strspn(w, "0123456789");
+	if (n == 0)
+		return false;
+	w += n;
+	if (w[0] == '.' && isdigit((unsigned char)w[1]))
+		w += 1 + strspn(w + 1, "0123456789");
+	return strncmp(w, ".x-igd-", 7) == 0;
+}
+
+/* Keep every args: word except -set device.hostpciN.x-igd-* pairs (stale or ours) and our
+ * device's .addr pair. */
 static int merge_args(const char *old, const char *dev, const char *ours, char *out, size_t len, struct diag *d)
 {
 	out[0] = 0;
@@ -362,11 +380,10 @@ static int merge_args(const char *old, const char *dev, const char *ours, char *
 	int n = old ? shsplit(old, &w, &err) : 0;
 	if (n < 0)
 		return diag_err(d, DIAG_NO_OFFSET, "VM args: cannot split '%s': %s", old, err ? err : "?");
-	char pfx1[64], pfx2[64];
-	snprintf(pfx1, sizeof(pfx1), "device.%s.x-igd-", dev);
+	char pfx2[64];
 	snprintf(pfx2, sizeof(pfx2), "device.%s.addr=", dev);
 	for (int i = 0; i < n; i++) {
-		if (strcmp(w[i], "-set") == 0 && i + 1 < n && (strncmp(w[i + 1], pfx1, strlen(pfx1)) == 0 ||
+		if (strcmp(w[i], "-set") == 0 && i + 1 < n && (igd_property_set(w[i + 1]) ||
 							       strncmp(w[i + 1], pfx2, strlen(pfx2)) == 0)) {
 			i++;
 			continue;

@@ -558,6 +558,56 @@ static void test_igd_slot_spellings(void **state)
 	file_buf_free(&snb);
 }
 
+/* Another GPU holds hostpci0 and args still sets an x-igd-* property on hostpci0 (where the iGPU
+ * used to be): qemu-server names that multifunction device hostpci0.0/.1, so QEMU would stop at
+ * '-set device.hostpci0...'. Install drops every x-igd-* -set, keeps the other words, and adds
+ * its own for the iGPU's new slot where the QEMU needs one. */
+static void test_stale_igd_args_on_other_slot(void **state)
+{
+	(void)state;
+	struct file_buf snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
+	struct machine_facts f = facts_snb();
+	static const struct {
+		const char *tree, *want;
+	} cases[] = {
+		{ "pve9-grub", "-cpu host,kvm=off -smbios type=1" },
+		{ "pve8-grub", "-cpu host,kvm=off -smbios type=1 -set device.hostpci1.x-igd-gms=0x2" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *root = pve_tree(cases[i].tree);
+		char cmd[9000];
+		snprintf(cmd, sizeof(cmd),
+			 "sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set data = cast(cast(data as text) || "
+			 "'hostpci0: 0000:01:00,x-vga=1' || char(10) || 'args: -cpu host,kvm=off -set device.hostpci0.x-igd-gms=0x1 "
+			 "-set device.hostpci0.0.x-igd-opregion=on -smbios type=1' || char(10) as blob) where name='100.conf'\"",
+			 root);
+		sh(cmd);
+		struct pve_target t;
+		struct diag d;
+		diag_init(&d);
+		assert_int_equal(target_probe(root, &t, &d), 0);
+		struct install_opts io = { .root = root, .rom = snb.data, .romlen = snb.len, .vmid = 100, .now = 1800000000 };
+		struct install_plan ip;
+		if (install_plan_compute(&t, &f, &io, &ip, &d) < 0)
+			fail_msg("%s: install plan failed: %s", cases[i].tree, diag_last(&d));
+		const struct change *c = change_at(&ip, "/var/lib/pve-cluster/config.db");
+		assert_non_null(c);
+		char v[512];
+		assert_non_null(conf_line((const char *)c->new, "args", v, sizeof(v)));
+		assert_string_equal(v, cases[i].want);
+		assert_non_null(conf_line((const char *)c->new, "hostpci0", v, sizeof(v)));
+		assert_string_equal(v, "0000:01:00,x-vga=1");
+		assert_non_null(conf_line((const char *)c->new, "hostpci1", v, sizeof(v)));
+		assert_string_equal(v, "0000:00:02.0,legacy-igd=1,romfile=igd-sandy-bridge-8086-0102-vbios.rom");
+		install_plan_free(&ip);
+		target_free(&t);
+		diag_free(&d);
+		rm_rf(root);
+		free(root);
+	}
+	file_buf_free(&snb);
+}
+
 /* An EFI disk with Secure Boot keys: the warning names the VM being set up. */
 static void test_efi_keys_warning_names_vm(void **state)
 {
@@ -632,6 +682,7 @@ int main(void)
 		cmocka_unit_test(test_check_rom_refused_like_install),
 		cmocka_unit_test(test_igd_slot_spellings),
 		cmocka_unit_test(test_efi_keys_warning_names_vm),
+		cmocka_unit_test(test_stale_igd_args_on_other_slot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
