@@ -970,15 +970,7 @@ static int igd_slot(const struct vmconf *vc)
 	for (int i = 0; i < 16; i++) {
 		char k[16];
 		snprintf(k, sizeof(k), "hostpci%d", i);
-		const char *v = vmconf_get(vc, k);
-		if (!v)
-			continue;
-		if (!strncmp(v, "host=", 5))
-			v += 5;
-		if (!strncmp(v, "0000:", 5))
-			v += 5;
-		size_t n = strcspn(v, ",;");
-		if ((n == 7 && !strncmp(v, "00:02.0", 7)) || (n == 5 && !strncmp(v, "00:02", 5)))
+		if (vmconf_hostpci_kind(vmconf_get(vc, k)) == VMCONF_HOSTPCI_IGD)
 			return i;
 	}
 	return -1;

@@ -366,7 +366,25 @@ static int plan_modules(const struct pve_target *t, const struct machine_facts *
 
 /* ---- the VM ---------------------------------------------------------- */
 
-/* Keep every args: word except our own -set device.hostpciN.x-igd-* / .addr pairs (stale or ours). */
+/* "device.hostpciN[.F].x-igd-...": a -set value for an x-igd-* property of any hostpci device.
+ * Those properties exist only on the IGD's vfio-pci device; left on another device (the iGPU
+ * moved, or another GPU took its slot) QEMU stops at start, so none of them is kept. */
+static bool igd_property_set(const char *w)
+{
+	if (strncmp(w, "device.hostpci", 14) != 0)
+		return false;
+	w += 14;
+	size_t n = strspn(w, "0123456789");
+	if (n == 0)
+		return false;
+	w += n;
+	if (w[0] == '.' && isdigit((unsigned char)w[1]))
+		w += 1 + strspn(w + 1, "0123456789");
+	return strncmp(w, ".x-igd-", 7) == 0;
+}
+
+/* Keep every args: word except -set device.hostpciN.x-igd-* pairs (stale or ours) and our
+ * device's .addr pair. */
 static int merge_args(const char *old, const char *dev, const char *ours, char *out, size_t len, struct diag *d)
 {
 	out[0] = 0;
@@ -375,11 +393,10 @@ static int merge_args(const char *old, const char *dev, const char *ours, char *
 	int n = old ? shsplit(old, &w, &err) : 0;
 	if (n < 0)
 		return diag_err(d, DIAG_NO_OFFSET, "VM args: cannot split '%s': %s", old, err ? err : "?");
-	char pfx1[64], pfx2[64];
-	snprintf(pfx1, sizeof(pfx1), "device.%s.x-igd-", dev);
+	char pfx2[64];
 	snprintf(pfx2, sizeof(pfx2), "device.%s.addr=", dev);
 	for (int i = 0; i < n; i++) {
-		if (strcmp(w[i], "-set") == 0 && i + 1 < n && (strncmp(w[i + 1], pfx1, strlen(pfx1)) == 0 ||
+		if (strcmp(w[i], "-set") == 0 && i + 1 < n && (igd_property_set(w[i + 1]) ||
 							       strncmp(w[i + 1], pfx2, strlen(pfx2)) == 0)) {
 			i++;
 			continue;
@@ -413,7 +430,7 @@ static void gen_uuid(char *out, size_t len, int64_t seed)
 		 b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-/* The hostpciN slot holding 00:02.0, else the first free one. */
+/* The hostpciN slot holding 00:02.0 (in any spelling qemu-server reads), else the first free one. */
 static int hostpci_slot(const struct vmconf *vc)
 {
 	int free_slot = -1;
@@ -426,8 +443,7 @@ static int hostpci_slot(const struct vmconf *vc)
 				free_slot = i;
 			continue;
 		}
-		if (strncmp(v, "0000:00:02.0", 12) == 0 || strncmp(v, "00:02.0", 7) == 0 || strncmp(v, "00:02,", 6) == 0 ||
-		    strncmp(v, "00:02.0,", 8) == 0)
+		if (vmconf_hostpci_kind(v) == VMCONF_HOSTPCI_IGD)
 			return i;
 	}
 	return free_slot;
@@ -668,6 +684,15 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 	}
 	char key[24];
 	snprintf(key, sizeof(key), "hostpci%d", slot);
+	/* A mapping names its device in /etc/pve/mapping/pci.cfg; if that is the iGPU, the VM
+	 * would name 00:02.0 twice and qemu-server refuses to start it. */
+	for (int i = 0; i < 16; i++) {
+		char k[16];
+		snprintf(k, sizeof(k), "hostpci%d", i);
+		if (i != slot && vmconf_hostpci_kind(vmconf_get(&vc, k)) == VMCONF_HOSTPCI_MAPPING)
+			diag_warn(d, DIAG_NO_OFFSET, "VM %u: %s: %.200s is a PCI mapping; if it maps the iGPU (00:02.0), delete it: "
+				  "qemu-server will not start a VM that names one device twice", o->vmid, k, vmconf_get(&vc, k));
+	}
 	if (!rom) {
 		kept_rom_name(t, vmconf_get(&vc, key), p->rom_name, sizeof(p->rom_name), &kept, &romlen);
 		if (kept)
@@ -696,6 +721,7 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 	/* a new VM gets no EFI disk from igdkit, so no keys */
 	po.vm_efi_known = true;
 	po.vm_efi_keys = efidisk_has_keys(vmconf_get(&vc, "efidisk0"));
+	po.vmid = g ? o->vmid : 0;
 	po.vm_bios = cur_bios;
 	po.vm_machine = vmconf_get(&vc, "machine");
 	po.hostpci_slot = slot;

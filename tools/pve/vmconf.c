@@ -2,6 +2,7 @@
 #include "pve/vmconf.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,4 +170,53 @@ char *vmconf_format(const struct vmconf *c, size_t *len)
 	*p = 0;
 	*len = (size_t)(p - s);
 	return s;
+}
+
+/* One [domain:]bus:dev[.fn] of a hostpci host list: is it 00:02.0 (or all of slot 00:02)? */
+static bool pci_id_is_igd(const char *s, size_t n)
+{
+	const char *c1 = memchr(s, ':', n);
+	if (c1 && memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - s))) {
+		/* a domain: qemu-server wants 4 or more hex digits; only domain 0 holds the iGPU */
+		size_t dl = (size_t)(c1 - s);
+		if (dl < 4 || strspn(s, "0") < dl)
+			return false;
+		n -= dl + 1;
+		s = c1 + 1;
+	}
+	return (n == 5 && strncmp(s, "00:02", 5) == 0) || (n == 7 && strncmp(s, "00:02.0", 7) == 0);
+}
+
+enum vmconf_hostpci vmconf_hostpci_kind(const char *value)
+{
+	if (!value)
+		return VMCONF_HOSTPCI_OTHER;
+	enum vmconf_hostpci kind = VMCONF_HOSTPCI_OTHER;
+	for (const char *p = value; *p;) {
+		size_t n = strcspn(p, ",");
+		const char *eq = memchr(p, '=', n);
+		const char *list = NULL;
+		size_t ln = 0;
+		if (!eq) {
+			list = p;	/* the default key's bare value */
+			ln = n;
+		} else if ((size_t)(eq - p) == 4 && strncmp(p, "host", 4) == 0) {
+			list = eq + 1;
+			ln = n - 5;
+		} else if ((size_t)(eq - p) == 7 && strncmp(p, "mapping", 7) == 0) {
+			kind = VMCONF_HOSTPCI_MAPPING;
+		}
+		for (size_t i = 0; list && i < ln;) {
+			size_t k = strcspn(list + i, ";,");
+			if (k > ln - i)
+				k = ln - i;
+			if (pci_id_is_igd(list + i, k))
+				return VMCONF_HOSTPCI_IGD;
+			i += k + 1;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return kind;
 }

@@ -32,4 +32,19 @@ int vmconf_delete(struct vmconf *c, const char *key);
 /* The text; allocated, NUL-terminated, length in *len. */
 char *vmconf_format(const struct vmconf *c, size_t *len);
 
+enum vmconf_hostpci {
+	VMCONF_HOSTPCI_OTHER,	/* some other host device (or not readable as a hostpci value) */
+	VMCONF_HOSTPCI_IGD,	/* host 00:02.0, or the whole slot 00:02 */
+	VMCONF_HOSTPCI_MAPPING,	/* mapping=ID: the device is in /etc/pve/mapping/pci.cfg */
+};
+
+/*
+ * What a hostpciN value passes through, read as qemu-server's hostpci format reads it: a
+ * property string whose default key is host (host=LIST or a bare LIST, at any position),
+ * LIST being ';'-separated [domain:]bus:dev[.fn] with no function meaning every function
+ * of the slot. qemu-server refuses to start a VM that names one device in two hostpciN
+ * entries, so every spelling of 00:02.0 has to be found, not just igdkit's own.
+ */
+enum vmconf_hostpci vmconf_hostpci_kind(const char *value);
+
 #endif

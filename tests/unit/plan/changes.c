@@ -470,6 +470,156 @@ static void test_check_vmid_after_install(void **state)
 	free(rom);
 }
 
+/* VM 100 already passes the iGPU through, spelled as qemu-server allows: install replaces that
+ * entry instead of adding 00:02.0 a second time (qemu-server will not start a VM that names one
+ * device in two hostpciN). Another device stays where it is; a PCI mapping gets a warning. */
+static void test_igd_slot_spellings(void **state)
+{
+	(void)state;
+	struct file_buf snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
+	struct machine_facts f = facts_snb();
+	static const struct {
+		const char *hostpci0;
+		const char *want0;	/* hostpci0 after install, NULL: the iGPU */
+		bool igd_in_1;		/* the iGPU went to hostpci1 (else there is no hostpci1) */
+		bool warn_mapping;
+	} cases[] = {
+		{ "0000:00:02", NULL, false, false },
+		{ "host=0000:00:02.0,rombar=0", NULL, false, false },
+		{ "rombar=0,00:02", NULL, false, false },
+		{ "x-vga=1,host=00000:00:02.0", NULL, false, false },
+		{ "01:00.0", "01:00.0", true, false },
+		{ "mapping=igpu", "mapping=igpu", true, true },
+	};
+	const char *igd = "0000:00:02.0,legacy-igd=1,romfile=igd-sandy-bridge-8086-0102-vbios.rom";
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *root = pve_tree("pve9-grub");
+		char cmd[9000];
+		snprintf(cmd, sizeof(cmd),
+			 "sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set data = cast(cast(data as text) || "
+			 "'hostpci0: %s' || char(10) as blob) where name='100.conf'\"",
+			 root, cases[i].hostpci0);
+		sh(cmd);
+		struct pve_target t;
+		struct diag d;
+		diag_init(&d);
+		assert_int_equal(target_probe(root, &t, &d), 0);
+		struct install_opts io = { .root = root, .rom = snb.data, .romlen = snb.len, .vmid = 100, .now = 1800000000 };
+		struct install_plan ip;
+		if (install_plan_compute(&t, &f, &io, &ip, &d) < 0)
+			fail_msg("%s: install plan failed: %s", cases[i].hostpci0, diag_last(&d));
+		const struct change *c = change_at(&ip, "/var/lib/pve-cluster/config.db");
+		assert_non_null(c);
+		const char *conf = (const char *)c->new;
+		char v[512];
+		const char *want0 = cases[i].want0 ? cases[i].want0 : igd;
+		if (!conf_line(conf, "hostpci0", v, sizeof(v)) || strcmp(v, want0) != 0)
+			fail_msg("%s: hostpci0 is '%s', want '%s'", cases[i].hostpci0, conf_line(conf, "hostpci0", v, sizeof(v)) ? v : "(none)", want0);
+		if (cases[i].igd_in_1) {
+			assert_non_null(conf_line(conf, "hostpci1", v, sizeof(v)));
+			assert_string_equal(v, igd);
+		} else if (conf_line(conf, "hostpci1", v, sizeof(v)))
+			fail_msg("%s: 00:02.0 named twice, hostpci1: %s", cases[i].hostpci0, v);
+		bool warned = false;
+		for (size_t k = 0; k < d.n; k++)
+			if (d.v[k].level == DIAG_WARN && strstr(d.v[k].msg, "hostpci0: mapping=igpu is a PCI mapping"))
+				warned = true;
+		assert_int_equal(warned, cases[i].warn_mapping);
+		install_plan_free(&ip);
+		target_free(&t);
+		diag_free(&d);
+		rm_rf(root);
+		free(root);
+	}
+	file_buf_free(&snb);
+}
+
+/* Another GPU holds hostpci0 and args still sets an x-igd-* property on hostpci0 (where the iGPU
+ * used to be): qemu-server names that multifunction device hostpci0.0/.1, so QEMU would stop at
+ * '-set device.hostpci0...'. Install drops every x-igd-* -set, keeps the other words, and adds
+ * its own for the iGPU's new slot where the QEMU needs one. */
+static void test_stale_igd_args_on_other_slot(void **state)
+{
+	(void)state;
+	struct file_buf snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
+	struct machine_facts f = facts_snb();
+	static const struct {
+		const char *tree, *want;
+	} cases[] = {
+		{ "pve9-grub", "-cpu host,kvm=off -smbios type=1" },
+		{ "pve8-grub", "-cpu host,kvm=off -smbios type=1 -set device.hostpci1.x-igd-gms=0x2" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *root = pve_tree(cases[i].tree);
+		char cmd[9000];
+		snprintf(cmd, sizeof(cmd),
+			 "sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set data = cast(cast(data as text) || "
+			 "'hostpci0: 0000:01:00,x-vga=1' || char(10) || 'args: -cpu host,kvm=off -set device.hostpci0.x-igd-gms=0x1 "
+			 "-set device.hostpci0.0.x-igd-opregion=on -smbios type=1' || char(10) as blob) where name='100.conf'\"",
+			 root);
+		sh(cmd);
+		struct pve_target t;
+		struct diag d;
+		diag_init(&d);
+		assert_int_equal(target_probe(root, &t, &d), 0);
+		struct install_opts io = { .root = root, .rom = snb.data, .romlen = snb.len, .vmid = 100, .now = 1800000000 };
+		struct install_plan ip;
+		if (install_plan_compute(&t, &f, &io, &ip, &d) < 0)
+			fail_msg("%s: install plan failed: %s", cases[i].tree, diag_last(&d));
+		const struct change *c = change_at(&ip, "/var/lib/pve-cluster/config.db");
+		assert_non_null(c);
+		char v[512];
+		assert_non_null(conf_line((const char *)c->new, "args", v, sizeof(v)));
+		assert_string_equal(v, cases[i].want);
+		assert_non_null(conf_line((const char *)c->new, "hostpci0", v, sizeof(v)));
+		assert_string_equal(v, "0000:01:00,x-vga=1");
+		assert_non_null(conf_line((const char *)c->new, "hostpci1", v, sizeof(v)));
+		assert_string_equal(v, "0000:00:02.0,legacy-igd=1,romfile=igd-sandy-bridge-8086-0102-vbios.rom");
+		install_plan_free(&ip);
+		target_free(&t);
+		diag_free(&d);
+		rm_rf(root);
+		free(root);
+	}
+	file_buf_free(&snb);
+}
+
+/* An EFI disk with Secure Boot keys: the warning names the VM being set up. */
+static void test_efi_keys_warning_names_vm(void **state)
+{
+	(void)state;
+	struct file_buf n150 = fixture_read("gop-n150-adln/n150_vfio_igd.rom");
+	struct machine_facts f = facts_adln();
+	char *root = pve_tree("pve9-grub");
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd),
+		 "sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set data = cast(cast(data as text) || 'bios: ovmf' || char(10) || "
+		 "'efidisk0: local-lvm:vm-100-disk-1,efitype=4m,pre-enrolled-keys=1,size=4M' || char(10) as blob) where name='100.conf'\"",
+		 root);
+	sh(cmd);
+	struct pve_target t;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(target_probe(root, &t, &d), 0);
+	struct install_opts io = { .root = root, .rom = n150.data, .romlen = n150.len, .vmid = 100, .now = 1800000000 };
+	struct install_plan ip;
+	if (install_plan_compute(&t, &f, &io, &ip, &d) < 0)
+		fail_msg("install plan failed: %s", diag_last(&d));
+	bool named = false;
+	for (size_t k = 0; k < d.n; k++) {
+		assert_null(strstr(d.v[k].msg, "VM 0's"));
+		if (d.v[k].level == DIAG_WARN && strstr(d.v[k].msg, "VM 100's EFI disk has Secure Boot keys enrolled"))
+			named = true;
+	}
+	assert_true(named);
+	install_plan_free(&ip);
+	target_free(&t);
+	diag_free(&d);
+	rm_rf(root);
+	free(root);
+	file_buf_free(&n150);
+}
+
 /* A ROM for another device: check says install will refuse it, with install's own reason. */
 static void test_check_rom_refused_like_install(void **state)
 {
@@ -495,4 +645,6 @@ static void test_check_rom_refused_like_install(void **state)
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_pve7_qemu72), cmocka_unit_test(test_pve82_qemu90),
 	  cmocka_unit_test(test_pve84_qemu92), cmocka_unit_test(test_pve90_qemu100),
 	  cmocka_unit_test(test_gop_only_rom), cmocka_unit_test(test_commands_agree),
-	  cmocka_unit_test(test_check_vmid_after_install), cmocka_unit_test(test_check_rom_refused_like_install))
+	  cmocka_unit_test(test_check_vmid_after_install), cmocka_unit_test(test_check_rom_refused_like_install),
+	  cmocka_unit_test(test_igd_slot_spellings), cmocka_unit_test(test_efi_keys_warning_names_vm),
+	  cmocka_unit_test(test_stale_igd_args_on_other_slot))

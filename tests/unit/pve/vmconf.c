@@ -139,6 +139,32 @@ static void test_nul_rejected(void **state)
 	diag_free(&d);
 }
 
+/* Every way qemu-server's hostpci format (PVE::QemuServer::PCI: default key host, a ';' list of
+ * [domain:]bus:dev[.fn], keys in any order) can name the iGPU; qemu-server refuses a VM that
+ * names one device in two hostpciN, so install must find each of them. */
+static void test_hostpci_kind(void **state)
+{
+	(void)state;
+	static const char *const igd[] = {
+		"0000:00:02.0,legacy-igd=1,romfile=igd.rom", "00:02.0", "00:02", "0000:00:02", "00:02.0;00:02.1",
+		"host=0000:00:02.0,rombar=0", "rombar=0,00:02", "x-vga=1,host=00000:00:02.0", "0000:01:00.0;0000:00:02.0",
+		"pcie=1,host=01:00.0;00:02",
+	};
+	for (size_t i = 0; i < sizeof(igd) / sizeof(igd[0]); i++)
+		if (vmconf_hostpci_kind(igd[i]) != VMCONF_HOSTPCI_IGD)
+			fail_msg("'%s' names 00:02.0", igd[i]);
+	static const char *const other[] = {
+		"01:00.0", "0000:01:00.0,x-vga=1", "00:02.1", "0001:00:02.0", "000:00:02.0", "00:02.00", "00:020",
+		"romfile=00:02.0", "01:00.0;00:03", "", "host=", ",,,", "00:0", "0000:00:02.0x",
+	};
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		if (vmconf_hostpci_kind(other[i]) != VMCONF_HOSTPCI_OTHER)
+			fail_msg("'%s' does not name 00:02.0", other[i]);
+	assert_int_equal(vmconf_hostpci_kind(NULL), VMCONF_HOSTPCI_OTHER);
+	assert_int_equal(vmconf_hostpci_kind("mapping=igpu"), VMCONF_HOSTPCI_MAPPING);
+	assert_int_equal(vmconf_hostpci_kind("mapping=igpu,pcie=1"), VMCONF_HOSTPCI_MAPPING);
+}
+
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_round_trip), cmocka_unit_test(test_set_in_sorted_place_main_section_only),
 	  cmocka_unit_test(test_get_delete), cmocka_unit_test(test_empty_and_comment_only),
-	  cmocka_unit_test(test_nul_rejected))
+	  cmocka_unit_test(test_nul_rejected), cmocka_unit_test(test_hostpci_kind))
