@@ -1,5 +1,7 @@
-/* fuzz_vmconf.c - qemu-server VM config text: parse, edit the main section, format again.
- * Invariants: an untouched config formats back byte-identical; edits keep every section line. */
+/* fuzz_vmconf.c - qemu-server VM config text: parse, read every hostpci value the way qemu-server
+ * does, edit the main section, format again.
+ * Invariants: an untouched config formats back byte-identical; edits keep every section line; a
+ * hostpci value's kind is one of the three. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();	/* parse + format must be the identity */
 	free(s);
 	size_t sections = c.n - c.main_end;
+	/* Every line's value after "key: " read as a hostpci value (vmconf_hostpci_kind must take any text). */
+	for (size_t i = 0; i < c.n; i++) {
+		const char *colon = strchr(c.lines[i], ':');
+		enum vmconf_hostpci k = vmconf_hostpci_kind(colon ? colon + 1 : c.lines[i]);
+		if (k != VMCONF_HOSTPCI_OTHER && k != VMCONF_HOSTPCI_IGD && k != VMCONF_HOSTPCI_MAPPING)
+			abort();
+	}
 	/* What plan.c does to a VM: read, set, delete keys. */
 	vmconf_get(&c, "hostpci0");
 	vmconf_set(&c, "hostpci0", "0000:00:02.0,legacy-igd=1,romfile=igd.rom");
