@@ -67,7 +67,8 @@ run_one() {
 		keep=${FUZZ_KEEP_BYTES:-16384}
 		find "$out/corpus-$name" -type f -size -"$((keep + 1))"c -exec cp {} "$cand/" \; 2>/dev/null
 		before=$(ls "tests/fuzz/corpus/$name" | wc -l)
-		"$f" -merge=1 -rss_limit_mb=2048 -timeout=30 "tests/fuzz/corpus/$name" "$cand" >"$log" 2>&1
+		# Edges only (no hit counters): a kept corpus that reaches each branch, not every loop count.
+		"$f" -merge=1 -use_counters=0 -rss_limit_mb=2048 -timeout=30 "tests/fuzz/corpus/$name" "$cand" >"$log" 2>&1
 		rc=$?
 		after=$(ls "tests/fuzz/corpus/$name" | wc -l)
 		[ $rc = 0 ] && echo "fuzz_$name: kept corpus $before -> $after inputs, $(du -sk "tests/fuzz/corpus/$name" | cut -f1) KiB" >"$res"

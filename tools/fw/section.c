@@ -72,7 +72,8 @@ static struct fw_node *owning_file(struct fw_node *n)
 
 static size_t budget_left(const struct fw_image *img)
 {
-	return img->inflated < img->inflate_budget ? img->inflate_budget - img->inflated : 0;
+	size_t used = img->inflated + img->inflate_failed;
+	return used < img->inflate_budget ? img->inflate_budget - used : 0;
 }
 
 /* Re-records a scratch diag's entries (the failed attempts) in the walk's diag, prefixed. */
@@ -147,6 +148,17 @@ static void inflate_section(struct fw_image *img, struct fw_node *sec, const str
 		break;
 	}
 	if (rc < 0) {
+		/* A decoder may produce most of what the header claims before the stream turns out bad
+		 * (a one-symbol code costs no input bits): without this charge, many small failing
+		 * sections would each cost up to the whole budget in work. */
+		uint64_t claimed = 0;
+		if ((how == G_LZMA || how == G_LZMA_F86) && src->len >= 13)
+			claimed = le64(src->p + 5);
+		else if (how == G_BROTLI && src->len >= 8)
+			claimed = le64(src->p);
+		else if ((how == G_TIANO || how == G_UNKNOWN) && src->len >= 8)
+			claimed = le32(src->p + 4);
+		img->inflate_failed += claimed < max ? (size_t)claimed : max;
 		bool named = sec->comp != FW_COMP_EFI && sec->comp != FW_COMP_TIANO;	/* liblzma/brotli messages say what they are */
 		replay(img, sec, &tmp, named ? NULL : fw_comp_name((enum fw_comp)sec->comp));
 		sec->comp = FW_COMP_FAILED;

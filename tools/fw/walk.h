@@ -25,6 +25,7 @@ struct fw_image {
 	struct fw_arena_chunk *arena;
 	size_t nodes, max_nodes;
 	size_t inflated, inflate_budget;
+	size_t inflate_failed;	/* output size failed decodes claimed: charged to the budget too */
 	size_t findings;
 	bool node_cap_hit;
 	const struct fw_stream *cur_stream;	/* the block new nodes are in (NULL: the input) */
