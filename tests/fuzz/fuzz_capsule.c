@@ -8,7 +8,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The walker's own limits, set small as in fuzz_fw: the layout is what this target is about. */
-static const struct fw_limits limits = { .inflate_extra = (size_t)1 << 20, .max_nodes = 4096 };
+static const struct fw_limits limits = { .inflate_extra = (size_t)64 << 10, .max_nodes = 4096 };
 
 static const uint8_t guids[3][16] = {
 	{ 0xBD, 0x86, 0x66, 0x3B, 0x76, 0x0D, 0x30, 0x40, 0xB7, 0x0E, 0xB5, 0x51, 0x9E, 0x2F, 0xC5, 0xA0 },
