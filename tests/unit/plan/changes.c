@@ -470,6 +470,44 @@ static void test_check_vmid_after_install(void **state)
 	free(rom);
 }
 
+/* Install's plan for VM 100 of `tree` after `sql_tail` (an SQL text expression) is appended to its
+ * config in config.db, with the Sandy Bridge VBIOS: the scenario of the hostpci tests below. */
+struct vm100_plan {
+	char *root;
+	struct pve_target t;
+	struct diag d;
+	struct install_plan ip;
+	const char *conf;	/* VM 100's config as the plan writes it */
+};
+
+static void vm100_plan(struct vm100_plan *s, const char *tree, const char *sql_tail, const struct file_buf *rom,
+		       const struct machine_facts *f)
+{
+	s->root = pve_tree(tree);
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd),
+		 "sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set data = cast(cast(data as text) || "
+		 "%s as blob) where name='100.conf'\"",
+		 s->root, sql_tail);
+	sh(cmd);
+	diag_init(&s->d);
+	assert_int_equal(target_probe(s->root, &s->t, &s->d), 0);
+	struct install_opts io = { .root = s->root, .rom = rom->data, .romlen = rom->len, .vmid = 100, .now = 1800000000 };
+	if (install_plan_compute(&s->t, f, &io, &s->ip, &s->d) < 0)
+		fail_msg("%s + %s: install plan failed: %s", tree, sql_tail, diag_last(&s->d));
+	const struct change *c = change_at(&s->ip, "/var/lib/pve-cluster/config.db");
+	assert_non_null(c);
+	s->conf = (const char *)c->new;
+}
+
+static void vm100_plan_free(struct vm100_plan *s)
+{
+	install_plan_free(&s->ip);
+	target_free(&s->t);
+	diag_free(&s->d);
+	rm_tmpdir(s->root);
+}
+
 /* VM 100 already passes the iGPU through, spelled as qemu-server allows: install replaces that
  * entry instead of adding 00:02.0 a second time (qemu-server will not start a VM that names one
  * device in two hostpciN). Another device stays where it is; a PCI mapping gets a warning. */
@@ -493,24 +531,11 @@ static void test_igd_slot_spellings(void **state)
 	};
 	const char *igd = "0000:00:02.0,legacy-igd=1,romfile=igd-sandy-bridge-8086-0102-vbios.rom";
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *root = pve_tree("pve9-grub");
-		char cmd[9000];
-		snprintf(cmd, sizeof(cmd),
-			 "sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set data = cast(cast(data as text) || "
-			 "'hostpci0: %s' || char(10) as blob) where name='100.conf'\"",
-			 root, cases[i].hostpci0);
-		sh(cmd);
-		struct pve_target t;
-		struct diag d;
-		diag_init(&d);
-		assert_int_equal(target_probe(root, &t, &d), 0);
-		struct install_opts io = { .root = root, .rom = snb.data, .romlen = snb.len, .vmid = 100, .now = 1800000000 };
-		struct install_plan ip;
-		if (install_plan_compute(&t, &f, &io, &ip, &d) < 0)
-			fail_msg("%s: install plan failed: %s", cases[i].hostpci0, diag_last(&d));
-		const struct change *c = change_at(&ip, "/var/lib/pve-cluster/config.db");
-		assert_non_null(c);
-		const char *conf = (const char *)c->new;
+		char tail[300];
+		snprintf(tail, sizeof(tail), "'hostpci0: %s' || char(10)", cases[i].hostpci0);
+		struct vm100_plan p;
+		vm100_plan(&p, "pve9-grub", tail, &snb, &f);
+		const char *conf = p.conf;
 		char v[512];
 		const char *want0 = cases[i].want0 ? cases[i].want0 : igd;
 		if (!conf_line(conf, "hostpci0", v, sizeof(v)) || strcmp(v, want0) != 0)
@@ -521,15 +546,11 @@ static void test_igd_slot_spellings(void **state)
 		} else if (conf_line(conf, "hostpci1", v, sizeof(v)))
 			fail_msg("%s: 00:02.0 named twice, hostpci1: %s", cases[i].hostpci0, v);
 		bool warned = false;
-		for (size_t k = 0; k < d.n; k++)
-			if (d.v[k].level == DIAG_WARN && strstr(d.v[k].msg, "hostpci0: mapping=igpu is a PCI mapping"))
+		for (size_t k = 0; k < p.d.n; k++)
+			if (p.d.v[k].level == DIAG_WARN && strstr(p.d.v[k].msg, "hostpci0: mapping=igpu is a PCI mapping"))
 				warned = true;
 		assert_int_equal(warned, cases[i].warn_mapping);
-		install_plan_free(&ip);
-		target_free(&t);
-		diag_free(&d);
-		rm_rf(root);
-		free(root);
+		vm100_plan_free(&p);
 	}
 	file_buf_free(&snb);
 }
@@ -550,36 +571,19 @@ static void test_stale_igd_args_on_other_slot(void **state)
 		{ "pve8-grub", "-cpu host,kvm=off -smbios type=1 -set device.hostpci1.x-igd-gms=0x2" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *root = pve_tree(cases[i].tree);
-		char cmd[9000];
-		snprintf(cmd, sizeof(cmd),
-			 "sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set data = cast(cast(data as text) || "
-			 "'hostpci0: 0000:01:00,x-vga=1' || char(10) || 'args: -cpu host,kvm=off -set device.hostpci0.x-igd-gms=0x1 "
-			 "-set device.hostpci0.0.x-igd-opregion=on -smbios type=1' || char(10) as blob) where name='100.conf'\"",
-			 root);
-		sh(cmd);
-		struct pve_target t;
-		struct diag d;
-		diag_init(&d);
-		assert_int_equal(target_probe(root, &t, &d), 0);
-		struct install_opts io = { .root = root, .rom = snb.data, .romlen = snb.len, .vmid = 100, .now = 1800000000 };
-		struct install_plan ip;
-		if (install_plan_compute(&t, &f, &io, &ip, &d) < 0)
-			fail_msg("%s: install plan failed: %s", cases[i].tree, diag_last(&d));
-		const struct change *c = change_at(&ip, "/var/lib/pve-cluster/config.db");
-		assert_non_null(c);
+		struct vm100_plan p;
+		vm100_plan(&p, cases[i].tree,
+			   "'hostpci0: 0000:01:00,x-vga=1' || char(10) || 'args: -cpu host,kvm=off -set device.hostpci0.x-igd-gms=0x1 "
+			   "-set device.hostpci0.0.x-igd-opregion=on -smbios type=1' || char(10)",
+			   &snb, &f);
 		char v[512];
-		assert_non_null(conf_line((const char *)c->new, "args", v, sizeof(v)));
+		assert_non_null(conf_line(p.conf, "args", v, sizeof(v)));
 		assert_string_equal(v, cases[i].want);
-		assert_non_null(conf_line((const char *)c->new, "hostpci0", v, sizeof(v)));
+		assert_non_null(conf_line(p.conf, "hostpci0", v, sizeof(v)));
 		assert_string_equal(v, "0000:01:00,x-vga=1");
-		assert_non_null(conf_line((const char *)c->new, "hostpci1", v, sizeof(v)));
+		assert_non_null(conf_line(p.conf, "hostpci1", v, sizeof(v)));
 		assert_string_equal(v, "0000:00:02.0,legacy-igd=1,romfile=igd-sandy-bridge-8086-0102-vbios.rom");
-		install_plan_free(&ip);
-		target_free(&t);
-		diag_free(&d);
-		rm_rf(root);
-		free(root);
+		vm100_plan_free(&p);
 	}
 	file_buf_free(&snb);
 }
