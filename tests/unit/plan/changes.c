@@ -471,7 +471,7 @@ static void test_check_vmid_after_install(void **state)
 }
 
 /* Install's plan for VM 100 of `tree` after `sql_tail` (an SQL text expression) is appended to its
- * config in config.db, with the Sandy Bridge VBIOS: the scenario of the hostpci tests below. */
+ * config in config.db, with the given ROM and machine: the scenario of the VM-config tests below. */
 struct vm100_plan {
 	char *root;
 	struct pve_target t;
@@ -594,33 +594,19 @@ static void test_efi_keys_warning_names_vm(void **state)
 	(void)state;
 	struct file_buf n150 = fixture_read("gop-n150-adln/n150_vfio_igd.rom");
 	struct machine_facts f = facts_adln();
-	char *root = pve_tree("pve9-grub");
-	char cmd[9000];
-	snprintf(cmd, sizeof(cmd),
-		 "sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set data = cast(cast(data as text) || 'bios: ovmf' || char(10) || "
-		 "'efidisk0: local-lvm:vm-100-disk-1,efitype=4m,pre-enrolled-keys=1,size=4M' || char(10) as blob) where name='100.conf'\"",
-		 root);
-	sh(cmd);
-	struct pve_target t;
-	struct diag d;
-	diag_init(&d);
-	assert_int_equal(target_probe(root, &t, &d), 0);
-	struct install_opts io = { .root = root, .rom = n150.data, .romlen = n150.len, .vmid = 100, .now = 1800000000 };
-	struct install_plan ip;
-	if (install_plan_compute(&t, &f, &io, &ip, &d) < 0)
-		fail_msg("install plan failed: %s", diag_last(&d));
+	struct vm100_plan p;
+	vm100_plan(&p, "pve9-grub",
+		   "'bios: ovmf' || char(10) || "
+		   "'efidisk0: local-lvm:vm-100-disk-1,efitype=4m,pre-enrolled-keys=1,size=4M' || char(10)",
+		   &n150, &f);
 	bool named = false;
-	for (size_t k = 0; k < d.n; k++) {
-		assert_null(strstr(d.v[k].msg, "VM 0's"));
-		if (d.v[k].level == DIAG_WARN && strstr(d.v[k].msg, "VM 100's EFI disk has Secure Boot keys enrolled"))
+	for (size_t k = 0; k < p.d.n; k++) {
+		assert_null(strstr(p.d.v[k].msg, "VM 0's"));
+		if (p.d.v[k].level == DIAG_WARN && strstr(p.d.v[k].msg, "VM 100's EFI disk has Secure Boot keys enrolled"))
 			named = true;
 	}
 	assert_true(named);
-	install_plan_free(&ip);
-	target_free(&t);
-	diag_free(&d);
-	rm_rf(root);
-	free(root);
+	vm100_plan_free(&p);
 	file_buf_free(&n150);
 }
 
