@@ -464,8 +464,43 @@ static void test_limited_open(void **state)
 	file_buf_free(&fsp);
 }
 
+/* A capsule (the fuzz campaign's regression seed) with ~200 compressed sections whose decoding fails
+ * late, each claiming less than the budget but together far more: each failure is charged the size
+ * its header claimed, so the later sections are refused as over the budget instead of each costing
+ * up to all of it in work (without the charge, none is refused). */
+static void test_failed_decodes_use_the_budget(void **state)
+{
+	(void)state;
+	static const uint8_t fmp[16] = { 0xED, 0xD5, 0xCB, 0x6D, 0x2D, 0xE8, 0x44, 0x4C,
+					 0xBD, 0xA1, 0x71, 0x94, 0x19, 0x9A, 0xD9, 0x2A };
+	struct file_buf seed;
+	char e[300];
+	if (file_read("tests/fuzz/corpus/capsule/failing-sections-cost-budget", 1 << 20, &seed, e, sizeof(e)) < 0)
+		fail_msg("%s", e);
+	assert_int_equal(seed.data[0] % 3, 1);	/* fuzz_capsule's pick: the FMP capsule GUID */
+	size_t n = 16 + seed.len - 1;
+	uint8_t *p = malloc(n);
+	memcpy(p, fmp, 16);
+	memcpy(p + 16, seed.data + 1, seed.len - 1);
+	const struct fw_limits small = { .inflate_extra = (size_t)1 << 20, .max_nodes = 0 };
+	struct diag d;
+	struct fw_image *img;
+	diag_init(&d);
+	assert_int_equal(fw_open_limited(p, n, &small, &img, &d), 0);
+	assert_int_equal(fw_inflated_bytes(img), 0);
+	size_t refused = 0;
+	for (size_t i = 0; i < d.n; i++)
+		refused += strstr(d.v[i].msg, "above the limit") != NULL || strstr(d.v[i].msg, "over the budget") != NULL;
+	if (refused == 0)
+		fail_msg("no section was refused as over the 0x%zx-byte budget", 8 * n + small.inflate_extra);
+	fw_close(img);
+	diag_free(&d);
+	free(p);
+	file_buf_free(&seed);
+}
+
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_detects_fv_and_region), cmocka_unit_test(test_detects_capsules),
 	  cmocka_unit_test(test_detects_single_ffs_file), cmocka_unit_test(test_refuses_what_it_does_not_know),
 	  cmocka_unit_test(test_truncated_ovmf), cmocka_unit_test(test_truncated_fsp),
 	  cmocka_unit_test(test_truncated_descriptor_image), cmocka_unit_test(test_corrupted_fields),
-	  cmocka_unit_test(test_implausible_headers_still_scanned), cmocka_unit_test(test_limited_open))
+	  cmocka_unit_test(test_implausible_headers_still_scanned), cmocka_unit_test(test_limited_open), cmocka_unit_test(test_failed_decodes_use_the_budget))
