@@ -31,7 +31,8 @@ EFI_HOST_SRC := efi/fwcfg.c efi/opregion.c efi/igd.c
 LIB_SRC  := $(filter-out tools/main.c,$(TOOL_SRC)) $(EFI_HOST_SRC)
 # igdkit carries its own EFI drivers (rom build --igd-helpers): one object of plain data.
 EFI_BLOB := $(B)/obj/efi_blobs.o
-OBJ      := $(TOOL_SRC:%.c=$(B)/obj/%.o) $(EFI_BLOB)
+# check reads a machine's OpRegion with the drivers' own parser.
+OBJ      := $(TOOL_SRC:%.c=$(B)/obj/%.o) $(B)/obj/efi/opregion.o $(EFI_BLOB)
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(EFI_BLOB)
 ASAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o) $(EFI_BLOB)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzzobj/%.o) $(EFI_BLOB)

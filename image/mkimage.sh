@@ -51,7 +51,8 @@ fi
 
 truncate -s ${IMG_MIB}M "$img"
 printf 'label: dos\nlabel-id: 0x1a2b3c4d\nstart=%s, type=c, bootable\n' $PART_START | sfdisk -q "$img"
-dd if="$part" of="$img" bs=1M seek=1 conv=notrunc,sparse status=none
+# 4 KiB blocks: the FAT tables are mostly zeros, so they stay holes (what the stick really holds).
+dd if="$part" of="$img" bs=4096 seek=$((PART_START / 8)) conv=notrunc,sparse status=none
 # boot.img's defaults already point at sector 1 for core.img and use the boot drive.
 dd if="$chain/usr/lib/grub/i386-pc/boot.img" of="$img" bs=440 count=1 conv=notrunc status=none
 dd if="$work/core.img" of="$img" bs=512 seek=1 conv=notrunc status=none

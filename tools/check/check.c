@@ -12,11 +12,13 @@
 #include "report/check_report.h"
 #include "pve/target.h"
 #include "plan/changes.h"
+#include "rom/check.h"
 #include "rom/fit.h"
 #include "lib/file.h"
 
 static const char synopsis[] =
 	"usage: igdkit check [--root DIR] [--pci-dump FILE] [--firmware FILE] [--qemu X.Y] [--rom FILE] [--vmid N] [--json]\n"
+	"                    [--test-accept VID:DID]\n"
 	"\n"
 	"Gives a verdict (ok / fix / unknown) with evidence and advice for VT-x, VT-d (ACPI DMAR),\n"
 	"the IOMMU and 00:02.0's group, the iGPU (present, primary, generation, passthrough mode),\n"
@@ -27,22 +29,30 @@ static const char synopsis[] =
 	"--firmware FILE (on the stick: the one firmware file at the top of the IGDKIT partition) adds the\n"
 	"BIOS Setup values: where VT-d, CSM, primary display and internal graphics live in the board's forms,\n"
 	"and what the UEFI variables say they are set to.\n"
+	"Run as root, it also reads the OpRegion at ASLS (signature, version, VBT) through /dev/mem and\n"
+	"the memory map under ASLS and BDSM: inside a VM this shows whether the guest firmware set up\n"
+	"the IGD assignment (the stick's \"firmware access\" boot entry lets the kernel allow the read).\n"
+	"--test-accept VID:DID (tests only) takes that emulated device at 00:02.0 as a Gen12 iGPU.\n"
 	"Exit status: 0 all ok, 1 something to fix, 2 usage, 3 cannot read the machine.";
 
 int cmd_check(struct ctx *ctx, int argc, char **argv)
 {
-	const char *qemu = NULL, *rom = NULL, *firmware = NULL;
+	const char *qemu = NULL, *rom = NULL, *firmware = NULL, *test_accept = NULL;
 	unsigned long vmid = 0;
 	const struct opt own[] = {
 		{ "vmid", 0, OPT_ULONG, &vmid, "N", "plan for this existing VM of the --root target (its machine pin, bios, slot, ROM)" },
 		{ "qemu", 0, OPT_STR, &qemu, "X.Y", "plan for this pve-qemu-kvm version (default: the one under --root, else every version)" },
 		{ "rom", 0, OPT_STR, &rom, "FILE", "plan for this option ROM (what igdkit install --rom would get)" },
 		{ "firmware", 0, OPT_STR, &firmware, "FILE", "the board's firmware file: read its BIOS Setup options' current values" },
+		{ "test-accept", 0, OPT_STR, &test_accept, "VID:DID", "tests only: take this emulated device at 00:02.0 as the iGPU" },
 		{ 0 },
 	};
 	int rc = cmd_parse_noargs(ctx, synopsis, own, argc, argv);
 	if (rc != CMD_PARSED)
 		return rc;
+	struct collect_opts co = { 0 };
+	if (test_accept && (rom_parse_device_id(test_accept, &co.test_vendor, &co.test_device) < 0 || !co.test_vendor))
+		return cmd_fail(ctx, EXIT_USAGE, "--test-accept '%s': expected VID:DID in hex, e.g. 8086:100e", test_accept);
 	int qmaj = 0, qmin = 0;
 	if (qemu && (sscanf(qemu, "%d.%d", &qmaj, &qmin) != 2 || qmaj < 1))
 		return cmd_fail(ctx, EXIT_USAGE, "--qemu wants a version like 9.2, not '%s'", qemu);
@@ -85,7 +95,7 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 	}
 	struct diag d;
 	diag_init(&d);
-	int crc = host_collect(ctx->root, ctx->pci_dump, c, &d);
+	int crc = host_collect_opts(ctx->root, ctx->pci_dump, &co, c, &d);
 	if (ctx->verbose)
 		cmd_print_diag(ctx, "check", &d);
 	int code;

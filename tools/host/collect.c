@@ -50,6 +50,9 @@ static void collect_pci(const char *pci_dump, struct host_data *c, struct diag *
 	c->dev02 = pci_find(&c->pci, 0, 2, 0);
 	if (c->dev02 && c->dev02->vendor == 0x8086 && pci_is_display(c->dev02))
 		c->igd = c->dev02;
+	else if (c->dev02 && c->test_vendor && c->dev02->vendor == c->test_vendor &&
+		 c->dev02->device == c->test_device)
+		c->igd = c->dev02;	/* --test-accept: an emulated device standing in for the iGPU */
 	for (size_t i = 0; i < c->pci.n; i++) {
 		const struct pci_fn *p = &c->pci.v[i];
 		if (pci_is_display(p) && !(p->bus == 0 && p->dev == 2)) {
@@ -69,9 +72,14 @@ static void collect_igd_regs(struct host_data *c)
 		return;
 	f->igd_device_id = g->device;
 	f->igd_class = (uint16_t)(g->class_code >> 8);
-	c->id = igd_id_lookup(g->device);
+	c->id = c->test_vendor ? NULL : igd_id_lookup(g->device);
 	f->igd_gen = c->id ? c->id->gen : 0;
 	f->igd_platform = c->id ? c->id->platform : NULL;
+	if (c->test_vendor) {
+		/* Registers as igdkit's assignment driver writes them for a test device (efi/igd.h). */
+		f->igd_gen = 12;
+		f->igd_platform = "test device (--test-accept)";
+	}
 	f->igd_legacy_vbios = c->id && c->id->legacy_vbios;
 	if (g->cfg_len >= 256) {
 		f->ggc = pci_cfg16(g, 0x50);
@@ -378,8 +386,8 @@ static void collect_kernel(struct host_data *c)
 	}
 }
 
-/* /proc/iomem: "  a0000000-afffffff : 0000:00:02.0" lines; a boot framebuffer inside BAR2 holds it busy. */
-static void collect_iomem(struct host_data *c)
+/* /proc/iomem, read once: a boot framebuffer inside BAR2 holds it busy; the ranges under ASLS and BDSM. */
+static void collect_iomem(struct host_data *c, struct diag *d)
 {
 	struct machine_facts *f = &c->f;
 	struct file_buf fb;
@@ -389,55 +397,69 @@ static void collect_iomem(struct host_data *c)
 		snprintf(c->iomem_err, sizeof(c->iomem_err), "the PCI dump is not from this machine's /proc/iomem");
 		return;
 	}
-	if (!c->igd || !c->bar2) {
-		snprintf(c->iomem_err, sizeof(c->iomem_err), "no iGPU BAR2 to look for");
-		return;
-	}
 	if (c->host.ops->read_file(&c->host, "/proc/iomem", 4 << 20, &fb, err, sizeof(err)) < 0) {
 		snprintf(c->iomem_err, sizeof(c->iomem_err), "%.119s", err);
 		return;
 	}
-	char *t = calloc(1, fb.len + 1);
-	if (!t) {
-		file_buf_free(&fb);
+	int rc = iomem_parse((const char *)fb.data, fb.len, &c->iomem, d);
+	file_buf_free(&fb);
+	if (rc < 0) {
+		snprintf(c->iomem_err, sizeof(c->iomem_err), "/proc/iomem: %.100s", diag_last(d));
 		return;
 	}
-	memcpy(t, fb.data, fb.len);
-	file_buf_free(&fb);
-	uint64_t bar_end = c->bar2 + (256ull << 20) - 1;	/* refined below from the BAR's own entry */
-	bool nonzero = false;
-	for (int pass = 0; pass < 2; pass++) {
-		for (char *line = t; line && *line;) {
-			char *nl = strchr(line, '\n');
-			unsigned long long a, b;
-			char name[64];
-			if (sscanf(line, " %llx-%llx : %63[^\n]", &a, &b, name) == 3) {
-				if (a || b)
-					nonzero = true;
-				if (pass == 0 && a == c->bar2 && !strcmp(name, "0000:00:02.0") && b > a)
-					bar_end = b;
-				bool fbname = strstr(name, "BOOTFB") || strstr(name, "simple-framebuffer") ||
-					      strstr(name, "efifb") || strstr(name, "vesafb") || strstr(name, "simpledrm");
-				if (pass == 1 && fbname && a <= bar_end && b >= c->bar2) {
-					f->fb_owns_bar2 = TRI_YES;
-					snprintf(c->fb_name, sizeof(c->fb_name), "%.24s at %llx-%llx", name, a, b);
-				}
-			}
-			line = nl ? nl + 1 : NULL;
+	if (!c->iomem.addresses) {
+		snprintf(c->iomem_err, sizeof(c->iomem_err), "/proc/iomem shows only zero addresses (run as root)");
+		return;
+	}
+	if (!c->igd || !c->bar2) {
+		snprintf(c->iomem_err, sizeof(c->iomem_err), "no iGPU BAR2 to look for");
+		return;
+	}
+	uint64_t bar_end = c->bar2 + (256ull << 20) - 1;	/* refined from the BAR's own entry */
+	for (size_t i = 0; i < c->iomem.n; i++) {
+		const struct iomem_entry *e = &c->iomem.v[i];
+		if (e->start == c->bar2 && !strcmp(e->name, "0000:00:02.0") && e->end > e->start)
+			bar_end = e->end;
+	}
+	f->fb_owns_bar2 = TRI_NO;
+	for (size_t i = 0; i < c->iomem.n; i++) {
+		const struct iomem_entry *e = &c->iomem.v[i];
+		const char *name = e->name;
+		bool fbname = strstr(name, "BOOTFB") || strstr(name, "simple-framebuffer") || strstr(name, "efifb") ||
+			      strstr(name, "vesafb") || strstr(name, "simpledrm");
+		if (fbname && e->start <= bar_end && e->end >= c->bar2) {
+			f->fb_owns_bar2 = TRI_YES;
+			snprintf(c->fb_name, sizeof(c->fb_name), "%.24s at %llx-%llx", name, (unsigned long long)e->start,
+				 (unsigned long long)e->end);
+			break;
 		}
 	}
-	free(t);
-	if (!nonzero) {
-		f->fb_owns_bar2 = TRI_UNKNOWN;
-		snprintf(c->iomem_err, sizeof(c->iomem_err), "/proc/iomem shows only zero addresses (run as root)");
-	} else if (f->fb_owns_bar2 != TRI_YES) {
-		f->fb_owns_bar2 = TRI_NO;
-	}
+}
+
+/* Only from this machine's own memory (not a --pci-dump of another), and only with ASLS/BDSM readable. */
+static void collect_igd_memory(struct host_data *c)
+{
+	const struct machine_facts *f = &c->f;
+	if (!c->igd || c->igd->cfg_len < 256 || c->dump_only || (!f->asls && !f->bdsm))
+		return;
+	c->mem_read = true;
+	uint64_t stolen = c->ggc.valid ? (uint64_t)c->ggc.gms_mib << 20 : 0;
+	igd_memory_read(&c->host, &c->iomem, f->asls, f->bdsm, stolen, &c->mem);
 }
 
 int host_collect(const char *root, const char *pci_dump, struct host_data *c, struct diag *d)
 {
+	return host_collect_opts(root, pci_dump, NULL, c, d);
+}
+
+int host_collect_opts(const char *root, const char *pci_dump, const struct collect_opts *o, struct host_data *c,
+		      struct diag *d)
+{
 	memset(c, 0, sizeof(*c));
+	if (o && o->test_vendor) {
+		c->test_vendor = o->test_vendor;
+		c->test_device = o->test_device;
+	}
 	host_open(&c->host, root);
 	const char *stick = getenv("IGDKIT_STICK");
 	c->on_stick = stick && *stick;
@@ -450,7 +472,8 @@ int host_collect(const char *root, const char *pci_dump, struct host_data *c, st
 	collect_sysfs_igd(c);
 	collect_firmware(c);
 	collect_kernel(c);
-	collect_iomem(c);
+	collect_iomem(c, d);
+	collect_igd_memory(c);
 	struct machine_facts *f = &c->f;
 	f->dgpu_present = c->other_display != NULL;
 	return c->pci_ok ? 0 : -1;
@@ -460,6 +483,7 @@ void host_data_free(struct host_data *c)
 {
 	pci_snapshot_free(&c->pci);
 	dmar_free(&c->dmar);
+	iomem_free(&c->iomem);
 }
 
 int facts_collect(const char *root, const char *pci_dump, struct machine_facts *f, struct diag *d)

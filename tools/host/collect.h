@@ -16,6 +16,8 @@
 #include "host/facts.h"
 #include "host/hostops.h"
 #include "host/hostpci.h"
+#include "host/igd_memory.h"
+#include "host/iomem.h"
 #include "igd/gms.h"
 #include "igd/ids.h"
 #include "lib/cli.h"
@@ -25,6 +27,7 @@ struct host_data {
 	struct host host;
 	bool on_stick;			/* IGDKIT_STICK is set */
 	bool dump_only;			/* --pci-dump on the live root: this machine's sysfs is not the dump's */
+	uint16_t test_vendor, test_device;	/* --test-accept: taken as the iGPU at 00:02.0; 0 = off */
 
 	/* PCI */
 	bool pci_ok;
@@ -72,6 +75,17 @@ struct host_data {
 	bool mdev_types;		/* mdev_supported_types under 00:02.0 (GVT-g) */
 	char fb_name[64];		/* the framebuffer entry that overlaps BAR2 */
 	char iomem_err[120];
+	struct iomem_map iomem;		/* /proc/iomem; n = 0 when not read */
+
+	/* the OpRegion and stolen memory behind ASLS/BDSM */
+	bool mem_read;			/* looked at (the iGPU's ASLS or BDSM is set, this machine's memory) */
+	struct igd_memory mem;
+};
+
+/* Test-only: an emulated device at 00:02.0 (vendor:device) is taken as a Gen12 iGPU, the way
+ * igdkit's assignment driver built with `rom build --test-accept` treats it. */
+struct collect_opts {
+	uint16_t test_vendor, test_device;
 };
 
 /*
@@ -80,6 +94,8 @@ struct host_data {
  * else that cannot be read stays unknown, with a note in d.
  */
 int host_collect(const char *root, const char *pci_dump, struct host_data *c, struct diag *d);
+int host_collect_opts(const char *root, const char *pci_dump, const struct collect_opts *o, struct host_data *c,
+		      struct diag *d);
 void host_data_free(struct host_data *c);
 /* host_collect, keeping only the facts (for install and the menu). Never fails as a whole:
  * unreadable PCI becomes an error in d and unknown facts. */

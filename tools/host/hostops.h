@@ -32,6 +32,9 @@ struct host_ops {
 			size_t errlen);
 	/* CPUID leaf (subleaf 0): eax, ebx, ecx, edx. */
 	int (*cpuid)(const struct host *h, uint32_t leaf, uint32_t regs[4], char *err, size_t errlen);
+	/* len bytes of physical memory at addr through /dev/mem (a tree: its dev/mem file, sparse).
+	 * -EPERM when the kernel refuses the range (STRICT_DEVMEM, lockdown), another -errno else. */
+	int (*read_phys)(const struct host *h, uint64_t addr, void *buf, size_t len, char *err, size_t errlen);
 };
 
 struct host {
@@ -58,6 +61,7 @@ int hostfs_read_file(const char *prefix, const char *path, size_t max, struct fi
 bool hostfs_exists(const char *prefix, const char *path);
 int hostfs_list_dir(const char *prefix, const char *path, char ***names, size_t *n);
 int hostfs_link_name(const char *prefix, const char *path, char *buf, size_t len);
+/* -errno of the failed open/pread, -EIO for a short read. */
 int hostfs_pread(const char *prefix, const char *path, uint64_t off, void *buf, size_t len, char *err,
 		 size_t errlen);
 

@@ -1,4 +1,4 @@
-/* live.c - the running machine: /sys, /proc, /dev/cpu/N/msr, and the CPUID instruction
+/* live.c - the running machine: /sys, /proc, /dev/cpu/N/msr, /dev/mem and the CPUID instruction
  *
  * Nothing here needs more than a busybox system: files are read directly, the
  * MSR through the msr module's device (the stick loads it), CPUID with the
@@ -75,6 +75,12 @@ static int live_cpuid(const struct host *h, uint32_t leaf, uint32_t regs[4], cha
 #endif
 }
 
+static int live_read_phys(const struct host *h, uint64_t addr, void *buf, size_t len, char *err, size_t errlen)
+{
+	(void)h;
+	return hostfs_pread("", "/dev/mem", addr, buf, len, err, errlen);
+}
+
 static const struct host_ops live_ops = {
 	.name = "live",
 	.read_file = live_read_file,
@@ -83,6 +89,7 @@ static const struct host_ops live_ops = {
 	.link_name = live_link_name,
 	.read_msr = live_read_msr,
 	.cpuid = live_cpuid,
+	.read_phys = live_read_phys,
 };
 
 void host_open_live(struct host *h)

@@ -107,16 +107,17 @@ int hostfs_pread(const char *prefix, const char *path, uint64_t off, void *buf, 
 	}
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", p, strerror(errno));
-		return -1;
+		int e = errno;
+		snprintf(err, errlen, "%s: %s", p, strerror(e));
+		return -e;
 	}
 	ssize_t k = pread(fd, buf, len, (off_t)off);
-	int e = errno;
+	int e = k < 0 ? errno : EIO;
 	close(fd);
 	if (k != (ssize_t)len) {
 		snprintf(err, errlen, "%s: read of %zu bytes at 0x%llx failed: %s", p, len,
 			 (unsigned long long)off, k < 0 ? strerror(e) : "short read");
-		return -1;
+		return -e;
 	}
 	return 0;
 }
@@ -167,6 +168,11 @@ static int tree_cpuid(const struct host *h, uint32_t leaf, uint32_t regs[4], cha
 	return 0;
 }
 
+static int tree_read_phys(const struct host *h, uint64_t addr, void *buf, size_t len, char *err, size_t errlen)
+{
+	return hostfs_pread(h->root, "/dev/mem", addr, buf, len, err, errlen);
+}
+
 static const struct host_ops tree_ops = {
 	.name = "tree",
 	.read_file = tree_read_file,
@@ -175,6 +181,7 @@ static const struct host_ops tree_ops = {
 	.link_name = tree_link_name,
 	.read_msr = tree_read_msr,
 	.cpuid = tree_cpuid,
+	.read_phys = tree_read_phys,
 };
 
 void host_open_tree(struct host *h, const char *root)

@@ -122,7 +122,11 @@ void report_text(FILE *f, const struct host_data *c, const struct bios_setup *bs
 		n[V_UNKNOWN]);
 	if (c->cpu_model[0])
 		fprintf(f, "CPU: %s\n", c->cpu_model);
-	fprintf(f, "PCI: %s\n\n", c->pci_ok ? c->pci.source : c->pci_err);
+	fprintf(f, "PCI: %s\n", c->pci_ok ? c->pci.source : c->pci_err);
+	if (c->test_vendor)
+		fprintf(f, "TEST ONLY: %04x:%04x at 00:02.0 is taken as a Gen12 iGPU (--test-accept)\n", c->test_vendor,
+			c->test_device);
+	fputc('\n', f);
 	fprintf(f, "%-8s %-17s %s\n", "STATUS", "CHECK", "EVIDENCE / WHAT TO DO");
 	for (size_t i = 0; i < l->n; i++) {
 		const struct verdict *v = &l->v[i];
@@ -308,6 +312,75 @@ static void json_dmar(struct json *j, const struct host_data *c)
 	json_obj_end(j);
 }
 
+static void json_mem_range(struct json *j, const struct igd_mem_range *r)
+{
+	json_str(j, "memory_type", r->known ? r->type : NULL);
+	if (r->known) {
+		json_hex(j, "range_start", r->start);
+		json_hex(j, "range_end", r->end);
+	} else {
+		json_null(j, "range_start");
+		json_null(j, "range_end");
+	}
+}
+
+/* The OpRegion at ASLS and the stolen memory at BDSM as this OS sees them (null: not looked at). */
+static void json_igd_memory(struct json *j, const struct host_data *c)
+{
+	const struct igd_memory *m = &c->mem;
+	if (!c->mem_read || !c->f.asls) {
+		json_null(j, "opregion");
+	} else {
+		json_obj(j, "opregion");
+		json_hex(j, "address", c->f.asls);
+		json_mem_range(j, &m->opregion);
+		json_bool(j, "read", m->read_rc == 0);
+		json_str(j, "read_error", m->read_rc < 0 ? m->read_err : NULL);
+		const char *hint = igd_memory_read_hint(m);
+		json_str(j, "read_hint", *hint ? hint : NULL);
+		if (m->read_rc == 0) {
+			json_str(j, "status", m->status == OPR_OK ? "ok" : opr_status_str(m->status));
+			if (m->status != OPR_OK)
+				json_hex(j, "bad_offset", m->bad_off);
+		}
+		if (m->read_rc == 0 && (m->status == OPR_OK || m->oi.size)) {
+			char ver[16];
+			snprintf(ver, sizeof(ver), "%u.%u", m->oi.major, m->oi.minor);
+			json_str(j, "version", ver);
+			json_uint(j, "size", m->oi.size);
+			json_uint(j, "extent", m->oi.extent);
+			json_str(j, "sha256", m->opregion_sha256[0] ? m->opregion_sha256 : NULL);
+		}
+		if (m->read_rc == 0 && m->status == OPR_OK) {
+			json_obj(j, "vbt");
+			json_str(j, "source", m->vbt.source == OPR_VBT_RVDA ? "rvda" : "mailbox4");
+			json_hex(j, "offset", m->vbt.off);
+			json_uint(j, "size", m->vbt.size);
+			json_uint(j, "bdb_version", m->bdb_version);
+			json_bool(j, "checksum_ok", m->vbt_sums_to_zero);
+			json_str(j, "sha256", m->vbt_sha256);
+			json_obj_end(j);
+		}
+		json_obj_end(j);
+	}
+	if (!c->mem_read || !c->f.bdsm) {
+		json_null(j, "stolen");
+		return;
+	}
+	json_obj(j, "stolen");
+	json_hex(j, "address", c->f.bdsm);
+	if (m->stolen_bytes)
+		json_uint(j, "expected_bytes", m->stolen_bytes);
+	else
+		json_null(j, "expected_bytes");
+	json_mem_range(j, &m->stolen);
+	if (m->stolen_bytes)
+		json_bool(j, "covered", m->stolen_covered);
+	else
+		json_null(j, "covered");
+	json_obj_end(j);
+}
+
 static void json_igd(struct json *j, const struct host_data *c)
 {
 	const struct machine_facts *f = &c->f;
@@ -359,6 +432,12 @@ static void json_igd(struct json *j, const struct host_data *c)
 	else
 		json_null(j, "iommu_group");
 	json_str(j, "driver", f->igd_driver[0] ? f->igd_driver : NULL);
+	if (c->test_vendor) {
+		char id[16];
+		snprintf(id, sizeof(id), "%04x:%04x", c->test_vendor, c->test_device);
+		json_str(j, "test_accept", id);
+	}
+	json_igd_memory(j, c);
 	json_obj_end(j);
 }
 

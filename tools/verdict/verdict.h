@@ -34,6 +34,8 @@ struct verdict_list {
 /* verdicts.c */
 struct verdict *verdict_add(struct verdict_list *l, const char *id, enum verdict_status s);
 void verdict_evidence(struct verdict *v, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Appends to the evidence (cut at its size like verdict_evidence). */
+void verdict_evidence_add(struct verdict *v, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void verdict_advice(struct verdict *v, const char *fmt, ...) PRINTF_LIKE(2, 3);
 const struct verdict *verdict_find(const struct verdict_list *l, const char *id);
 const char *verdict_status_name(enum verdict_status s);

@@ -27,6 +27,17 @@ void verdict_evidence(struct verdict *v, const char *fmt, ...)
 	va_end(ap);
 }
 
+void verdict_evidence_add(struct verdict *v, const char *fmt, ...)
+{
+	size_t n = strlen(v->evidence);
+	if (n + 1 >= sizeof(v->evidence))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(v->evidence + n, sizeof(v->evidence) - n, fmt, ap);
+	va_end(ap);
+}
+
 void verdict_advice(struct verdict *v, const char *fmt, ...)
 {
 	va_list ap;

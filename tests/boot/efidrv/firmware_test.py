@@ -7,10 +7,15 @@ with a ROM built by `igdkit rom build --igd-helpers --test-accept 8086:100e
 (carrying a real VBT from the fixtures, laid out as Linux vfio presents it)
 and a stolen-memory size over fw_cfg. The probe prints, at ReadyToBoot, what
 a GOP would see; QMP pmemsave then reads the guest memory at ASLS and at the
-VBT address GetVbtData returned, to compare them byte for byte. A second boot
+VBT address GetVbtData returned, to compare them byte for byte. The first boot
+goes on into the igdkit stick through its "firmware access" GRUB entry
+(iomem=relaxed), whose `igdkit check --json --test-accept 8086:100e` must read
+the same ASLS and BDSM from 00:02.0, the OpRegion and VBT bytes at ASLS through
+/dev/mem, and a memory map that keeps both from the kernel. A second boot
 without the fw_cfg files must leave 00:02.0 untouched and install nothing.
 Prints one line per failed assertion; exit status 0 when all held.
 """
+import hashlib
 import json
 import os
 import re
@@ -19,6 +24,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -61,8 +67,39 @@ class Qmp:
                 return r
 
 
-def boot(out, name, rom, fw_cfg, timeout=300):
-    """Runs OVMF until the probe has reported; returns (debug log text, Qmp, process)."""
+class Serial:
+    """ttyS0 on a unix socket, read by a thread into .text (QEMU must never block on it); presses
+    GRUB's hotkey for the entry named by `entry` once that entry is on screen."""
+
+    def __init__(self, path, entry, hotkey):
+        self.text, self.entry, self.hotkey = "", entry, hotkey
+        for _ in range(100):
+            try:
+                self.s = socket.socket(socket.AF_UNIX)
+                self.s.connect(path)
+                break
+            except OSError:
+                time.sleep(0.1)
+        threading.Thread(target=self.run, daemon=True).start()
+
+    def run(self):
+        pressed = False
+        while True:
+            try:
+                b = self.s.recv(4096)
+            except OSError:
+                return
+            if not b:
+                return
+            self.text += b.decode("utf-8", "replace")
+            if not pressed and self.entry in self.text:
+                self.s.sendall(self.hotkey.encode())
+                pressed = True
+
+
+def boot(out, name, rom, fw_cfg, timeout=300, stick=None):
+    """Runs OVMF until the probe has reported; returns (debug log text, Qmp, process, Serial or None).
+    With a stick it boots on into it (serial on a socket), through its firmware-access entry."""
     vars_fd = os.path.join(out, name + ".vars.fd")
     shutil.copy(OVMF_VARS, vars_fd)
     log = os.path.join(out, name + ".debug.log")
@@ -79,7 +116,17 @@ def boot(out, name, rom, fw_cfg, timeout=300):
            "-qmp", "unix:%s,server=on,wait=off" % sock]
     for n, f in fw_cfg:
         cmd += ["-fw_cfg", "name=%s,file=%s" % (n, f)]
+    ser_path = os.path.join(out, name + ".serial.sock")
+    if stick:
+        if os.path.exists(ser_path):
+            os.unlink(ser_path)
+        cmd = [c if c != "512" else "1024" for c in cmd]
+        cmd += ["-chardev", "socket,id=ser,path=%s,server=on,wait=on" % ser_path, "-serial", "chardev:ser",
+                "-device", "qemu-xhci,id=usb",
+                "-drive", "if=none,id=stick,format=raw,snapshot=on,file=" + stick,
+                "-device", "usb-storage,bus=usb.0,drive=stick,bootindex=0"]
     q = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(os.path.join(out, name + ".qemu.err"), "w"))
+    ser = Serial(ser_path, "firmware access", "f") if stick else None
     end = time.time() + timeout
     text = ""
     while time.time() < end and q.poll() is None:
@@ -90,7 +137,7 @@ def boot(out, name, rom, fw_cfg, timeout=300):
     else:
         check(False, "%s: the probe never reported within %d s (QEMU %s)" % (name, timeout,
               "exited" if q.poll() is not None else "still running"))
-    return text, Qmp(sock) if q.poll() is None else None, q
+    return text, Qmp(sock) if q.poll() is None else None, q, ser
 
 
 def kv(text, prefix):
@@ -100,7 +147,54 @@ def kv(text, prefix):
     return {k: v for k, v in re.findall(r"(\w+)=(\S+)", m.group(1))}
 
 
+def guest_check(out, q, ser, op, vbt_size, asls, bdsm, timeout=600):
+    """The stick's own check inside the guest the drivers set up: the same registers, the OpRegion
+    and VBT read back through /dev/mem, both kept from the kernel by the memory map."""
+    end = time.time() + float(os.environ.get("BOOT_TIMEOUT", str(timeout)))
+    m = None
+    while time.time() < end and m is None:
+        m = re.search(r"=== igdkit autorun begin ===\r?\n(.*?)=== igdkit autorun end \(rc=(\d+)\) ===",
+                      ser.text, re.S)
+        if m is None:
+            time.sleep(2)
+    open(os.path.join(out, "efidrv.serial"), "w").write(ser.text)
+    if not check(m, "the stick's check in the guest did not finish (see efidrv.serial)"):
+        return
+    body = m.group(1)
+    try:
+        doc = json.loads(body[body.index("{"):body.rindex("}") + 1])
+    except ValueError as e:
+        check(False, "the guest's check --json is not JSON: %s" % e)
+        return
+    igd = doc.get("igd", {})
+    v = {x["id"]: x for x in doc.get("verdicts", [])}
+    check(igd.get("test_accept") == "8086:100e", "guest check did not take the e1000 as the iGPU: %s" % igd.get("test_accept"))
+    check(igd.get("asls") == hex(asls), "guest reads ASLS %s, the probe saw 0x%x" % (igd.get("asls"), asls))
+    check(igd.get("bdsm") == hex(bdsm), "guest reads BDSM %s, the probe saw 0x%x" % (igd.get("bdsm"), bdsm))
+    o = igd.get("opregion") or {}
+    check(o.get("memory_type") == "ACPI Non-volatile Storage", "OpRegion memory type in the guest: %s" % o.get("memory_type"))
+    check(o.get("read") is True, "guest could not read the OpRegion: %s (%s)" % (o.get("read_error"), o.get("read_hint")))
+    check(o.get("status") == "ok" and o.get("version") == "2.1", "guest OpRegion: status %s version %s"
+          % (o.get("status"), o.get("version")))
+    check(o.get("sha256") == hashlib.sha256(op).hexdigest(), "OpRegion bytes at ASLS in the guest differ from etc/igd-opregion")
+    rvda = struct.unpack_from("<Q", op, 0x3BA)[0]
+    vb = o.get("vbt") or {}
+    check(vb.get("source") == "rvda" and vb.get("size") == vbt_size, "guest VBT: %s" % vb)
+    check(vb.get("sha256") == hashlib.sha256(op[rvda:rvda + vbt_size]).hexdigest(), "VBT bytes at ASLS+RVDA differ")
+    st = igd.get("stolen") or {}
+    lo, hi = int(st.get("range_start") or "0", 16), int(st.get("range_end") or "0", 16)
+    check(st.get("memory_type") == "Reserved" and lo <= bdsm and hi >= bdsm + STOLEN - 1,
+          "stolen memory 0x%x+%d MiB not inside a Reserved range in the guest: %s" % (bdsm, STOLEN >> 20, st))
+    check(v.get("opregion", {}).get("status") == "ok", "guest opregion verdict: %s" % v.get("opregion"))
+    try:
+        q.wait(120)  # the autorun powers the guest off
+    except subprocess.TimeoutExpired:
+        check(False, "the guest did not power off after its autorun")
+
+
 def stop(q, qmp):
+    if q.poll() is not None:
+        return
     if qmp:
         qmp.cmd("quit")
     try:
@@ -133,7 +227,11 @@ def main():
     open(bdsm_path, "wb").write(struct.pack("<Q", STOLEN))
 
     # 1: an IGD assignment
-    text, qmp, q = boot(out, "efidrv", rom, [("etc/igd-opregion", op_path), ("etc/igd-bdsm-size", bdsm_path)])
+    args_path = os.path.join(out, "efidrv.autorun")
+    open(args_path, "w").write("check --json --test-accept 8086:100e")
+    text, qmp, q, ser = boot(out, "efidrv", rom, [("etc/igd-opregion", op_path), ("etc/igd-bdsm-size", bdsm_path),
+                                                 ("opt/igdkit/autorun", args_path)],
+                             stick=os.path.join(build, "igdkit.img"))
     dev = kv(text, "igdkit-probe: 00:02.0") or {}
     pol = kv(text, "igdkit-probe: policy") or {}
     asls = int(dev.get("asls", "0"), 16)
@@ -163,10 +261,11 @@ def main():
                   "VBT handed out differs from the fixture (beyond the checksum byte)")
         qmp.cmd("pmemsave", val=bdsm, size=4096, filename=os.path.join(out, "efidrv.bdsm.bin"))
         check(open(os.path.join(out, "efidrv.bdsm.bin"), "rb").read() == bytes(4096), "stolen memory not zeroed")
+    guest_check(out, q, ser, op, vbt_size, asls, bdsm)
     stop(q, qmp)
 
     # 2: no IGD assignment: both drivers unload, 00:02.0 keeps its reset values
-    text, qmp, q = boot(out, "efidrv-none", rom, [])
+    text, qmp, q, _ = boot(out, "efidrv-none", rom, [])
     dev = kv(text, "igdkit-probe: 00:02.0") or {}
     check(text.count("no etc/igd-opregion in fw_cfg: not an IGD assignment, unloading") == 2,
           "without fw_cfg files the two drivers did not both unload")
