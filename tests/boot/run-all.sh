@@ -178,9 +178,10 @@ else
 	bad "$name" "no autorun end marker"
 fi
 
-# igdkit's own EFI drivers inside OVMF (no stick): an e1000 at 00:02.0 stands in
-# for the IGD through --test-accept; OpRegion, BDSM and the VBT hand-off are
-# read back from guest memory; without the fw_cfg files nothing changes.
+# igdkit's own EFI drivers inside OVMF: an e1000 at 00:02.0 stands in for the
+# IGD through --test-accept; OpRegion, BDSM and the VBT hand-off are read back
+# from guest memory, then the stick boots in that guest (its "firmware access"
+# entry) and its check must see the same; without the fw_cfg files nothing changes.
 name=efi-drivers
 if python3 "$here/efidrv/firmware_test.py" "$B" "$FIXTURES" "$OUT/efidrv" > "$OUT/$name.out" 2>&1; then
 	ok "$name"

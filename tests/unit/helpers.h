@@ -49,6 +49,21 @@ struct machine_facts facts_igd(uint16_t device, int gen, const char *platform);
 /* d holds a message at offset off that contains text. */
 bool diag_has_at(const struct diag *d, uint64_t off, const char *text);
 
+/* SQL that adds /etc/pve/mapping/pci.cfg (PVE 8's PCI resource mappings) to a fixture's config.db
+ * as pmxcfs would hold it: directory `mapping` and file `pci.cfg` at new inodes 1000 and 1001,
+ * __version__ raised to match. TEXT is an SQL text expression (the file's lines). */
+#define PCIMAP_SQL(TEXT) \
+	"insert into tree values (1000, 0, 1000, 0, 1700000000, 4, 'mapping', NULL); " \
+	"insert into tree values (1001, 1000, 1001, 0, 1700000000, 8, 'pci.cfg', cast(" TEXT " as blob)); " \
+	"update tree set version = 1001 where inode = 0;"
+/* A pci.cfg whose mapping `igpu` holds this host's 00:02.0 on node NODE (a second path as an
+ * alternative, as the GUI writes for several nodes' devices), and `nic` another device. */
+#define PCIMAP_IGPU_ON(NODE) \
+	"'# PCI resource mappings' || char(10) || 'nic' || char(10) || char(9) || " \
+	"'map id=8086:15b8,iommugroup=12,node=pve,path=0000:03:00.0' || char(10) || char(10) || " \
+	"'igpu' || char(10) || char(9) || 'description iGPU' || char(10) || char(9) || " \
+	"'map id=8086:3e92,iommugroup=0,node=" NODE ",path=0000:01:00.0;0000:00:02.0' || char(10)"
+
 /* Group setup and teardown for a test program whose tests share one temporary directory: its
  * path is in unit_dir between the two. */
 extern char *unit_dir;

@@ -7,6 +7,7 @@
 #include "plan/decide.h"
 #include "pve/configdb.h"
 #include "pve/configdb_fix.h"
+#include "pve/pcimap.h"
 #include "pve/vmconf.h"
 
 #include <ctype.h>
@@ -58,6 +59,8 @@ struct dx {
 	bool vfio_binds_igd;	/* vfio-pci takes 00:02.0 at boot (modprobe.d ids or vfio-pci.ids) */
 	bool i915_blacklisted;
 	char i915_where[300];
+	unsigned char *pcimap;	/* /etc/pve/mapping/pci.cfg, NULL when there is none */
+	size_t pcimap_len;
 };
 
 /* ---- findings --------------------------------------------------------- */
@@ -882,8 +885,20 @@ static void check_initramfs(struct dx *s, bool *rebuild)
 
 /* ---- guests -------------------------------------------------------------- */
 
+/* PVE 8's PCI resource mappings: a VM may name the iGPU as hostpciN: mapping=ID. */
+static void load_pcimap(struct dx *s, const struct configdb *c)
+{
+	const struct cdb_row *r = configdb_lookup(c, "mapping/pci.cfg");
+	if (!r || r->type != CDB_DT_REG || !r->data || !(s->pcimap = malloc(r->len + 1)))
+		return;
+	memcpy(s->pcimap, r->data, r->len);
+	s->pcimap[r->len] = 0;
+	s->pcimap_len = r->len;
+}
+
 static int load_guests(struct dx *s, const struct configdb *c)
 {
+	load_pcimap(s, c);
 	struct cdb_guest *g;
 	int n = configdb_guests(c, &g, s->d);
 	if (n < 0)
@@ -914,6 +929,10 @@ static int load_guests(struct dx *s, const struct configdb *c)
 /* A live host: the guests are files under /etc/pve. */
 static int load_guests_live(struct dx *s)
 {
+	if (target_read(s->t, "/etc/pve/mapping/pci.cfg", TEXT_MAX, &s->pcimap, &s->pcimap_len, NULL) != 1) {
+		free(s->pcimap);
+		s->pcimap = NULL;
+	}
 	s->guests = calloc(s->t->nguests + 1, sizeof(*s->guests));
 	if (!s->guests)
 		return diag_err(s->d, DIAG_NO_OFFSET, "out of memory");
@@ -964,13 +983,15 @@ static void vm_evidence(const struct dx *s, const struct guest *g, const char *k
 			 ln ? line : "(no such line)");
 }
 
-/* hostpciN whose host address is 00:02.0 (or the whole slot 00:02), -1 none. */
-static int igd_slot(const struct vmconf *vc)
+/* hostpciN whose host address is 00:02.0 (or the whole slot 00:02), directly or through a
+ * mapping that maps it on the guest's node; -1 none. */
+static int igd_slot(const struct dx *s, const struct guest *g, const struct vmconf *vc)
 {
 	for (int i = 0; i < 16; i++) {
 		char k[16];
 		snprintf(k, sizeof(k), "hostpci%d", i);
-		if (vmconf_hostpci_kind(vmconf_get(vc, k)) == VMCONF_HOSTPCI_IGD)
+		if (pcimap_hostpci_kind(vmconf_get(vc, k), (const char *)s->pcimap, s->pcimap_len, g->node) ==
+		    VMCONF_HOSTPCI_IGD)
 			return i;
 	}
 	return -1;
@@ -1179,7 +1200,7 @@ static int check_vm(struct dx *s, const struct guest *g)
 	bool locked = vmconf_get(&vc, "lock") != NULL;
 	bool automatic = s->db_ok && !locked;
 	bool changed = false, legacy = false;
-	int slot = igd_slot(&vc);
+	int slot = igd_slot(s, g, &vc);
 	char ev[400];
 	if (slot >= 0) {
 		fix_hostpci(s, g, &vc, slot, automatic, &changed, &legacy);
@@ -1466,6 +1487,7 @@ int diagnose_run(const struct pve_target *t, const struct machine_facts *f, stru
 	for (size_t i = 0; i < s->nguests; i++)
 		free(s->guests[i].text);
 	free(s->guests);
+	free(s->pcimap);
 	free(s);
 	if (rc < 0)
 		diagnosis_free(x);

@@ -4,6 +4,7 @@
 #include "plan/changes.h"
 #include "rom/fit.h"
 #include "pve/configdb.h"
+#include "pve/pcimap.h"
 #include "pve/vmconf.h"
 #include "lib/reader.h"
 #include "lib/sha256.h"
@@ -430,8 +431,33 @@ static void gen_uuid(char *out, size_t len, int64_t seed)
 		 b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-/* The hostpciN slot holding 00:02.0 (in any spelling qemu-server reads), else the first free one. */
-static int hostpci_slot(const struct vmconf *vc)
+/* /etc/pve/mapping/pci.cfg, read only for a VM that has a mapping=ID hostpci (text NULL: none). */
+struct vm_pcimap {
+	unsigned char *text;
+	size_t len;
+	const char *node;
+};
+
+static void vm_pcimap_load(const struct pve_target *t, const struct vmconf *vc, struct vm_pcimap *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->node = t->hostname;
+	for (int i = 0; i < 16; i++) {
+		char k[16];
+		snprintf(k, sizeof(k), "hostpci%d", i);
+		if (vmconf_hostpci_kind(vmconf_get(vc, k)) == VMCONF_HOSTPCI_MAPPING) {
+			if (target_read_pve(t, "mapping/pci.cfg", TEXT_MAX, &m->text, &m->len, NULL) != 1) {
+				free(m->text);
+				m->text = NULL;
+			}
+			return;
+		}
+	}
+}
+
+/* The hostpciN slot holding 00:02.0 (in any spelling qemu-server reads, or through a mapping
+ * that maps it on this node), else the first free one. */
+static int hostpci_slot(const struct vmconf *vc, const struct vm_pcimap *m)
 {
 	int free_slot = -1;
 	for (int i = 0; i < 16; i++) {
@@ -443,7 +469,7 @@ static int hostpci_slot(const struct vmconf *vc)
 				free_slot = i;
 			continue;
 		}
-		if (vmconf_hostpci_kind(v) == VMCONF_HOSTPCI_IGD)
+		if (pcimap_hostpci_kind(v, (const char *)m->text, m->len, m->node) == VMCONF_HOSTPCI_IGD)
 			return i;
 	}
 	return free_slot;
@@ -543,7 +569,10 @@ int install_vm_now(const struct pve_target *t, unsigned vmid, uint16_t device, s
 	if ((s = vmconf_get(&vc, "machine")))
 		snprintf(v->machine, sizeof(v->machine), "%s", s);
 	v->efi_keys = efidisk_has_keys(vmconf_get(&vc, "efidisk0"));
-	v->slot = hostpci_slot(&vc);
+	struct vm_pcimap map;
+	vm_pcimap_load(t, &vc, &map);
+	v->slot = hostpci_slot(&vc, &map);
+	free(map.text);
 	if (v->slot >= 0) {
 		char key[24];
 		snprintf(key, sizeof(key), "hostpci%d", v->slot);
@@ -676,23 +705,37 @@ static int plan_vm(const struct pve_target *t, const struct machine_facts *f, co
 	const unsigned char *rom = o->rom;
 	size_t romlen = o->romlen;
 	unsigned char *kept = NULL;
-	int slot = hostpci_slot(&vc);
+	struct vm_pcimap map;
+	vm_pcimap_load(t, &vc, &map);
+	int slot = hostpci_slot(&vc, &map);
 	if (slot < 0) {
+		free(map.text);
 		vmconf_free(&vc);
 		free(old);
 		return diag_err(d, DIAG_NO_OFFSET, "VM %u: all 16 hostpci slots are in use", o->vmid);
 	}
 	char key[24];
 	snprintf(key, sizeof(key), "hostpci%d", slot);
-	/* A mapping names its device in /etc/pve/mapping/pci.cfg; if that is the iGPU, the VM
-	 * would name 00:02.0 twice and qemu-server refuses to start it. */
+	/* A mapping names its device in /etc/pve/mapping/pci.cfg; another entry that is the iGPU
+	 * too, or a mapping that cannot be resolved, would make the VM name 00:02.0 twice, and
+	 * qemu-server refuses to start it. */
 	for (int i = 0; i < 16; i++) {
 		char k[16];
 		snprintf(k, sizeof(k), "hostpci%d", i);
-		if (i != slot && vmconf_hostpci_kind(vmconf_get(&vc, k)) == VMCONF_HOSTPCI_MAPPING)
-			diag_warn(d, DIAG_NO_OFFSET, "VM %u: %s: %.200s is a PCI mapping; if it maps the iGPU (00:02.0), delete it: "
-				  "qemu-server will not start a VM that names one device twice", o->vmid, k, vmconf_get(&vc, k));
+		const char *hv = vmconf_get(&vc, k);
+		if (i == slot || vmconf_hostpci_kind(hv) != VMCONF_HOSTPCI_MAPPING)
+			continue;
+		enum vmconf_hostpci mk = pcimap_hostpci_kind(hv, (const char *)map.text, map.len, map.node);
+		if (mk == VMCONF_HOSTPCI_IGD)
+			diag_warn(d, DIAG_NO_OFFSET, "VM %u: %s: %.200s maps the iGPU (00:02.0) on %s as %s does: delete one of "
+				  "them, qemu-server will not start a VM that names one device twice", o->vmid, k, hv, map.node, key);
+		else if (mk == VMCONF_HOSTPCI_MAPPING)
+			diag_warn(d, DIAG_NO_OFFSET, "VM %u: %s: %.200s is a PCI mapping not found in /etc/pve/mapping/pci.cfg; if it "
+				  "maps the iGPU (00:02.0), delete it: qemu-server will not start a VM that names one device twice",
+				  o->vmid, k, hv);
 	}
+	free(map.text);
+	map.text = NULL;
 	if (!rom) {
 		kept_rom_name(t, vmconf_get(&vc, key), p->rom_name, sizeof(p->rom_name), &kept, &romlen);
 		if (kept)

@@ -203,6 +203,28 @@ const struct cdb_row *configdb_child(const struct configdb *c, int64_t parent, c
 	return NULL;
 }
 
+const struct cdb_row *configdb_lookup(const struct configdb *c, const char *rel)
+{
+	int64_t parent = 0;
+	const struct cdb_row *r = NULL;
+	char name[256];
+	for (const char *p = rel; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n == 0 || n >= sizeof(name))
+			return NULL;
+		memcpy(name, p, n);
+		name[n] = 0;
+		r = configdb_child(c, parent, name);
+		if (!r)
+			return NULL;
+		parent = r->inode;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return r;
+}
+
 bool configdb_clustered(const struct configdb *c)
 {
 	const struct cdb_row *r = configdb_child(c, 0, "corosync.conf");

@@ -65,6 +65,8 @@ int configdb_validate(const struct configdb *c, struct diag *d);
 const struct cdb_row *configdb_child(const struct configdb *c, int64_t parent, const char *name);
 /* The row of inode (the rows are sorted by inode), NULL if there is none. */
 const struct cdb_row *configdb_row(const struct configdb *c, int64_t inode);
+/* The row at rel below /etc/pve ("mapping/pci.cfg"), NULL when a component is missing. */
+const struct cdb_row *configdb_lookup(const struct configdb *c, const char *rel);
 /* corosync.conf at the top level means the node is (or was) a cluster member. */
 bool configdb_clustered(const struct configdb *c);
 /* Every guest config, sorted by VMID; *out is allocated. Returns the count or -1. */

@@ -77,6 +77,40 @@ int target_read(const struct pve_target *t, const char *abs, size_t max, unsigne
 	return 1;
 }
 
+int target_read_pve(const struct pve_target *t, const char *rel, size_t max, unsigned char **data, size_t *len,
+		    struct diag *d)
+{
+	*data = NULL;
+	*len = 0;
+	if (t->etc_pve_mounted) {
+		char abs[512];
+		snprintf(abs, sizeof(abs), "/etc/pve/%s", rel);
+		return target_read(t, abs, max, data, len, d);
+	}
+	if (!t->configdb_present)
+		return 0;
+	struct configdb c;
+	char tmp[INST_PATH];
+	if (target_snapshot_configdb(t, &c, tmp, d) < 0)
+		return -1;
+	const struct cdb_row *r = configdb_lookup(&c, rel);
+	int rc = 0;
+	if (r && r->type == CDB_DT_REG && r->len <= max) {
+		*data = malloc(r->len + 1);
+		if (!*data) {
+			rc = diag_err(d, DIAG_NO_OFFSET, "out of memory");
+		} else {
+			if (r->len)
+				memcpy(*data, r->data, r->len);
+			(*data)[r->len] = 0;
+			*len = r->len;
+			rc = 1;
+		}
+	}
+	target_snapshot_done(&c, tmp);
+	return rc;
+}
+
 static bool exists(const struct pve_target *t, const char *abs)
 {
 	char p[INST_PATH];

@@ -74,6 +74,10 @@ int target_path(const struct pve_target *t, const char *abs, char *buf, size_t l
 /* Reads abs under the root: 1 read, 0 missing, -1 error (diag). *data is NUL-terminated. */
 int target_read(const struct pve_target *t, const char *abs, size_t max, unsigned char **data, size_t *len,
 		struct diag *d);
+/* Reads rel ("mapping/pci.cfg") of /etc/pve: the file on a live host, else its config.db row
+ * (through a private snapshot): 1 read, 0 missing, -1 error. *data is NUL-terminated. */
+int target_read_pve(const struct pve_target *t, const char *rel, size_t max, unsigned char **data, size_t *len,
+		    struct diag *d);
 /*
  * When the install at root last ran (epoch seconds, 0 unknown): the newest mtime of files a
  * running Debian/PVE system rewrites at every boot and shutdown: /var/lib/systemd/random-seed

@@ -172,8 +172,7 @@ char *vmconf_format(const struct vmconf *c, size_t *len)
 	return s;
 }
 
-/* One [domain:]bus:dev[.fn] of a hostpci host list: is it 00:02.0 (or all of slot 00:02)? */
-static bool pci_id_is_igd(const char *s, size_t n)
+bool vmconf_pci_id_is_igd(const char *s, size_t n)
 {
 	const char *c1 = memchr(s, ':', n);
 	if (c1 && memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - s))) {
@@ -210,7 +209,7 @@ enum vmconf_hostpci vmconf_hostpci_kind(const char *value)
 			size_t k = strcspn(list + i, ";,");
 			if (k > ln - i)
 				k = ln - i;
-			if (pci_id_is_igd(list + i, k))
+			if (vmconf_pci_id_is_igd(list + i, k))
 				return VMCONF_HOSTPCI_IGD;
 			i += k + 1;
 		}
@@ -219,4 +218,19 @@ enum vmconf_hostpci vmconf_hostpci_kind(const char *value)
 			p++;
 	}
 	return kind;
+}
+
+const char *vmconf_hostpci_mapping(const char *value, size_t *len)
+{
+	for (const char *p = value; p && *p;) {
+		size_t n = strcspn(p, ",");
+		if (n > 8 && strncmp(p, "mapping=", 8) == 0) {
+			*len = n - 8;
+			return p + 8;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return NULL;
 }

@@ -7,6 +7,7 @@
 #ifndef IGDKIT_INSTALL_VMCONF_H
 #define IGDKIT_INSTALL_VMCONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/diag.h"
@@ -46,5 +47,9 @@ enum vmconf_hostpci {
  * entries, so every spelling of 00:02.0 has to be found, not just igdkit's own.
  */
 enum vmconf_hostpci vmconf_hostpci_kind(const char *value);
+/* One [domain:]bus:dev[.fn] of a host list (n bytes): is it 00:02.0, or all of slot 00:02? */
+bool vmconf_pci_id_is_igd(const char *s, size_t n);
+/* The ID of a mapping=ID hostpci value (a pointer into value, its length in *len); NULL if none. */
+const char *vmconf_hostpci_mapping(const char *value, size_t *len);
 
 #endif

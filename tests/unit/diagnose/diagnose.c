@@ -449,6 +449,49 @@ static void test_onboot_needs_an_igpu(void **state)
 	close_broken(&b);
 }
 
+/* The iGPU named through a PCI resource mapping (PVE 8+): repair resolves mapping=ID through
+ * /etc/pve/mapping/pci.cfg in config.db for the VM's node, and fixes that VM like one naming
+ * 0000:00:02.0 (onboot, vga), leaving the mapping itself as it is. A mapping of the iGPU on
+ * another node is another machine's device: nothing to fix here. */
+static void test_vm_through_mapping(void **state)
+{
+	(void)state;
+	struct machine_facts f = facts_cfl();
+	static const char vm_sql[] =
+		"update tree set data = cast(cast(data as text) || 'onboot: 1' || char(10) || "
+		"'hostpci0: mapping=igpu,legacy-igd=1,romfile=igd.rom' || char(10) as blob) where name='100.conf'; ";
+	static const char kvm[] = "mkdir -p usr/share/kvm && printf rom > usr/share/kvm/igd.rom && ";
+	char breakage[2048];
+	snprintf(breakage, sizeof(breakage), "%ssqlite3 " DB " \"%s%s\"", kvm, vm_sql, PCIMAP_SQL(PCIMAP_IGPU_ON("pve")));
+	struct broken b;
+	open_broken(&b, "pve9-grub", breakage, &f);
+	if (!has_finding(&b.x, "vm-onboot", true) || !has_finding(&b.x, "vm-legacy-vga", true)) {
+		print_findings(&b.x);
+		fail_msg("the VM with hostpci0: mapping=igpu got no onboot/vga finding");
+	}
+	char id[64];
+	assert_int_equal(apply_fixes(&b, id), 0);
+	char *conf = db_file(b.root, "100.conf");
+	assert_non_null(conf);
+	assert_non_null(strstr(conf, "\nonboot: 0\n"));
+	assert_non_null(strstr(conf, "\nvga: none\n"));
+	assert_non_null(strstr(conf, "\nhostpci0: mapping=igpu,legacy-igd=1,romfile=igd.rom\n"));
+	free(conf);
+	char *map = db_file(b.root, "pci.cfg");	/* the mapping is the user's: kept as it was */
+	assert_non_null(map);
+	assert_non_null(strstr(map, "node=pve,path=0000:01:00.0;0000:00:02.0"));
+	free(map);
+	assert_second_run_clean(b.root, &f);
+	assert_undo_identical(&b);
+	close_broken(&b);
+
+	snprintf(breakage, sizeof(breakage), "%ssqlite3 " DB " \"%s%s\"", kvm, vm_sql, PCIMAP_SQL(PCIMAP_IGPU_ON("pve2")));
+	open_broken(&b, "pve9-grub", breakage, &f);
+	assert_false(has_finding(&b.x, "vm-onboot", true));
+	assert_false(has_finding(&b.x, "vm-legacy-vga", true));
+	close_broken(&b);
+}
+
 /* i915 counts as blacklisted only when modprobe.blacklist= names it, not when an i915.* word
  * follows; vfio-pci.ids= only when it lists this iGPU (nomodeset is removed only then). */
 static void test_cmdline_lists_are_read_word_by_word(void **state)
@@ -783,7 +826,7 @@ UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_healthy_roots_have_no_findings), cmo
 	  cmocka_unit_test(test_lxc_dri_with_i915_blacklisted),
 	  cmocka_unit_test(test_grub_reassignment_is_not_a_repeat),
 	  cmocka_unit_test(test_damaged_file_is_reported_not_rewritten),
-	  cmocka_unit_test(test_symlinked_paths_are_not_followed), cmocka_unit_test(test_onboot_needs_an_igpu),
+	  cmocka_unit_test(test_symlinked_paths_are_not_followed), cmocka_unit_test(test_onboot_needs_an_igpu), cmocka_unit_test(test_vm_through_mapping),
 	  cmocka_unit_test(test_cmdline_lists_are_read_word_by_word), cmocka_unit_test(test_db_version_low),
 	  cmocka_unit_test(test_db_dir_with_data), cmocka_unit_test(test_db_orphan_and_duplicates),
 	  cmocka_unit_test(test_db_unfixable_left_alone), cmocka_unit_test(test_db_problems_match_pmxcfs),

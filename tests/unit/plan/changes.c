@@ -481,14 +481,14 @@ struct vm100_plan {
 };
 
 static void vm100_plan(struct vm100_plan *s, const char *tree, const char *sql_tail, const struct file_buf *rom,
-		       const struct machine_facts *f)
+		       const struct machine_facts *f, const char *more_sql)
 {
 	s->root = pve_tree(tree);
 	char cmd[9000];
 	snprintf(cmd, sizeof(cmd),
 		 "sqlite3 '%s/var/lib/pve-cluster/config.db' \"update tree set data = cast(cast(data as text) || "
-		 "%s as blob) where name='100.conf'\"",
-		 s->root, sql_tail);
+		 "%s as blob) where name='100.conf'; %s\"",
+		 s->root, sql_tail, more_sql ? more_sql : "");
 	sh(cmd);
 	diag_init(&s->d);
 	assert_int_equal(target_probe(s->root, &s->t, &s->d), 0);
@@ -534,7 +534,7 @@ static void test_igd_slot_spellings(void **state)
 		char tail[300];
 		snprintf(tail, sizeof(tail), "'hostpci0: %s' || char(10)", cases[i].hostpci0);
 		struct vm100_plan p;
-		vm100_plan(&p, "pve9-grub", tail, &snb, &f);
+		vm100_plan(&p, "pve9-grub", tail, &snb, &f, NULL);
 		const char *conf = p.conf;
 		char v[512];
 		const char *want0 = cases[i].want0 ? cases[i].want0 : igd;
@@ -550,6 +550,48 @@ static void test_igd_slot_spellings(void **state)
 			if (p.d.v[k].level == DIAG_WARN && strstr(p.d.v[k].msg, "hostpci0: mapping=igpu is a PCI mapping"))
 				warned = true;
 		assert_int_equal(warned, cases[i].warn_mapping);
+		vm100_plan_free(&p);
+	}
+	file_buf_free(&snb);
+}
+
+/* A PCI resource mapping (PVE 8+) resolved through /etc/pve/mapping/pci.cfg in config.db: one that
+ * maps 00:02.0 on this node is the iGPU's slot (replaced, not joined by a second entry); one for
+ * another node or another device stays, silently; an ID the file lacks keeps the warning. */
+static void test_igd_slot_through_mapping(void **state)
+{
+	(void)state;
+	struct file_buf snb = fixture_read("vbios-legacy/snb-0102-vbios.rom");
+	struct machine_facts f = facts_snb();
+	const char *igd = "0000:00:02.0,legacy-igd=1,romfile=igd-sandy-bridge-8086-0102-vbios.rom";
+	static const struct {
+		const char *hostpci0, *sql;
+		bool igd_in_0, warn;
+	} cases[] = {
+		{ "mapping=igpu,pcie=0", PCIMAP_SQL(PCIMAP_IGPU_ON("pve")), true, false },
+		{ "mapping=igpu", PCIMAP_SQL(PCIMAP_IGPU_ON("other")), false, false },
+		{ "mapping=nic", PCIMAP_SQL(PCIMAP_IGPU_ON("pve")), false, false },
+		{ "mapping=gone", PCIMAP_SQL(PCIMAP_IGPU_ON("pve")), false, true },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char tail[300], v[512];
+		snprintf(tail, sizeof(tail), "'hostpci0: %s' || char(10)", cases[i].hostpci0);
+		struct vm100_plan p;
+		vm100_plan(&p, "pve9-grub", tail, &snb, &f, cases[i].sql);
+		assert_non_null(conf_line(p.conf, "hostpci0", v, sizeof(v)));
+		if (cases[i].igd_in_0) {
+			assert_string_equal(v, igd);
+			assert_null(conf_line(p.conf, "hostpci1", v, sizeof(v)));
+		} else {
+			assert_string_equal(v, cases[i].hostpci0);
+			assert_non_null(conf_line(p.conf, "hostpci1", v, sizeof(v)));
+			assert_string_equal(v, igd);
+		}
+		bool warned = false;
+		for (size_t k = 0; k < p.d.n; k++)
+			if (p.d.v[k].level == DIAG_WARN && strstr(p.d.v[k].msg, "not found in /etc/pve/mapping/pci.cfg"))
+				warned = true;
+		assert_int_equal(warned, cases[i].warn);
 		vm100_plan_free(&p);
 	}
 	file_buf_free(&snb);
@@ -575,7 +617,7 @@ static void test_stale_igd_args_on_other_slot(void **state)
 		vm100_plan(&p, cases[i].tree,
 			   "'hostpci0: 0000:01:00,x-vga=1' || char(10) || 'args: -cpu host,kvm=off -set device.hostpci0.x-igd-gms=0x1 "
 			   "-set device.hostpci0.0.x-igd-opregion=on -smbios type=1' || char(10)",
-			   &snb, &f);
+			   &snb, &f, NULL);
 		char v[512];
 		assert_non_null(conf_line(p.conf, "args", v, sizeof(v)));
 		assert_string_equal(v, cases[i].want);
@@ -598,7 +640,7 @@ static void test_efi_keys_warning_names_vm(void **state)
 	vm100_plan(&p, "pve9-grub",
 		   "'bios: ovmf' || char(10) || "
 		   "'efidisk0: local-lvm:vm-100-disk-1,efitype=4m,pre-enrolled-keys=1,size=4M' || char(10)",
-		   &n150, &f);
+		   &n150, &f, NULL);
 	bool named = false;
 	for (size_t k = 0; k < p.d.n; k++) {
 		assert_null(strstr(p.d.v[k].msg, "VM 0's"));
@@ -636,5 +678,5 @@ UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_pve7_qemu72), cmocka_unit_test(test_
 	  cmocka_unit_test(test_pve84_qemu92), cmocka_unit_test(test_pve90_qemu100),
 	  cmocka_unit_test(test_gop_only_rom), cmocka_unit_test(test_commands_agree),
 	  cmocka_unit_test(test_check_vmid_after_install), cmocka_unit_test(test_check_rom_refused_like_install),
-	  cmocka_unit_test(test_igd_slot_spellings), cmocka_unit_test(test_efi_keys_warning_names_vm),
+	  cmocka_unit_test(test_igd_slot_spellings), cmocka_unit_test(test_igd_slot_through_mapping), cmocka_unit_test(test_efi_keys_warning_names_vm),
 	  cmocka_unit_test(test_stale_igd_args_on_other_slot))
