@@ -1,5 +1,6 @@
 /* fuzz_vmconf.c - qemu-server VM config text: parse, read every hostpci value the way qemu-server
- * does, edit the main section, format again.
+ * does (mapping=ID resolved with the same bytes read as /etc/pve/mapping/pci.cfg), edit the main
+ * section, format again.
  * Invariants: an untouched config formats back byte-identical; edits keep every section line; a
  * hostpci value's kind is one of the three. */
 #include <stdint.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pve/pcimap.h"
 #include "pve/vmconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -33,6 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *colon = strchr(c.lines[i], ':');
 		enum vmconf_hostpci k = vmconf_hostpci_kind(colon ? colon + 1 : c.lines[i]);
 		if (k != VMCONF_HOSTPCI_OTHER && k != VMCONF_HOSTPCI_IGD && k != VMCONF_HOSTPCI_MAPPING)
+			abort();
+		/* the input as pci.cfg: a resolved kind only refines MAPPING */
+		enum vmconf_hostpci r = pcimap_hostpci_kind(colon ? colon + 1 : c.lines[i], (const char *)data, size, "pve");
+		if (r != k && k != VMCONF_HOSTPCI_MAPPING)
 			abort();
 	}
 	/* What plan.c does to a VM: read, set, delete keys. */
