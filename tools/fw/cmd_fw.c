@@ -34,25 +34,11 @@ static const char *blob_kind_key(enum fw_blob_kind k)
 	return "?";
 }
 
-static const char *match_name(enum fw_match m)
-{
-	return m == FW_MATCH_YES ? "yes" : m == FW_MATCH_NO ? "no" : "unknown";
-}
-
-static void blob_where(const struct fw_blob *b, char *buf, size_t len)
-{
-	const struct fw_node *n = b->section ? b->section : b->file;
-	if (n)
-		fw_node_where(n, buf, len);
-	else
-		snprintf(buf, len, "?");
-}
-
 static void json_blob(struct json *j, const struct fw_blob *b, bool device)
 {
 	char g[GUID_STR_LEN], where[128];
 	json_obj(j, NULL);
-	blob_where(b, where, sizeof(where));
+	fw_blob_where(b, where, sizeof(where));
 	json_str(j, "offset", where);
 	json_uint(j, "size", b->len);
 	if (b->file) {
@@ -66,23 +52,8 @@ static void json_blob(struct json *j, const struct fw_blob *b, bool device)
 		json_hex(j, "device", b->device);
 	}
 	if (device)
-		json_str(j, "serves_device", match_name(b->match));
+		json_str(j, "serves_device", fw_match_name(b->match));
 	json_obj_end(j);
-}
-
-static void print_blob(FILE *f, const char *label, const struct fw_blob *b, bool device)
-{
-	char g[GUID_STR_LEN], where[128];
-	blob_where(b, where, sizeof(where));
-	guid_fmt(&b->file_guid, g);
-	fprintf(f, "%s at %s: %zu bytes", label, where, b->len);
-	if (b->file)
-		fprintf(f, ", file %s%s%s%s", g, b->ui_name[0] ? " \"" : "", b->ui_name, b->ui_name[0] ? "\"" : "");
-	if (b->version[0])
-		fprintf(f, ", %s", b->version);
-	if (device)
-		fprintf(f, ", serves the device: %s", match_name(b->match));
-	fputc('\n', f);
 }
 
 static int parse_device(const char *s, uint16_t *dev)
@@ -159,14 +130,7 @@ static int fw_list(struct ctx *ctx, const char *path)
 		fprintf(ctx->out, "%s: %s, %zu bytes, %zu nodes, %zu bytes inflated, %zu findings\n", path,
 			fw_input_name(fw_input_kind(img)), fb.len, fw_node_count(img), fw_inflated_bytes(img), findings);
 		fw_tree_print(ctx->out, fw_root(img));
-		static const char *const labels[] = { "GOP", "VBT", "VBIOS" };
-		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-			size_t n = fw_candidates(img, kinds[k], NULL, 0, c, MAX_LIST);
-			for (size_t i = 0; i < n && i < MAX_LIST; i++)
-				print_blob(ctx->out, labels[k], &c[i], false);
-			if (!n)
-				fprintf(ctx->out, "%s: none\n", labels[k]);
-		}
+		fw_blobs_print(ctx->out, img, 0, false);
 	}
 	fw_close(img);
 	file_buf_free(&fb);
@@ -190,7 +154,7 @@ static int fw_extract(struct ctx *ctx, const char *path, enum fw_blob_kind kind,
 	size_t n = fw_candidates(img, kind, guid, device, c, MAX_LIST);
 	if (n > 1 && !ctx->json)
 		for (size_t i = 0; i < n && i < MAX_LIST; i++)
-			print_blob(stderr, "candidate", &c[i], device != 0);
+			fw_blob_print(stderr, "candidate", &c[i], device != 0);
 	struct diag fd;
 	diag_init(&fd);
 	if (fw_find(img, kind, guid, device, &b, &fd) < 0) {
@@ -236,7 +200,7 @@ static int fw_extract(struct ctx *ctx, const char *path, enum fw_blob_kind kind,
 		json_end(&j);
 	} else {
 		fprintf(ctx->out, "%s: %s\n", path, fw_input_name(fw_input_kind(img)));
-		print_blob(ctx->out, kind == FW_BLOB_GOP ? "GOP" : kind == FW_BLOB_VBT ? "VBT" : kind == FW_BLOB_VBIOS ? "VBIOS" : "file",
+		fw_blob_print(ctx->out, kind == FW_BLOB_GOP ? "GOP" : kind == FW_BLOB_VBT ? "VBT" : kind == FW_BLOB_VBIOS ? "VBIOS" : "file",
 			   &b, device != 0);
 		if (kind == FW_BLOB_GOP)
 			fprintf(ctx->out, "GOP version: %s\n", b.version[0] ? b.version : "no version string found");

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "lib/diag.h"
 #include "lib/guid.h"
@@ -108,6 +109,18 @@ static inline int fw_find_vbios(const struct fw_image *img, uint16_t device, str
 /* Where a node sits, for messages: "0x348000" in the input, or "0x90+0x1a2b0" inside data inflated
    from the section at 0x90 (nested inflation chains the offsets). */
 void fw_node_where(const struct fw_node *n, char *buf, size_t len);
+
+/* "yes", "no", "unknown". */
+const char *fw_match_name(enum fw_match m);
+/* Where a blob sits ("region BIOS > volume @0x1000 > ..."), "?" when nowhere. */
+void fw_blob_where(const struct fw_blob *b, char *buf, size_t len);
+/* "LABEL at WHERE: N bytes, file GUID "name", version[, serves the device: yes]" and a newline. */
+void fw_blob_print(FILE *f, const char *label, const struct fw_blob *b, bool device);
+/* Every GOP, VBT and legacy VBIOS of img, a line each (at most FW_BLOBS_PRINT_MAX of a kind),
+ * "GOP: none" for a kind it lacks; with device (non-zero) each says whether it serves it.
+ * brief: without where and file GUID, for an 80-column screen. */
+#define FW_BLOBS_PRINT_MAX 16
+void fw_blobs_print(FILE *f, const struct fw_image *img, uint16_t device, bool brief);
 
 /* GOP facts from a PE32 body alone (also used by `rom check`). */
 bool gop_is_intel_gop(const uint8_t *pe, size_t len);

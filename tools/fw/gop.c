@@ -363,3 +363,56 @@ int fw_find(const struct fw_image *img, enum fw_blob_kind kind, const struct gui
 	return diag_err(d, DIAG_NO_OFFSET, "%s%zu different %ss in this image (%s), %s device 8086:%04x: choose with --guid", more,
 			nu, kind_name(kind), list, yes ? "several serve" : "none says it serves", device);
 }
+
+const char *fw_match_name(enum fw_match m)
+{
+	return m == FW_MATCH_YES ? "yes" : m == FW_MATCH_NO ? "no" : "unknown";
+}
+
+void fw_blob_where(const struct fw_blob *b, char *buf, size_t len)
+{
+	const struct fw_node *n = b->section ? b->section : b->file;
+	if (n)
+		fw_node_where(n, buf, len);
+	else
+		snprintf(buf, len, "?");
+}
+
+static void blob_line(FILE *f, const char *label, const struct fw_blob *b, bool device, bool brief)
+{
+	char g[GUID_STR_LEN], where[128];
+	fw_blob_where(b, where, sizeof(where));
+	guid_fmt(&b->file_guid, g);
+	if (brief)
+		fprintf(f, "%s: %zu bytes%s%s%s", label, b->len, b->ui_name[0] ? ", \"" : "", b->ui_name, b->ui_name[0] ? "\"" : "");
+	else
+		fprintf(f, "%s at %s: %zu bytes", label, where, b->len);
+	if (b->file && !brief)
+		fprintf(f, ", file %s%s%s%s", g, b->ui_name[0] ? " \"" : "", b->ui_name, b->ui_name[0] ? "\"" : "");
+	if (b->version[0])
+		fprintf(f, ", %s", b->version);
+	if (device)
+		fprintf(f, ", serves the device: %s", fw_match_name(b->match));
+	fputc('\n', f);
+}
+
+void fw_blob_print(FILE *f, const char *label, const struct fw_blob *b, bool device)
+{
+	blob_line(f, label, b, device, false);
+}
+
+void fw_blobs_print(FILE *f, const struct fw_image *img, uint16_t device, bool brief)
+{
+	static const enum fw_blob_kind kinds[] = { FW_BLOB_GOP, FW_BLOB_VBT, FW_BLOB_VBIOS };
+	static const char *const labels[] = { "GOP", "VBT", "VBIOS" };
+	struct fw_blob c[FW_BLOBS_PRINT_MAX];
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		size_t n = fw_candidates(img, kinds[k], NULL, device, c, FW_BLOBS_PRINT_MAX);
+		for (size_t i = 0; i < n && i < FW_BLOBS_PRINT_MAX; i++)
+			blob_line(f, labels[k], &c[i], device != 0, brief);
+		if (n > FW_BLOBS_PRINT_MAX)
+			fprintf(f, "%s: %zu more\n", labels[k], n - FW_BLOBS_PRINT_MAX);
+		if (!n)
+			fprintf(f, "%s: none\n", labels[k]);
+	}
+}

@@ -28,6 +28,7 @@
 #include "change/rebuild.h"
 #include "change/write.h"
 #include "diagnose/diagnose.h"
+#include "fw/fw.h"
 #include "host/collect.h"
 #include "host/firmware_access.h"
 #include "lib/atomic.h"
@@ -520,6 +521,62 @@ static void scan_job_run(void *p)
 	scan_firmware(j->m->stick, &j->m->hits, &j->m->nhits, j->d);
 }
 
+static bool need_facts(struct menu *m);
+
+struct walk_job {
+	struct menu *m;
+	struct fw_image *img;
+	struct diag *d;
+	int rc;
+};
+
+static void walk_job_run(void *p)
+{
+	struct walk_job *j = p;
+	j->rc = fw_open(j->m->fw, j->m->fwlen, &j->img, j->d);
+}
+
+/* What the picked file holds (its kind, every GOP, VBT and VBIOS, whether each serves this iGPU),
+ * before it is used: MK_OK to use it, anything else to pick again. */
+static enum menu_key firmware_details(struct menu *m)
+{
+	uint16_t dev = need_facts(m) ? m->facts.igd_device_id : 0;
+	busy("Firmware", "Looking into %s (decompressing volumes may take a while) ...", m->fw_name);
+	struct diag d;
+	diag_init(&d);
+	struct walk_job wj = { m, NULL, &d, -1 };
+	spin(walk_job_run, &wj);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f) {
+		fw_close(wj.img);
+		diag_free(&d);
+		return MK_OK;
+	}
+	if (wj.rc < 0) {
+		fprintf(f, "%s (%zu bytes) is not a firmware image igdkit can walk: %s\n", m->fw_name, m->fwlen, diag_last(&d));
+	} else {
+		fprintf(f, "%s\n%s, %zu bytes, %zu bytes after decompression\n\n", m->fw_name,
+			fw_input_name(fw_input_kind(wj.img)), m->fwlen, fw_inflated_bytes(wj.img));
+		if (dev)
+			fprintf(f, "What it holds, and whether each serves this iGPU (8086:%04x):\n", dev);
+		else
+			fprintf(f, "What it holds (this machine shows no Intel iGPU to match them against):\n");
+		fw_blobs_print(f, wj.img, dev, true);
+		fprintf(f, "\nThe ROM is made from the GOP (and a legacy VBIOS, for the SeaBIOS route) that serve the "
+			   "iGPU. Use this file, or go back (Esc) and pick another.\n");
+	}
+	text_of(&f, &text, &len);
+	mlog(m, "firmware details of %s: %s", m->fw_name, wj.rc < 0 ? diag_last(&d) : "walked");
+	fw_close(wj.img);
+	diag_free(&d);
+	enum menu_key k = textview(m, wj.rc < 0 ? "Firmware: not usable" : "Firmware: what the file holds", text ? text : "",
+				   wj.rc < 0 ? "Back" : "Use");
+	free(text);
+	return wj.rc < 0 && k == MK_OK ? MK_BACK : k;
+}
+
 static enum menu_screen screen_firmware(struct menu *m)
 {
 	if (!m->hits) {
@@ -584,8 +641,15 @@ static enum menu_screen screen_firmware(struct menu *m)
 			busy("Firmware", "Reading %s ...", h->f.path);
 			if (scan_read(h, m->stick, &m->fw, &m->fwlen, &d) < 0)
 				res = message("Firmware", diag_last(&d)) == MK_SHELL ? MK_SHELL : MK_FAIL;
-			else
+			else {
 				snprintf(m->fw_name, sizeof(m->fw_name), "%s", h->f.path);
+				enum menu_key dk = firmware_details(m);
+				if (dk != MK_OK) {
+					forget_firmware(m);
+					diag_free(&d);
+					return dk == MK_SHELL ? menu_flow_next(&m->flow, MS_FIRMWARE, MK_SHELL) : MS_FIRMWARE;
+				}
+			}
 		} else
 			res = MK_FAIL;
 	}

@@ -90,8 +90,12 @@ see("=== igdkit setup end (rc=0) ===", 300)
 see("Check: the BIOS needs changes")
 see("continue anyway")
 keys(*[UP] * 30, "\r")
-# 2 Firmware: the OVMF build on the IGDKIT partition, found by content
+# 2 Firmware: the OVMF build on the IGDKIT partition, found by content; before it is used, what
+#   it holds for this iGPU (the CML GOP serves 8086:9bc8)
 see("IGDKIT:CML.FD")
+keys("\r")
+see("Firmware: what the file holds")
+see('"IntelGopDriver", build 1107, serves the device: yes')
 keys("\r")
 # 3 ROM: rom make for 8086:9bc8 and its check; Save writes igd.rom to the stick
 see("ROM: ok")

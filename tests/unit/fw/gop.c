@@ -5,6 +5,7 @@
 #include "fw/tree.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -233,7 +234,39 @@ static void test_loose_gop_facts(void **state)
 	file_buf_free(&vbt);
 }
 
-UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_cml_gop_and_vbt_equal_loose_files),
+/* The summary the menu shows before a file is used (brief) and `fw list` prints: sizes from
+ * EXPECTED.md, build 1107 from ovmf-gop-cml/SOURCE.md; the CML GOP serves 9bc8, not ADL-N's 46d0,
+ * and a VBT counts as serving the device when its volume holds a GOP that does. */
+static void test_blobs_summary(void **state)
+{
+	(void)state;
+	struct file_buf fb;
+	struct diag d;
+	struct fw_image *img = open_fixture("ovmf-gop-cml/OVMF_CODE.fd", &fb, &d);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	fw_blobs_print(f, img, 0x9bc8, true);
+	fw_blobs_print(f, img, 0x46d0, true);
+	fw_blobs_print(f, img, 0, false);
+	fclose(f);
+	assert_string_equal(text,
+			    "GOP: 73312 bytes, \"IntelGopDriver\", build 1107, serves the device: yes\n"
+			    "VBT: 4608 bytes, $VBT SKYLAKE, serves the device: yes\n"
+			    "VBIOS: none\n"
+			    "GOP: 73312 bytes, \"IntelGopDriver\", build 1107, serves the device: no\n"
+			    "VBT: 4608 bytes, $VBT SKYLAKE, serves the device: unknown\n"
+			    "VBIOS: none\n"
+			    "GOP at 0x90+0x13d600: 73312 bytes, file 1647B4F3-3E8A-4FDD-81C8-328ED647AB1A \"IntelGopDriver\", build 1107\n"
+			    "VBT at 0x90+0x14f4b0: 4608 bytes, file 1647B4F3-3E8A-4FEF-81C8-328ED647AB1A, $VBT SKYLAKE\n"
+			    "VBIOS: none\n");
+	free(text);
+	fw_close(img);
+	file_buf_free(&fb);
+	diag_free(&d);
+}
+
+UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_cml_gop_and_vbt_equal_loose_files), cmocka_unit_test(test_blobs_summary),
 	  cmocka_unit_test(test_glk_gop_sha256_and_vbt), cmocka_unit_test(test_debian_ovmf_has_no_gop),
 	  cmocka_unit_test(test_fsp_kbl_no_gop_9_efi_sections), cmocka_unit_test(test_fsp_tgl_no_gop_13_efi_sections),
 	  cmocka_unit_test(test_loose_gop_facts))
