@@ -67,16 +67,27 @@ for fw in bios uefi uefi-sb; do
 	fi
 	case $fw in
 	bios)
-		expect "$name" '^probe: efi=no$' "$t" || continue ;;
+		expect "$name" '^probe: efi=no$' "$t" || continue
+		# SeaBIOS shadowed the VGA BIOS of the std VGA at 00:02.0 (SeaVGABIOS, 1234:1111)
+		expect "$name" '^probe: vbios=/run/vbios.rom: the ROM of 0000:00:02.0 as the kernel shows it, [0-9]* bytes, x86 image for PCIR 1234:1111$' "$t" || continue
+		expect "$name" '^probe: boot_to_setup=rc3 .*this is a legacy \(CSM\) boot: press the setup key' "$t" || continue ;;
 	uefi)
 		expect "$name" '^probe: efi=yes$' "$t" || continue
-		expect "$name" '^probe: secureboot=06 00 00 00 00$' "$t" || continue ;;
+		expect "$name" '^probe: secureboot=06 00 00 00 00$' "$t" || continue
+		# q35's default NIC (e1000e) sits at 00:02.0: its ROM BAR, as the kernel shows it. OVMF
+		# offers boot-to-setup: NV+BS+RT, bit 0 set
+		expect "$name" '^probe: vbios=/run/vbios.rom: the ROM of 0000:00:02.0 as the kernel shows it, [0-9]* bytes, x86 image for PCIR 8086:10d3$' "$t" || continue
+		expect "$name" '^probe: boot_to_setup=rc1 .*the firmware will open its setup at the next boot' "$t" || continue
+		expect "$name" '^probe: osindications=07 00 00 00 01 00 00 00 00 00 00 00$' "$t" || continue ;;
 	uefi-sb)
 		# Secure Boot really enforced inside the guest: the efivar, and the
 		# lockdown Debian's kernel turns on only under Secure Boot.
 		expect "$name" '^probe: efi=yes$' "$t" || continue
 		expect "$name" '^probe: secureboot=06 00 00 00 01$' "$t" || continue
-		expect "$name" '^probe: lockdown=none \[integrity\] confidentiality$' "$t" || continue ;;
+		expect "$name" '^probe: lockdown=none \[integrity\] confidentiality$' "$t" || continue
+		# lockdown guards /dev/mem, not efivarfs: boot-to-setup still works
+		expect "$name" '^probe: boot_to_setup=rc1 .*the firmware will open its setup at the next boot' "$t" || continue
+		expect "$name" '^probe: osindications=07 00 00 00 01 00 00 00 00 00 00 00$' "$t" || continue ;;
 	esac
 	ok "$name"
 done

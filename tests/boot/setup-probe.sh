@@ -11,3 +11,14 @@ echo "probe: iommu_groups=$(ls /sys/kernel/iommu_groups 2>/dev/null | wc -l)"
 echo "probe: cmdline=$(cat /proc/cmdline)"
 echo "probe: modules=$(cut -d" " -f1 /proc/modules | sort | tr "\n" " ")"
 if [ -e /lib/igdkit/extra.present ]; then echo "probe: extra=present"; else echo "probe: extra=absent"; fi
+# The menu's "from this machine" and "reboot into BIOS setup" engines, through their commands:
+# the shadowed legacy VBIOS of 00:02.0 (rom vbios), and OsIndications (check --boot-to-setup).
+if igdkit rom vbios -o /run/vbios.rom > /run/vbios.out 2>&1; then
+	echo "probe: vbios=$(cat /run/vbios.out)"
+else
+	echo "probe: vbios=rc$? $(tail -1 /run/vbios.out)"
+fi
+igdkit check --boot-to-setup > /dev/null 2> /run/setup.err
+echo "probe: boot_to_setup=rc$? $(tail -1 /run/setup.err)"
+osi=/sys/firmware/efi/efivars/OsIndications-8be4df61-93ca-11d2-aa0d-00e098032b8c
+if [ -r $osi ]; then echo "probe: osindications=$(od -An -tx1 $osi | tr -s ' ' | sed 's/^ //;s/ $//')"; fi

@@ -80,6 +80,33 @@ static void test_argfile(void **state)
 	rm_tmpdir(dir);
 }
 
+/* rom vbios and check --boot-to-setup refuse what they cannot do before touching anything; their
+ * real work is asserted inside QEMU guests (tests/boot: SeaBIOS's shadow, OVMF's OsIndications). */
+static void test_machine_firmware_commands_refuse_cleanly(void **state)
+{
+	(void)state;
+	char *err;
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "vbios", NULL }), EXIT_USAGE);
+	assert_non_null(strstr(err, "-o FILE"));
+	free(err);
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "vbios", "-o", "/dev/null", "--bdf", "00:02.0", NULL }),
+			 EXIT_USAGE);
+	assert_non_null(strstr(err, "expected a PCI address like 0000:00:02.0"));
+	free(err);
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "vbios", "-o", "/dev/null", "--bdf", "0000:ff:1f.7", NULL }),
+			 EXIT_INPUT);
+	assert_non_null(strstr(err, "0000:ff:1f.7 has no ROM attribute"));
+	free(err);
+	char *root = make_tmpdir();
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "check", "--root", root, "--pci-dump",
+								   fixture_path("hw/snb-gigabyte-h61m-ds2/pci-host-igd.dump"),
+								   "--boot-to-setup", NULL }),
+			 EXIT_USAGE);
+	assert_non_null(strstr(err, "--boot-to-setup asks this machine's firmware: not with --root"));
+	free(err);
+	rm_tmpdir(root);
+}
+
 static void test_man_page_names_every_command_and_exit_code(void **state)
 {
 	(void)state;
@@ -106,4 +133,5 @@ static void test_man_page_names_every_command_and_exit_code(void **state)
 
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_version), cmocka_unit_test(test_help_lists_every_command),
 	  cmocka_unit_test(test_every_command_has_help), cmocka_unit_test(test_usage_errors),
-	  cmocka_unit_test(test_argfile), cmocka_unit_test(test_man_page_names_every_command_and_exit_code))
+	  cmocka_unit_test(test_argfile), cmocka_unit_test(test_machine_firmware_commands_refuse_cleanly),
+	  cmocka_unit_test(test_man_page_names_every_command_and_exit_code))

@@ -15,10 +15,11 @@
 #include "rom/check.h"
 #include "rom/fit.h"
 #include "lib/file.h"
+#include "host/firmware_access.h"
 
 static const char synopsis[] =
 	"usage: igdkit check [--root DIR] [--pci-dump FILE] [--firmware FILE] [--qemu X.Y] [--rom FILE] [--vmid N] [--json]\n"
-	"                    [--test-accept VID:DID]\n"
+	"                    [--boot-to-setup] [--test-accept VID:DID]\n"
 	"\n"
 	"Gives a verdict (ok / fix / unknown) with evidence and advice for VT-x, VT-d (ACPI DMAR),\n"
 	"the IOMMU and 00:02.0's group, the iGPU (present, primary, generation, passthrough mode),\n"
@@ -32,24 +33,31 @@ static const char synopsis[] =
 	"Run as root, it also reads the OpRegion at ASLS (signature, version, VBT) through /dev/mem and\n"
 	"the memory map under ASLS and BDSM: inside a VM this shows whether the guest firmware set up\n"
 	"the IGD assignment (the stick's \"firmware access\" boot entry lets the kernel allow the read).\n"
+	"--boot-to-setup asks the firmware to open its setup at the next boot (UEFI OsIndications, as\n"
+	"'systemctl reboot --firmware-setup' does), to make the changes the report asks for; reboot after.\n"
 	"--test-accept VID:DID (tests only) takes that emulated device at 00:02.0 as a Gen12 iGPU.\n"
 	"Exit status: 0 all ok, 1 something to fix, 2 usage, 3 cannot read the machine.";
 
 int cmd_check(struct ctx *ctx, int argc, char **argv)
 {
 	const char *qemu = NULL, *rom = NULL, *firmware = NULL, *test_accept = NULL;
+	bool boot_to_setup = false;
 	unsigned long vmid = 0;
 	const struct opt own[] = {
 		{ "vmid", 0, OPT_ULONG, &vmid, "N", "plan for this existing VM of the --root target (its machine pin, bios, slot, ROM)" },
 		{ "qemu", 0, OPT_STR, &qemu, "X.Y", "plan for this pve-qemu-kvm version (default: the one under --root, else every version)" },
 		{ "rom", 0, OPT_STR, &rom, "FILE", "plan for this option ROM (what igdkit install --rom would get)" },
 		{ "firmware", 0, OPT_STR, &firmware, "FILE", "the board's firmware file: read its BIOS Setup options' current values" },
+		{ "boot-to-setup", 0, OPT_BOOL, &boot_to_setup, NULL, "after the report, have the firmware open its setup at the next boot" },
 		{ "test-accept", 0, OPT_STR, &test_accept, "VID:DID", "tests only: take this emulated device at 00:02.0 as the iGPU" },
 		{ 0 },
 	};
 	int rc = cmd_parse_noargs(ctx, synopsis, own, argc, argv);
 	if (rc != CMD_PARSED)
 		return rc;
+	/* The live machine's firmware only: a --root tree has none to ask. */
+	if (boot_to_setup && ctx->root && strcmp(ctx->root, "/"))
+		return cmd_fail(ctx, EXIT_USAGE, "--boot-to-setup asks this machine's firmware: not with --root");
 	struct collect_opts co = { 0 };
 	if (test_accept && (rom_parse_device_id(test_accept, &co.test_vendor, &co.test_device) < 0 || !co.test_vendor))
 		return cmd_fail(ctx, EXIT_USAGE, "--test-accept '%s': expected VID:DID in hex, e.g. 8086:100e", test_accept);
@@ -202,6 +210,15 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 			cmd_warn(ctx, "report not saved on the stick: %s", err);
 		else
 			cmd_progress(ctx, "report saved to %s", path);
+	}
+	if (boot_to_setup) {
+		struct diag sd;
+		diag_init(&sd);
+		if (fw_request_setup_on_next_boot(&sd) < 0)
+			code = cmd_fail(ctx, EXIT_INPUT, "--boot-to-setup: %s", diag_last(&sd));
+		else
+			cmd_progress(ctx, "the firmware will open its setup at the next boot (OsIndications): reboot to get there");
+		diag_free(&sd);
 	}
 out:
 	file_buf_free(&romfb);

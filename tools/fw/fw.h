@@ -110,6 +110,13 @@ static inline int fw_find_vbios(const struct fw_image *img, uint16_t device, str
    from the section at 0x90 (nested inflation chains the offsets). */
 void fw_node_where(const struct fw_node *n, char *buf, size_t len);
 
+/* found[i] is set when texts[i] occurs, as ASCII or UCS-2, in p[0..n) (fw_search_bytes) or in img's
+ * input or any block inflated from it (fw_search_texts): BIOS version, date and board strings, to
+ * tell whether a file belongs to the running machine. found[] is only ever set, never cleared;
+ * empty or NULL texts are never found. */
+void fw_search_bytes(const uint8_t *p, size_t n, const char *const *texts, size_t ntexts, bool *found);
+void fw_search_texts(const struct fw_image *img, const char *const *texts, size_t ntexts, bool *found);
+
 /* "yes", "no", "unknown". */
 const char *fw_match_name(enum fw_match m);
 /* Where a blob sits ("region BIOS > volume @0x1000 > ..."), "?" when nowhere. */

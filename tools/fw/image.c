@@ -187,3 +187,34 @@ enum fw_input fw_input_kind(const struct fw_image *img) { return img->input; }
 const struct fw_node *fw_root(const struct fw_image *img) { return img->root; }
 size_t fw_inflated_bytes(const struct fw_image *img) { return img->inflated; }
 size_t fw_node_count(const struct fw_image *img) { return img->nodes; }
+
+/* ---- text search (BIOS version and board strings) ---- */
+
+static bool has_text(const uint8_t *p, size_t n, const char *t)
+{
+	size_t tl = strlen(t);
+	if (!tl || tl > 255)
+		return false;
+	if (memmem(p, n, t, tl))
+		return true;
+	uint8_t w[512];
+	for (size_t i = 0; i < tl; i++) {
+		w[2 * i] = (uint8_t)t[i];
+		w[2 * i + 1] = 0;
+	}
+	return memmem(p, n, w, 2 * tl) != NULL;
+}
+
+void fw_search_bytes(const uint8_t *p, size_t n, const char *const *texts, size_t ntexts, bool *found)
+{
+	for (size_t i = 0; i < ntexts; i++)
+		if (!found[i] && texts[i])
+			found[i] = has_text(p, n, texts[i]);
+}
+
+void fw_search_texts(const struct fw_image *img, const char *const *texts, size_t ntexts, bool *found)
+{
+	fw_search_bytes(img->data, img->len, texts, ntexts, found);
+	for (const struct fw_stream *st = img->streams; st; st = st->next)
+		fw_search_bytes(st->data, st->len, texts, ntexts, found);
+}

@@ -1,5 +1,4 @@
 /* setup.c - from a firmware file to resolved Setup questions: modules, package pairing, names */
-#define _GNU_SOURCE /* memmem */
 #include "fw/setup.h"
 #include "fw/fw.h"
 #include "fw/hii.h"
@@ -363,39 +362,6 @@ static int scan_image(struct setup *s, const struct fw_image *img)
 	return 0;
 }
 
-/* ---- text search (BIOS version strings) ---- */
-
-static bool has_text(const uint8_t *p, size_t n, const char *t)
-{
-	size_t tl = strlen(t);
-	if (!tl || tl > 255)
-		return false;
-	if (memmem(p, n, t, tl))
-		return true;
-	uint8_t w[512];
-	for (size_t i = 0; i < tl; i++) {
-		w[2 * i] = (uint8_t)t[i];
-		w[2 * i + 1] = 0;
-	}
-	return memmem(p, n, w, 2 * tl) != NULL;
-}
-
-static void search(const uint8_t *p, size_t n, const char *const *texts, size_t ntexts, bool *found)
-{
-	for (size_t i = 0; i < ntexts; i++)
-		if (!found[i] && texts[i])
-			found[i] = has_text(p, n, texts[i]);
-}
-
-/* Every inflated block once: each belongs to the section node it was made from. */
-static void search_image(const struct fw_image *img, const char *const *texts, size_t ntexts, bool *found)
-{
-	const struct fw_node *root = fw_root(img);
-	for (const struct fw_node *n = root; n; n = preorder_next(n, root))
-		if (n->first && n->first->stream && n->first->stream->origin == n)
-			search(n->first->stream->data, n->first->stream->len, texts, ntexts, found);
-}
-
 int setup_open(const uint8_t *data, size_t len, struct setup **out, struct diag *d)
 {
 	return setup_open_search(data, len, NULL, 0, NULL, out, d);
@@ -406,7 +372,7 @@ int setup_open_search(const uint8_t *data, size_t len, const char *const *texts,
 {
 	for (size_t i = 0; i < ntexts; i++)
 		found[i] = false;
-	search(data, len, texts, ntexts, found);
+	fw_search_bytes(data, len, texts, ntexts, found);
 	*out = NULL;
 	struct setup *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -445,7 +411,7 @@ int setup_open_search(const uint8_t *data, size_t len, const char *const *texts,
 		s->whole_image = fw_input_kind(img) != FW_INPUT_FFS;
 		rc = scan_image(s, img);
 		if (rc == 0)
-			search_image(img, texts, ntexts, found);
+			fw_search_texts(img, texts, ntexts, found);
 		fw_close(img);
 	}
 	if (rc < 0) {

@@ -536,6 +536,45 @@ static void walk_job_run(void *p)
 	j->rc = fw_open(j->m->fw, j->m->fwlen, &j->img, j->d);
 }
 
+/* The running machine's board and BIOS strings (DMI), and which of them occur in the file: a vendor
+ * file for another board or BIOS version is no use for its Setup offsets, and a warning sign. */
+static void firmware_vs_machine(FILE *f, const struct fw_image *img)
+{
+	static const char *const keys[] = { "board_vendor", "board_name", "bios_version", "bios_date" };
+	char v[4][128];
+	const char *texts[4];
+	bool found[4] = { false, false, false, false };
+	struct host h;
+	host_open_live(&h);
+	for (size_t i = 0; i < 4; i++) {
+		char path[64], err[128];
+		snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", keys[i]);
+		if (host_read_text(&h, path, v[i], sizeof(v[i]), err, sizeof(err)) < 0)
+			v[i][0] = 0;
+		texts[i] = v[i][0] ? v[i] : NULL;
+	}
+	if (!texts[1] && !texts[2]) {
+		fprintf(f, "\nThis machine shows no board or BIOS strings (DMI) to compare the file with.\n");
+		return;
+	}
+	fw_search_texts(img, texts, 4, found);
+	fprintf(f, "\nThis machine:");
+	if (texts[0] || texts[1])
+		fprintf(f, " board \"%s%s%s\",", v[0], texts[0] && texts[1] ? " " : "", v[1]);
+	fprintf(f, " BIOS \"%s\"%s%s.\nIn the file:", v[2], v[3][0] ? " of " : "", v[3]);
+	static const char *const what[] = { "board vendor", "board name", "BIOS version", "BIOS date" };
+	int shown = 0;
+	for (size_t i = 0; i < 4; i++)
+		if (texts[i])
+			fprintf(f, "%s %s %s", shown++ ? "," : "", what[i], found[i] ? "found" : "not found");
+	/* a short version ("1.0") occurs in many files by chance: it counts with the date only */
+	bool version = found[2] && (strlen(v[2]) >= 4 || found[3]);
+	fprintf(f, ".\n%s\n", version ? "It carries the running BIOS version."
+			    : found[1] ? "It names this board, but not the running BIOS version (another version?)."
+				       : "Neither this board nor the running BIOS version occurs in it: make sure it is this "
+					 "board's firmware (a single module, like an OVMF build or a GOP file, names neither).");
+}
+
 /* What the picked file holds (its kind, every GOP, VBT and VBIOS, whether each serves this iGPU),
  * before it is used: MK_OK to use it, anything else to pick again. */
 static enum menu_key firmware_details(struct menu *m)
@@ -564,6 +603,7 @@ static enum menu_key firmware_details(struct menu *m)
 		else
 			fprintf(f, "What it holds (this machine shows no Intel iGPU to match them against):\n");
 		fw_blobs_print(f, wj.img, dev, true);
+		firmware_vs_machine(f, wj.img);
 		fprintf(f, "\nThe ROM is made from the GOP (and a legacy VBIOS, for the SeaBIOS route) that serve the "
 			   "iGPU. Use this file, or go back (Esc) and pick another.\n");
 	}

@@ -1,4 +1,4 @@
-/* cmd_rom.c - igdkit rom: nested table of build | check | make */
+/* cmd_rom.c - igdkit rom: nested table of build | check | make | vbios */
 #include "rom/rom.h"
 
 #include <string.h>
@@ -11,11 +11,12 @@ static const struct {
 	{ "build", cmd_rom_build, "wrap EFI drivers (and a legacy VBIOS) into a PCI option ROM" },
 	{ "check", cmd_rom_check, "validate every image in an option ROM (superset of rom-parser)" },
 	{ "make", cmd_rom_make, "firmware image in, checked igd.rom out, in one step" },
+	{ "vbios", cmd_rom_vbios, "save the legacy VBIOS this machine's BIOS shadowed (CSM boots)" },
 };
 
 static void rom_usage(FILE *f)
 {
-	fprintf(f, "usage: igdkit rom build|check|make [OPTIONS]\n\n");
+	fprintf(f, "usage: igdkit rom build|check|make|vbios [OPTIONS]\n\n");
 	for (size_t i = 0; i < sizeof(rom_cmds) / sizeof(rom_cmds[0]); i++)
 		fprintf(f, "  %-6s %s\n", rom_cmds[i].name, rom_cmds[i].summary);
 	fprintf(f, "\nCommon options: --json, -v, -q. 'igdkit rom SUBCOMMAND --help' for the rest.\n");
@@ -39,6 +40,6 @@ int cmd_rom(struct ctx *ctx, int argc, char **argv)
 			return rom_cmds[i].fn(ctx, argc - 1, argv + 1);
 		}
 	}
-	fprintf(stderr, "igdkit rom: '%s' is not a rom subcommand (build, check, make)\n", argv[0]);
+	fprintf(stderr, "igdkit rom: '%s' is not a rom subcommand (build, check, make, vbios)\n", argv[0]);
 	return EXIT_USAGE;
 }

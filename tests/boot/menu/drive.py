@@ -96,6 +96,7 @@ see("IGDKIT:CML.FD")
 keys("\r")
 see("Firmware: what the file holds")
 see('"IntelGopDriver", build 1107, serves the device: yes')
+see("In the file:")                  # the machine's DMI strings looked for in the file
 keys("\r")
 # 3 ROM: rom make for 8086:9bc8 and its check; Save writes igd.rom to the stick
 see("ROM: ok")

@@ -266,7 +266,29 @@ static void test_blobs_summary(void **state)
 	diag_free(&d);
 }
 
+/* Texts are found in the input and in what was inflated from it, as ASCII or UCS-2: the GOP's UI
+ * name (UCS-2) sits only inside the LZMA-compressed DXE volume, "_FVH" in the raw input. */
+static void test_text_search_reaches_inflated_blocks(void **state)
+{
+	(void)state;
+	struct file_buf fb;
+	struct diag d;
+	struct fw_image *img = open_fixture("ovmf-gop-cml/OVMF_CODE.fd", &fb, &d);
+	const char *texts[] = { "IntelGopDriver", "_FVH", "no such text in an OVMF build", "", NULL };
+	bool raw[5] = { false }, all[5] = { false };
+	fw_search_bytes(fb.data, fb.len, texts, 5, raw);
+	fw_search_texts(img, texts, 5, all);
+	assert_false(raw[0]);
+	assert_true(all[0]);
+	assert_true(raw[1] && all[1]);
+	assert_false(all[2] || all[3] || all[4]);
+	fw_close(img);
+	file_buf_free(&fb);
+	diag_free(&d);
+}
+
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(test_cml_gop_and_vbt_equal_loose_files), cmocka_unit_test(test_blobs_summary),
+	  cmocka_unit_test(test_text_search_reaches_inflated_blocks),
 	  cmocka_unit_test(test_glk_gop_sha256_and_vbt), cmocka_unit_test(test_debian_ovmf_has_no_gop),
 	  cmocka_unit_test(test_fsp_kbl_no_gop_9_efi_sections), cmocka_unit_test(test_fsp_tgl_no_gop_13_efi_sections),
 	  cmocka_unit_test(test_loose_gop_facts))
