@@ -20,6 +20,7 @@ libsqlite3-dev: /usr/include/sqlite3.h
 nettle-dev: /usr/include/nettle/sha2.h
 dialog: /usr/include/dialog.h
 libncurses-dev: /usr/include/ncursesw/curses.h
+libflashrom-dev: /usr/include/libflashrom.h
 gnu-efi: /usr/lib/crt0-efi-x86_64.o
 mtools: mcopy
 dosfstools: mkfs.fat

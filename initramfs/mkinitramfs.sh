@@ -115,6 +115,11 @@ mkdir -p "$root/$(dirname "$ldso")"
 [ -e "$root/$ldso" ] || cp "$(readlink -f "$ldso")" "$root/$ldso"
 # lvm2 is in the second part; /usr/sbin/lvm of the first unpacks it and runs it.
 copy_with_libs "$(command -v lvm)" lib/igdkit/lvm "$extra"
+# libflashrom (and the USB programmer libraries it links) for reading this machine's flash:
+# igdkit loads it only when asked (dlopen), after unpacking the second part.
+flashrom=$(ldconfig -p | awk '/libflashrom\.so\.1 .*x86-64/ { print $NF; exit }')
+[ -n "$flashrom" ] || { echo "mkinitramfs: libflashrom.so.1 not found (apt-get install libflashrom1)" >&2; exit 1; }
+copy_with_libs "$flashrom" "lib/x86_64-linux-gnu/libflashrom.so.1" "$extra"
 for l in pvs vgs lvs vgchange lvchange vgscan pvscan vgdisplay lvdisplay vgmknodes; do
 	ln -sf lvm "$root/usr/sbin/$l"
 done

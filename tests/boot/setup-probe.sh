@@ -22,3 +22,7 @@ igdkit check --boot-to-setup > /dev/null 2> /run/setup.err
 echo "probe: boot_to_setup=rc$? $(tail -1 /run/setup.err)"
 osi=/sys/firmware/efi/efivars/OsIndications-8be4df61-93ca-11d2-aa0d-00e098032b8c
 if [ -r $osi ]; then echo "probe: osindications=$(od -An -tx1 $osi | tr -s ' ' | sed 's/^ //;s/ $//')"; fi
+# The menu's "Flash": the BIOS region through libflashrom, loaded from the initrd's second part.
+igdkit rom flash -o /run/flash.bin > /run/flash.out 2>&1
+echo "probe: flash=rc$? $(tail -1 /run/flash.out)"
+if [ -e /lib/igdkit/extra.present ]; then echo "probe: extra_after_flash=present"; else echo "probe: extra_after_flash=absent"; fi

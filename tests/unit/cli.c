@@ -80,12 +80,15 @@ static void test_argfile(void **state)
 	rm_tmpdir(dir);
 }
 
-/* rom vbios and check --boot-to-setup refuse what they cannot do before touching anything; their
+/* rom flash, rom vbios and check --boot-to-setup refuse what they cannot do before touching anything; their
  * real work is asserted inside QEMU guests (tests/boot: SeaBIOS's shadow, OVMF's OsIndications). */
 static void test_machine_firmware_commands_refuse_cleanly(void **state)
 {
 	(void)state;
 	char *err;
+	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "flash", NULL }), EXIT_USAGE);
+	assert_non_null(strstr(err, "-o FILE"));
+	free(err);
 	assert_int_equal(run_igdkit(NULL, &err, (const char *const[]){ "rom", "vbios", NULL }), EXIT_USAGE);
 	assert_non_null(strstr(err, "-o FILE"));
 	free(err);

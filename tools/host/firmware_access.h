@@ -1,6 +1,6 @@
 /* firmware_access.h - what the menu may ask of this machine's firmware: boot into setup next
- * time (OsIndications), the shadowed legacy VBIOS through sysfs, and why the flash itself
- * cannot be read from here
+ * time (OsIndications), the shadowed legacy VBIOS through sysfs, and the BIOS region of the
+ * flash (libflashrom)
  */
 #ifndef IGDKIT_HOST_FIRMWARE_ACCESS_H
 #define IGDKIT_HOST_FIRMWARE_ACCESS_H
@@ -19,8 +19,13 @@ int fw_request_setup_on_next_boot(struct diag *d);
  * CSM boot that is the shadowed legacy VBIOS at 0xC0000. Enables the attribute, reads, disables. */
 int host_read_pci_rom(const char *bdf, struct file_buf *out, struct diag *d);
 
-/* Whether this stick can read the BIOS region of the SPI flash, and in plain words why not:
- * kernel lockdown (Secure Boot), no /dev/mem, or no flash reader in this build. */
+/* Whether reading the SPI flash may work here, and in plain words why not (kernel lockdown under
+ * Secure Boot refuses the raw memory and port access it needs) or what it needs. */
 bool host_flash_readable(char *why, size_t len);
+
+/* The flash descriptor and BIOS region of this machine's SPI flash (the rest reads as 0xFF), as
+ * an image `fw` and `rom make` walk, through libflashrom's internal programmer (loaded at run
+ * time; flash.c). Read only. -1 with the reason and what to do instead in d. */
+int host_flash_read_bios(struct file_buf *out, struct diag *d);
 
 #endif

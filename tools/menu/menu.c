@@ -523,6 +523,18 @@ static void scan_job_run(void *p)
 
 static bool need_facts(struct menu *m);
 
+struct flash_job {
+	struct diag *d;
+	struct file_buf fb;
+	int rc;
+};
+
+static void flash_job_run(void *p)
+{
+	struct flash_job *j = p;
+	j->rc = host_flash_read_bios(&j->fb, j->d);
+}
+
 struct walk_job {
 	struct menu *m;
 	struct fw_image *img;
@@ -672,8 +684,39 @@ static enum menu_screen screen_firmware(struct menu *m)
 		}
 	} else if (!strcmp(tag, "Flash")) {
 		char why[600];
-		host_flash_readable(why, sizeof(why));
-		res = message("Firmware: flash", why) == MK_SHELL ? MK_SHELL : MK_FAIL;
+		if (!host_flash_readable(why, sizeof(why))) {
+			res = message("Firmware: flash", why) == MK_SHELL ? MK_SHELL : MK_FAIL;
+		} else {
+			busy("Firmware", "Reading the BIOS region of the flash chip through flashrom (read only; this takes a while) ...");
+			struct flash_job fj = { &d, { NULL, 0 }, -1 };
+			int saved = quiet_begin(m);
+			spin(flash_job_run, &fj);
+			quiet_end(saved);
+			if (fj.rc < 0) {
+				res = message("Firmware: flash", diag_last(&d)) == MK_SHELL ? MK_SHELL : MK_FAIL;
+			} else {
+				m->fw = fj.fb.data;
+				m->fwlen = fj.fb.len;
+				snprintf(m->fw_name, sizeof(m->fw_name), "the BIOS region of this machine's flash");
+				if (m->stick) {
+					/* kept on the stick: the report names it, and it is the board's own firmware */
+					char path[1200];
+					snprintf(path, sizeof(path), "%s/flash-bios-region.bin", m->stick);
+					struct diag wd;
+					diag_init(&wd);
+					if (atomic_write(path, m->fw, m->fwlen, 0644, (uid_t)-1, (gid_t)-1, &wd) == 0)
+						mlog(m, "saved %s (%zu bytes)", path, m->fwlen);
+					mlog_diag(m, path, &wd);
+					diag_free(&wd);
+				}
+				enum menu_key dk = firmware_details(m);
+				if (dk != MK_OK) {
+					forget_firmware(m);
+					diag_free(&d);
+					return dk == MK_SHELL ? menu_flow_next(&m->flow, MS_FIRMWARE, MK_SHELL) : MS_FIRMWARE;
+				}
+			}
+		}
 	} else {
 		size_t i = (size_t)strtoul(tag, NULL, 10);
 		if (i >= 1 && i <= m->nhits) {

@@ -1,4 +1,4 @@
-/* cmd_rom.c - igdkit rom: nested table of build | check | make | vbios */
+/* cmd_rom.c - igdkit rom: nested table of build | check | make | vbios | flash */
 #include "rom/rom.h"
 
 #include <string.h>
@@ -12,11 +12,12 @@ static const struct {
 	{ "check", cmd_rom_check, "validate every image in an option ROM (superset of rom-parser)" },
 	{ "make", cmd_rom_make, "firmware image in, checked igd.rom out, in one step" },
 	{ "vbios", cmd_rom_vbios, "save the legacy VBIOS this machine's BIOS shadowed (CSM boots)" },
+	{ "flash", cmd_rom_flash, "save this machine's BIOS region, read from its SPI flash" },
 };
 
 static void rom_usage(FILE *f)
 {
-	fprintf(f, "usage: igdkit rom build|check|make|vbios [OPTIONS]\n\n");
+	fprintf(f, "usage: igdkit rom build|check|make|vbios|flash [OPTIONS]\n\n");
 	for (size_t i = 0; i < sizeof(rom_cmds) / sizeof(rom_cmds[0]); i++)
 		fprintf(f, "  %-6s %s\n", rom_cmds[i].name, rom_cmds[i].summary);
 	fprintf(f, "\nCommon options: --json, -v, -q. 'igdkit rom SUBCOMMAND --help' for the rest.\n");
@@ -40,6 +41,6 @@ int cmd_rom(struct ctx *ctx, int argc, char **argv)
 			return rom_cmds[i].fn(ctx, argc - 1, argv + 1);
 		}
 	}
-	fprintf(stderr, "igdkit rom: '%s' is not a rom subcommand (build, check, make, vbios)\n", argv[0]);
+	fprintf(stderr, "igdkit rom: '%s' is not a rom subcommand (build, check, make, vbios, flash)\n", argv[0]);
 	return EXIT_USAGE;
 }

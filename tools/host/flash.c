@@ -1,0 +1,198 @@
+/* flash.c - the BIOS region of this machine's SPI flash, through libflashrom's internal programmer
+ *
+ * libflashrom is loaded when asked for (dlopen), not linked: it and its USB programmer libraries
+ * are a megabyte the stick would otherwise unpack at every boot, and on the stick they sit in the
+ * initrd's second part, which /usr/libexec/igdkit-extra unpacks on first use. Only reading is
+ * done: the flash is never erased or written.
+ */
+#include "host/firmware_access.h"
+
+#include <dlfcn.h>
+#include <libflashrom.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define EXTRA_UNPACKER "/usr/libexec/igdkit-extra"
+
+struct flashrom_api {
+	int (*init)(int);
+	int (*shutdown)(void);
+	void (*set_log_callback)(flashrom_log_callback *);
+	int (*programmer_init)(struct flashrom_programmer **, const char *, const char *);
+	int (*programmer_shutdown)(struct flashrom_programmer *);
+	int (*flash_probe)(struct flashrom_flashctx **, const struct flashrom_programmer *, const char *);
+	size_t (*flash_getsize)(const struct flashrom_flashctx *);
+	void (*flash_release)(struct flashrom_flashctx *);
+	int (*layout_read_from_ifd)(struct flashrom_layout **, struct flashrom_flashctx *, const void *, size_t);
+	int (*layout_include_region)(struct flashrom_layout *, const char *);
+	void (*layout_set)(struct flashrom_flashctx *, const struct flashrom_layout *);
+	void (*layout_release)(struct flashrom_layout *);
+	int (*image_read)(struct flashrom_flashctx *, void *, size_t);
+};
+
+/* What the person is shown when a step fails: the first line of libflashrom's first error
+ * message, else its last warning (later lines of a message are advice for other systems). */
+static char first_err[300], last_warn[300];
+
+static int log_cb(enum flashrom_log_level level, const char *fmt, va_list ap)
+{
+	if (level > FLASHROM_MSG_WARN || (level == FLASHROM_MSG_ERROR && first_err[0]))
+		return 0;
+	char line[sizeof(first_err)];
+	vsnprintf(line, sizeof(line), fmt, ap);
+	char *s = line;
+	while (*s == '\n' || *s == ' ')
+		s++;
+	s[strcspn(s, "\n")] = 0;
+	size_t n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		s[--n] = 0;
+	if (n)
+		memcpy(level == FLASHROM_MSG_ERROR ? first_err : last_warn, s, n + 1);
+	return 0;
+}
+
+static const char *flashrom_said(void)
+{
+	return first_err[0] ? first_err : last_warn[0] ? last_warn : "no reason given";
+}
+
+static void *api_open(char *why, size_t len)
+{
+	void *h = dlopen("libflashrom.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!h && access(EXTRA_UNPACKER, X_OK) == 0) {
+		/* the stick: libflashrom comes with the initrd's second part */
+		int st = system(EXTRA_UNPACKER " >/dev/null 2>&1");
+		if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			h = dlopen("libflashrom.so.1", RTLD_NOW | RTLD_LOCAL);
+	}
+	if (!h)
+		snprintf(why, len, "libflashrom is not available here (%s)%s", dlerror(),
+			 access(EXTRA_UNPACKER, X_OK) == 0 ? ": keep the IGDKIT stick plugged in, it carries it" : "");
+	return h;
+}
+
+static bool api_resolve(void *h, struct flashrom_api *a, char *why, size_t len)
+{
+	static const char *const names[] = { "flashrom_init", "flashrom_shutdown", "flashrom_set_log_callback",
+					     "flashrom_programmer_init", "flashrom_programmer_shutdown",
+					     "flashrom_flash_probe", "flashrom_flash_getsize", "flashrom_flash_release",
+					     "flashrom_layout_read_from_ifd", "flashrom_layout_include_region",
+					     "flashrom_layout_set", "flashrom_layout_release", "flashrom_image_read" };
+	void *p[sizeof(names) / sizeof(names[0])];
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!(p[i] = dlsym(h, names[i]))) {
+			snprintf(why, len, "this libflashrom lacks %s", names[i]);
+			return false;
+		}
+	/* POSIX guarantees that dlsym's object pointers convert to function pointers. */
+	memcpy(&a->init, &p[0], sizeof(p[0]));
+	memcpy(&a->shutdown, &p[1], sizeof(p[0]));
+	memcpy(&a->set_log_callback, &p[2], sizeof(p[0]));
+	memcpy(&a->programmer_init, &p[3], sizeof(p[0]));
+	memcpy(&a->programmer_shutdown, &p[4], sizeof(p[0]));
+	memcpy(&a->flash_probe, &p[5], sizeof(p[0]));
+	memcpy(&a->flash_getsize, &p[6], sizeof(p[0]));
+	memcpy(&a->flash_release, &p[7], sizeof(p[0]));
+	memcpy(&a->layout_read_from_ifd, &p[8], sizeof(p[0]));
+	memcpy(&a->layout_include_region, &p[9], sizeof(p[0]));
+	memcpy(&a->layout_set, &p[10], sizeof(p[0]));
+	memcpy(&a->layout_release, &p[11], sizeof(p[0]));
+	memcpy(&a->image_read, &p[12], sizeof(p[0]));
+	return true;
+}
+
+int host_flash_read_bios(struct file_buf *out, struct diag *d)
+{
+	char why[600];
+	memset(out, 0, sizeof(*out));
+	if (!host_flash_readable(why, sizeof(why)))
+		return diag_err(d, DIAG_NO_OFFSET, "%s", why);
+	void *h = api_open(why, sizeof(why));
+	if (!h)
+		return diag_err(d, DIAG_NO_OFFSET, "%s", why);
+	struct flashrom_api a;
+	if (!api_resolve(h, &a, why, sizeof(why))) {
+		dlclose(h);
+		return diag_err(d, DIAG_NO_OFFSET, "%s", why);
+	}
+	first_err[0] = last_warn[0] = 0;
+	a.set_log_callback(log_cb);
+	struct flashrom_programmer *prog = NULL;
+	struct flashrom_flashctx *ctx = NULL;
+	struct flashrom_layout *layout = NULL;
+	uint8_t *buf = NULL;
+	int rc = -1;
+	if (a.init(0) != 0) {
+		diag_err(d, DIAG_NO_OFFSET, "libflashrom did not start: %s", flashrom_said());
+		goto done;
+	}
+	if (a.programmer_init(&prog, "internal", NULL) != 0) {
+		prog = NULL;
+		diag_err(d, DIAG_NO_OFFSET,
+			 "flashrom's internal programmer could not reach the flash (%s). It needs a chipset flashrom "
+			 "knows and, with this kernel, the stick's \"firmware access\" boot entry (iomem=relaxed); "
+			 "otherwise download the BIOS file for this board and copy it onto the IGDKIT partition",
+			 flashrom_said());
+		goto done;
+	}
+	int pr = a.flash_probe(&ctx, prog, NULL);
+	if (pr != 0) {
+		ctx = NULL;
+		diag_err(d, DIAG_NO_OFFSET, "%s (%s): download the BIOS file for this board instead",
+			 pr == 2 ? "no flash chip found" : pr == 3 ? "several flash chips match: flashrom cannot tell which"
+								 : "probing the flash chip failed",
+			 flashrom_said());
+		goto done;
+	}
+	size_t size = a.flash_getsize(ctx);
+	if (size == 0 || size > FILE_MAX_FIRMWARE) {
+		diag_err(d, DIAG_NO_OFFSET, "flashrom reports a flash chip of %zu bytes", size);
+		goto done;
+	}
+	buf = malloc(size);
+	if (!buf) {
+		diag_err(d, DIAG_NO_OFFSET, "out of memory for %zu bytes", size);
+		goto done;
+	}
+	memset(buf, 0xff, size);	/* regions left out read as erased flash */
+	/* With a descriptor, only the descriptor and the BIOS region: the ME region is read-locked on
+	 * most boards, and reading it would fail the whole read. */
+	if (a.layout_read_from_ifd(&layout, ctx, NULL, 0) == 0) {
+		if (a.layout_include_region(layout, "fd") != 0 || a.layout_include_region(layout, "bios") != 0) {
+			diag_err(d, DIAG_NO_OFFSET, "the flash descriptor names no BIOS region");
+			goto done;
+		}
+		a.layout_set(ctx, layout);
+	} else {
+		layout = NULL;
+	}
+	if (a.image_read(ctx, buf, size) != 0) {
+		diag_err(d, DIAG_NO_OFFSET, "reading the flash failed (%s): the BIOS region may be read-protected; "
+					    "download the BIOS file for this board instead",
+			 flashrom_said());
+		goto done;
+	}
+	out->data = buf;
+	out->len = size;
+	buf = NULL;
+	rc = 0;
+done:
+	if (layout) {
+		a.layout_set(ctx, NULL);
+		a.layout_release(layout);
+	}
+	if (ctx)
+		a.flash_release(ctx);
+	if (prog)
+		a.programmer_shutdown(prog);
+	a.shutdown();
+	free(buf);
+	a.set_log_callback(NULL);
+	/* libflashrom stays loaded: unloading a library that registered shutdown hooks is unsafe */
+	return rc;
+}
