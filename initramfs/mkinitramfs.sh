@@ -117,7 +117,10 @@ mkdir -p "$root/$(dirname "$ldso")"
 copy_with_libs "$(command -v lvm)" lib/igdkit/lvm "$extra"
 # libflashrom (and the USB programmer libraries it links) for reading this machine's flash:
 # igdkit loads it only when asked (dlopen), after unpacking the second part.
-flashrom=$(ldconfig -p | awk '/libflashrom\.so\.1 .*x86-64/ { print $NF; exit }')
+flashrom=
+for d in /usr/lib/x86_64-linux-gnu /lib/x86_64-linux-gnu; do
+	[ -e "$d/libflashrom.so.1" ] && { flashrom=$d/libflashrom.so.1; break; }
+done
 [ -n "$flashrom" ] || { echo "mkinitramfs: libflashrom.so.1 not found (apt-get install libflashrom1)" >&2; exit 1; }
 copy_with_libs "$flashrom" "lib/x86_64-linux-gnu/libflashrom.so.1" "$extra"
 for l in pvs vgs lvs vgchange lvchange vgscan pvscan vgdisplay lvdisplay vgmknodes; do
