@@ -19,6 +19,13 @@ static void range_at(const struct iomem_map *map, uint64_t addr, struct igd_mem_
 	snprintf(r->type, sizeof(r->type), "%s", e->name);
 }
 
+/* Where firmware keeps an OpRegion: ACPI NVS (the spec), reserved memory, or next to the ACPI tables. */
+static bool firmware_memory(const struct igd_mem_range *r)
+{
+	return r->known && (!strcmp(r->type, "ACPI Non-volatile Storage") || !strcmp(r->type, "Reserved") ||
+			    !strcmp(r->type, "ACPI Tables"));
+}
+
 static uint16_t le16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
@@ -78,7 +85,16 @@ void igd_memory_read(const struct host *h, const struct iomem_map *map, uint32_t
 	out->read_rc = -ENODATA;
 	if (asls) {
 		range_at(map, asls, &out->opregion);
-		read_opregion(h, asls, out);
+		/* Only firmware memory is read: a stray ASLS could point at a device's registers, where a
+		 * read can have side effects; System RAM would read as zeros anyway. */
+		if (firmware_memory(&out->opregion))
+			read_opregion(h, asls, out);
+		else if (out->opregion.known)
+			snprintf(out->read_err, sizeof(out->read_err), "ASLS points into \"%s\", not firmware memory",
+				 out->opregion.type);
+		else
+			snprintf(out->read_err, sizeof(out->read_err), "no memory map (/proc/iomem) says what ASLS "
+								       "points at");
 	} else {
 		snprintf(out->read_err, sizeof(out->read_err), "ASLS is 0: no OpRegion to read");
 	}

@@ -47,7 +47,8 @@ struct igd_memory {
 /*
  * Fills *out for an iGPU whose ASLS and BDSM registers hold asls and bdsm (0 = not set):
  * memory types from map (NULL or without addresses: unknown), the OpRegion's bytes through
- * h->ops->read_phys. Never fails; what could not be read says why in *out.
+ * h->ops->read_phys, only when the map shows ASLS in firmware memory (ACPI NVS, reserved, ACPI
+ * tables). Never fails; what could not be read says why in *out.
  */
 void igd_memory_read(const struct host *h, const struct iomem_map *map, uint32_t asls, uint64_t bdsm,
 		     uint64_t stolen_bytes, struct igd_memory *out);

@@ -190,8 +190,11 @@ static void broken_opregion_and_memory_in_ram(void **state)
 	assert_non_null(strstr(o->evidence, "not valid: no IntelGraphicsMem signature (offset 0x0)"));
 	host_data_free(c);
 
-	/* both in System RAM: the kernel would hand them out */
+	/* both in System RAM: the kernel would hand them out; and the bytes there are not read (only
+	 * firmware memory is: ASLS could as well point at a device's registers) */
 	collect_ivb("00100000-dfffffff : System RAM\n", 0, c, l);
+	assert_int_equal(c->mem.read_rc, -ENODATA);
+	assert_string_equal(c->mem.read_err, "ASLS points into \"System RAM\", not firmware memory");
 	assert_int_equal(verdict_find(l, "opregion")->status, V_FIX);
 	assert_non_null(strstr(verdict_find(l, "opregion")->advice, "the OpRegion lies in System RAM"));
 	assert_int_equal(verdict_find(l, "gms")->status, V_FIX);
@@ -210,6 +213,7 @@ static void broken_opregion_and_memory_in_ram(void **state)
 	/* a non-root reader: /proc/iomem with zero addresses */
 	collect_ivb("00000000-00000000 : Reserved\n", 0, c, l);
 	assert_false(c->mem.map_read);
+	assert_string_equal(c->mem.read_err, "no memory map (/proc/iomem) says what ASLS points at");
 	assert_non_null(strstr(verdict_find(l, "gms")->evidence, "memory map: /proc/iomem shows only zero addresses (run as root)"));
 	host_data_free(c);
 	free(c);
