@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #include <libflashrom.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,31 +79,34 @@ static void *api_open(char *why, size_t len)
 
 static bool api_resolve(void *h, struct flashrom_api *a, char *why, size_t len)
 {
-	static const char *const names[] = { "flashrom_init", "flashrom_shutdown", "flashrom_set_log_callback",
-					     "flashrom_programmer_init", "flashrom_programmer_shutdown",
-					     "flashrom_flash_probe", "flashrom_flash_getsize", "flashrom_flash_release",
-					     "flashrom_layout_read_from_ifd", "flashrom_layout_include_region",
-					     "flashrom_layout_set", "flashrom_layout_release", "flashrom_image_read" };
-	void *p[sizeof(names) / sizeof(names[0])];
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!(p[i] = dlsym(h, names[i]))) {
-			snprintf(why, len, "this libflashrom lacks %s", names[i]);
+	static const struct {
+		const char *name;
+		size_t off;
+	} syms[] = {
+		{ "flashrom_init", offsetof(struct flashrom_api, init) },
+		{ "flashrom_shutdown", offsetof(struct flashrom_api, shutdown) },
+		{ "flashrom_set_log_callback", offsetof(struct flashrom_api, set_log_callback) },
+		{ "flashrom_programmer_init", offsetof(struct flashrom_api, programmer_init) },
+		{ "flashrom_programmer_shutdown", offsetof(struct flashrom_api, programmer_shutdown) },
+		{ "flashrom_flash_probe", offsetof(struct flashrom_api, flash_probe) },
+		{ "flashrom_flash_getsize", offsetof(struct flashrom_api, flash_getsize) },
+		{ "flashrom_flash_release", offsetof(struct flashrom_api, flash_release) },
+		{ "flashrom_layout_read_from_ifd", offsetof(struct flashrom_api, layout_read_from_ifd) },
+		{ "flashrom_layout_include_region", offsetof(struct flashrom_api, layout_include_region) },
+		{ "flashrom_layout_set", offsetof(struct flashrom_api, layout_set) },
+		{ "flashrom_layout_release", offsetof(struct flashrom_api, layout_release) },
+		{ "flashrom_image_read", offsetof(struct flashrom_api, image_read) },
+	};
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		void *p = dlsym(h, syms[i].name);
+		if (!p) {
+			snprintf(why, len, "this libflashrom lacks %s", syms[i].name);
 			return false;
 		}
-	/* POSIX guarantees that dlsym's object pointers convert to function pointers. */
-	memcpy(&a->init, &p[0], sizeof(p[0]));
-	memcpy(&a->shutdown, &p[1], sizeof(p[0]));
-	memcpy(&a->set_log_callback, &p[2], sizeof(p[0]));
-	memcpy(&a->programmer_init, &p[3], sizeof(p[0]));
-	memcpy(&a->programmer_shutdown, &p[4], sizeof(p[0]));
-	memcpy(&a->flash_probe, &p[5], sizeof(p[0]));
-	memcpy(&a->flash_getsize, &p[6], sizeof(p[0]));
-	memcpy(&a->flash_release, &p[7], sizeof(p[0]));
-	memcpy(&a->layout_read_from_ifd, &p[8], sizeof(p[0]));
-	memcpy(&a->layout_include_region, &p[9], sizeof(p[0]));
-	memcpy(&a->layout_set, &p[10], sizeof(p[0]));
-	memcpy(&a->layout_release, &p[11], sizeof(p[0]));
-	memcpy(&a->image_read, &p[12], sizeof(p[0]));
+		/* POSIX guarantees that dlsym's object pointers convert to function pointers; every
+		 * member is a function pointer of the same size. */
+		memcpy((char *)a + syms[i].off, &p, sizeof(p));
+	}
 	return true;
 }
 

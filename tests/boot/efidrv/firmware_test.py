@@ -45,15 +45,22 @@ def check(cond, what):
     return cond
 
 
+def connect_unix(path, tries=100):
+    """A socket connected to QEMU's unix socket path, waiting up to tries x 0.1 s for QEMU to open it."""
+    for _ in range(tries):
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.connect(path)
+            return s
+        except OSError:
+            s.close()
+            time.sleep(0.1)
+    return socket.socket(socket.AF_UNIX)  # unconnected: the first read or write fails, and says so
+
+
 class Qmp:
     def __init__(self, path):
-        for _ in range(100):
-            try:
-                self.s = socket.socket(socket.AF_UNIX)
-                self.s.connect(path)
-                break
-            except OSError:
-                time.sleep(0.1)
+        self.s = connect_unix(path)
         self.f = self.s.makefile("rw")
         json.loads(self.f.readline())
         self.cmd("qmp_capabilities")
@@ -73,13 +80,7 @@ class Serial:
 
     def __init__(self, path, entry, hotkey):
         self.text, self.entry, self.hotkey = "", entry, hotkey
-        for _ in range(100):
-            try:
-                self.s = socket.socket(socket.AF_UNIX)
-                self.s.connect(path)
-                break
-            except OSError:
-                time.sleep(0.1)
+        self.s = connect_unix(path)
         threading.Thread(target=self.run, daemon=True).start()
 
     def run(self):
