@@ -929,7 +929,7 @@ static int load_guests(struct dx *s, const struct configdb *c)
 /* A live host: the guests are files under /etc/pve. */
 static int load_guests_live(struct dx *s)
 {
-	if (target_read(s->t, "/etc/pve/mapping/pci.cfg", TEXT_MAX, &s->pcimap, &s->pcimap_len, NULL) != 1) {
+	if (target_read_pve(s->t, "mapping/pci.cfg", TEXT_MAX, &s->pcimap, &s->pcimap_len, NULL) != 1) {
 		free(s->pcimap);
 		s->pcimap = NULL;
 	}

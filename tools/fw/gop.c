@@ -380,15 +380,19 @@ void fw_blob_where(const struct fw_blob *b, char *buf, size_t len)
 
 static void blob_line(FILE *f, const char *label, const struct fw_blob *b, bool device, bool brief)
 {
-	char g[GUID_STR_LEN], where[128];
-	fw_blob_where(b, where, sizeof(where));
-	guid_fmt(&b->file_guid, g);
-	if (brief)
-		fprintf(f, "%s: %zu bytes%s%s%s", label, b->len, b->ui_name[0] ? ", \"" : "", b->ui_name, b->ui_name[0] ? "\"" : "");
-	else
+	const char *q = b->ui_name[0] ? "\"" : "";
+	if (brief) {
+		fprintf(f, "%s: %zu bytes%s%s%s%s", label, b->len, b->ui_name[0] ? ", " : "", q, b->ui_name, q);
+	} else {
+		char where[128];
+		fw_blob_where(b, where, sizeof(where));
 		fprintf(f, "%s at %s: %zu bytes", label, where, b->len);
-	if (b->file && !brief)
-		fprintf(f, ", file %s%s%s%s", g, b->ui_name[0] ? " \"" : "", b->ui_name, b->ui_name[0] ? "\"" : "");
+		if (b->file) {
+			char g[GUID_STR_LEN];
+			guid_fmt(&b->file_guid, g);
+			fprintf(f, ", file %s%s%s%s%s", g, b->ui_name[0] ? " " : "", q, b->ui_name, q);
+		}
+	}
 	if (b->version[0])
 		fprintf(f, ", %s", b->version);
 	if (device)

@@ -40,6 +40,7 @@
 #include "report/check_report.h"
 #include "report/forum.h"
 #include "rom/make.h"
+#include "verdict/bios_setup.h"
 
 static const char synopsis[] =
 	"usage: igdkit menu [--pci-dump FILE]\n"
@@ -559,10 +560,7 @@ static void firmware_vs_machine(FILE *f, const struct fw_image *img)
 	struct host h;
 	host_open_live(&h);
 	for (size_t i = 0; i < 4; i++) {
-		char path[64], err[128];
-		snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", keys[i]);
-		if (host_read_text(&h, path, v[i], sizeof(v[i]), err, sizeof(err)) < 0)
-			v[i][0] = 0;
+		dmi_read(&h, keys[i], v[i], sizeof(v[i]));
 		texts[i] = v[i][0] ? v[i] : NULL;
 	}
 	if (!texts[1] && !texts[2]) {
@@ -579,9 +577,7 @@ static void firmware_vs_machine(FILE *f, const struct fw_image *img)
 	for (size_t i = 0; i < 4; i++)
 		if (texts[i])
 			fprintf(f, "%s %s %s", shown++ ? "," : "", what[i], found[i] ? "found" : "not found");
-	/* a short version ("1.0") occurs in many files by chance: it counts with the date only */
-	bool version = found[2] && (strlen(v[2]) >= 4 || found[3]);
-	fprintf(f, ".\n%s\n", version ? "It carries the running BIOS version."
+	fprintf(f, ".\n%s\n", bios_version_found(v[2], found[2], found[3]) ? "It carries the running BIOS version."
 			    : found[1] ? "It names this board, but not the running BIOS version (another version?)."
 				       : "Neither this board nor the running BIOS version occurs in it: make sure it is this "
 					 "board's firmware (a single module, like an OVMF build or a GOP file, names neither).");

@@ -35,10 +35,13 @@ static bool map_entry_names_igd(const char *v, size_t n, const char *node)
 	return on_node && igd;
 }
 
-bool pcimap_names_igd(const char *cfg, size_t len, const char *id, size_t idlen, const char *node)
+/* One pass over cfg: whether section id exists (*section, may be NULL) and maps the iGPU on node. */
+static bool lookup(const char *cfg, size_t len, const char *id, size_t idlen, const char *node, bool *section)
 {
-	bool in_section = false;
-	for (size_t i = 0; cfg && i < len;) {
+	bool in_section = false, igd = false;
+	if (section)
+		*section = false;
+	for (size_t i = 0; cfg && i < len && !igd;) {
 		size_t e = i;
 		while (e < len && cfg[e] != '\n')
 			e++;
@@ -49,6 +52,8 @@ bool pcimap_names_igd(const char *cfg, size_t len, const char *id, size_t idlen,
 		if (n && !is_space(l[0]) && l[0] != '#') {
 			/* a section header: the mapping's ID alone on its line */
 			in_section = n == idlen && !memcmp(l, id, idlen);
+			if (in_section && section)
+				*section = true;
 		} else if (n && in_section) {
 			size_t s = 0;
 			while (s < n && is_space(l[s]))
@@ -57,30 +62,17 @@ bool pcimap_names_igd(const char *cfg, size_t len, const char *id, size_t idlen,
 				s += 4;
 				while (s < n && is_space(l[s]))
 					s++;
-				if (map_entry_names_igd(l + s, n - s, node))
-					return true;
+				igd = map_entry_names_igd(l + s, n - s, node);
 			}
 		}
 		i = e + 1;
 	}
-	return false;
+	return igd;
 }
 
-/* Is there a section header line "id" in cfg? */
-static bool has_section(const char *cfg, size_t len, const char *id, size_t idlen)
+bool pcimap_names_igd(const char *cfg, size_t len, const char *id, size_t idlen, const char *node)
 {
-	for (size_t i = 0; cfg && i < len;) {
-		size_t e = i;
-		while (e < len && cfg[e] != '\n')
-			e++;
-		size_t n = e - i;
-		while (n && is_space(cfg[i + n - 1]))
-			n--;
-		if (n == idlen && !is_space(cfg[i]) && !memcmp(cfg + i, id, idlen))
-			return true;
-		i = e + 1;
-	}
-	return false;
+	return lookup(cfg, len, id, idlen, node, NULL);
 }
 
 enum vmconf_hostpci pcimap_hostpci_kind(const char *value, const char *cfg, size_t len, const char *node)
@@ -90,7 +82,10 @@ enum vmconf_hostpci pcimap_hostpci_kind(const char *value, const char *cfg, size
 		return k;
 	size_t idlen;
 	const char *id = vmconf_hostpci_mapping(value, &idlen);
-	if (!id || !idlen || !has_section(cfg, len, id, idlen))
+	bool section;
+	if (!id || !idlen)
 		return VMCONF_HOSTPCI_MAPPING;
-	return pcimap_names_igd(cfg, len, id, idlen, node) ? VMCONF_HOSTPCI_IGD : VMCONF_HOSTPCI_OTHER;
+	if (lookup(cfg, len, id, idlen, node, &section))
+		return VMCONF_HOSTPCI_IGD;
+	return section ? VMCONF_HOSTPCI_OTHER : VMCONF_HOSTPCI_MAPPING;
 }

@@ -28,9 +28,10 @@ static int read_var(void *ctx, const char *name, const char *guid, uint8_t **dat
 	return efivar_read(ctx, name, guid, data, len, attr, why, whylen);
 }
 
-static void read_dmi(const struct host *h, const char *path, char *buf, size_t len)
+void dmi_read(const struct host *h, const char *name, char *buf, size_t len)
 {
-	char err[256];
+	char err[256], path[128];
+	snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", name);
 	if (host_read_text(h, path, buf, len, err, sizeof(err)) < 0)
 		buf[0] = 0;
 	size_t n = strlen(buf);
@@ -149,6 +150,12 @@ static void find_on_stick(const char *dir, const char *const *texts, bool *found
 		free(names[i]);
 }
 
+bool bios_version_found(const char *version, bool version_in_file, bool date_in_file)
+{
+	/* a short version ("1.0") occurs in many files by chance: it counts with the date only */
+	return version[0] && version_in_file && (strlen(version) >= 4 || date_in_file);
+}
+
 static void compare_bios(const bool *found, struct bios_setup *b)
 {
 	b->version_found = b->dmi_version[0] && found[0];
@@ -158,7 +165,7 @@ static void compare_bios(const bool *found, struct bios_setup *b)
 		snprintf(b->bios_note, sizeof(b->bios_note),
 			 "the running BIOS version is not readable (/sys/class/dmi/id/bios_version): the file cannot be "
 			 "compared with it");
-	} else if (b->version_found && (strlen(b->dmi_version) >= 4 || b->date_found)) {
+	} else if (bios_version_found(b->dmi_version, b->version_found, b->date_found)) {
 		b->same_bios = TRI_YES;
 		snprintf(b->bios_note, sizeof(b->bios_note), "the running BIOS version \"%.100s\"%s%.40s%s occurs in the file",
 			 b->dmi_version, b->date_found ? " and date \"" : "", b->date_found ? b->dmi_date : "",
@@ -186,8 +193,8 @@ int bios_setup_collect(const struct host *h, const char *path, const char *stick
 	memset(b, 0, sizeof(*b));
 	b->same_bios = TRI_UNKNOWN;
 	/* DMI first: its strings are what the file is searched for while it is open. */
-	read_dmi(h, "/sys/class/dmi/id/bios_version", b->dmi_version, sizeof(b->dmi_version));
-	read_dmi(h, "/sys/class/dmi/id/bios_date", b->dmi_date, sizeof(b->dmi_date));
+	dmi_read(h, "bios_version", b->dmi_version, sizeof(b->dmi_version));
+	dmi_read(h, "bios_date", b->dmi_date, sizeof(b->dmi_date));
 	const char *texts[2] = { b->dmi_version, b->dmi_date };
 	bool found[2] = { false, false };
 	if (path) {

@@ -46,6 +46,13 @@ struct bios_setup {
 int bios_setup_collect(const struct host *h, const char *path, const char *stick_dir, struct bios_setup *b);
 void bios_setup_free(struct bios_setup *b);
 
+/* The running machine's DMI string name ("bios_version", "board_name") from /sys/class/dmi/id,
+ * trailing blanks cut; "" when unreadable. */
+void dmi_read(const struct host *h, const char *name, char *buf, size_t len);
+/* Whether a firmware file carries the running BIOS version: the version string occurs in it, and
+ * is long enough not to occur by chance, or the BIOS date occurs too. */
+bool bios_version_found(const char *version, bool version_in_file, bool date_in_file);
+
 /* After check_all: the values as evidence in the vtd, boot_mode, primary and igd verdicts, and a
    "bios_setup" verdict about the file and the reading itself. Nothing when b->used is false. */
 void check_bios_setup(const struct host_data *c, const struct bios_setup *b, struct verdict_list *l);
