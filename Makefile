@@ -21,7 +21,7 @@ WARN     := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wsha
 CPPFLAGS := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -DIGDKIT_VERSION='"$(VERSION)"' -Itools -I.
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN)
-LDLIBS   := -Wl,--as-needed -lpci -lefivar -lefiboot -llzma -lbrotlidec -lsqlite3 -lnettle -ldialog -lncursesw -lm -ldl
+LDLIBS   := -Wl,--as-needed -lpci -lefivar -lefiboot -llzma -lbrotlidec -lnettle -ldialog -lncursesw -lm -ldl
 
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

@@ -7,7 +7,7 @@
 # (unstripped: Secure Boot lockdown rejects modules whose appended signature
 # was removed). BUILD/extra.img: what only a target disk needs, lvm2 and the
 # modules of modules-target.list. The ISO loads both; the stick boots with the
-# first and unpacks the second from its partition when a target is used.
+# first and unpacks the second from its partition in the background.
 # Tools only the boot tests use (sfdisk, mkfs.ext4) are in neither.
 set -eu
 B=$1
@@ -115,17 +115,29 @@ mkdir -p "$root/$(dirname "$ldso")"
 [ -e "$root/$ldso" ] || cp "$(readlink -f "$ldso")" "$root/$ldso"
 # lvm2 is in the second part; /usr/sbin/lvm of the first unpacks it and runs it.
 copy_with_libs "$(command -v lvm)" lib/igdkit/lvm "$extra"
-# libflashrom (and the USB programmer libraries it links) for reading this machine's flash:
-# igdkit loads it only when asked (dlopen), after unpacking the second part.
-flashrom=
-for d in /usr/lib/x86_64-linux-gnu /lib/x86_64-linux-gnu; do
-	[ -e "$d/libflashrom.so.1" ] && { flashrom=$d/libflashrom.so.1; break; }
+# Libraries igdkit loads only when a command needs them (dlopen, after
+# unpacking the second part): libsqlite3 for config.db (install, repair),
+# libflashrom (and the USB programmer libraries it links) for reading this
+# machine's flash.
+for so in libsqlite3.so.0:libsqlite3-0 libflashrom.so.1:libflashrom1; do
+	lib=
+	for d in /usr/lib/x86_64-linux-gnu /lib/x86_64-linux-gnu; do
+		[ -e "$d/${so%%:*}" ] && { lib=$d/${so%%:*}; break; }
+	done
+	[ -n "$lib" ] || { echo "mkinitramfs: ${so%%:*} not found (apt-get install ${so#*:})" >&2; exit 1; }
+	copy_with_libs "$lib" "lib/x86_64-linux-gnu/${so%%:*}" "$extra"
 done
-[ -n "$flashrom" ] || { echo "mkinitramfs: libflashrom.so.1 not found (apt-get install libflashrom1)" >&2; exit 1; }
-copy_with_libs "$flashrom" "lib/x86_64-linux-gnu/libflashrom.so.1" "$extra"
 for l in pvs vgs lvs vgchange lvchange vgscan pvscan vgdisplay lvdisplay vgmknodes; do
 	ln -sf lvm "$root/usr/sbin/$l"
 done
+# busybox's applets as links made here, not by `busybox --install` at every
+# boot; a file the tree already has (the lvm wrapper) is not replaced
+"$chain/bin/busybox" --list-full | while read -r applet; do
+	[ -e "$root/$applet" ] || [ -L "$root/$applet" ] && continue
+	mkdir -p "$root/$(dirname "$applet")"
+	ln -s /bin/busybox "$root/$applet"
+done
+[ -L "$root/sbin/modprobe" ] || { echo "mkinitramfs: busybox applet links missing" >&2; exit 1; }
 echo "igdkit $version extra part" > "$extra/lib/igdkit/extra.present"
 # Debian's merged /usr: /lib is /usr/lib on the build machine. (The second
 # part must not hold a usr/lib directory: unpacking it would replace this link.)

@@ -1,11 +1,11 @@
 /* flash.c - the BIOS region of this machine's SPI flash, through libflashrom's internal programmer
  *
- * libflashrom is loaded when asked for (dlopen), not linked: it and its USB programmer libraries
- * are a megabyte the stick would otherwise unpack at every boot, and on the stick they sit in the
- * initrd's second part, which /usr/libexec/igdkit-extra unpacks on first use. Only reading is
- * done: the flash is never erased or written.
+ * libflashrom is loaded when asked for (libload.c), not linked: it and its USB programmer
+ * libraries are a megabyte the stick would otherwise unpack at every boot. Only reading is done:
+ * the flash is never erased or written.
  */
 #include "host/firmware_access.h"
+#include "host/libload.h"
 
 #include <dlfcn.h>
 #include <libflashrom.h>
@@ -14,10 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#define EXTRA_UNPACKER "/usr/libexec/igdkit-extra"
 
 struct flashrom_api {
 	int (*init)(int);
@@ -62,53 +58,21 @@ static const char *flashrom_said(void)
 	return first_err[0] ? first_err : last_warn[0] ? last_warn : "no reason given";
 }
 
-static void *api_open(char *why, size_t len)
-{
-	void *h = dlopen("libflashrom.so.1", RTLD_NOW | RTLD_LOCAL);
-	if (!h && access(EXTRA_UNPACKER, X_OK) == 0) {
-		/* the stick: libflashrom comes with the initrd's second part */
-		int st = system(EXTRA_UNPACKER " >/dev/null 2>&1");
-		if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
-			h = dlopen("libflashrom.so.1", RTLD_NOW | RTLD_LOCAL);
-	}
-	if (!h)
-		snprintf(why, len, "libflashrom is not available here (%s)%s", dlerror(),
-			 access(EXTRA_UNPACKER, X_OK) == 0 ? ": keep the IGDKIT stick plugged in, it carries it" : "");
-	return h;
-}
-
-static bool api_resolve(void *h, struct flashrom_api *a, char *why, size_t len)
-{
-	static const struct {
-		const char *name;
-		size_t off;
-	} syms[] = {
-		{ "flashrom_init", offsetof(struct flashrom_api, init) },
-		{ "flashrom_shutdown", offsetof(struct flashrom_api, shutdown) },
-		{ "flashrom_set_log_callback", offsetof(struct flashrom_api, set_log_callback) },
-		{ "flashrom_programmer_init", offsetof(struct flashrom_api, programmer_init) },
-		{ "flashrom_programmer_shutdown", offsetof(struct flashrom_api, programmer_shutdown) },
-		{ "flashrom_flash_probe", offsetof(struct flashrom_api, flash_probe) },
-		{ "flashrom_flash_getsize", offsetof(struct flashrom_api, flash_getsize) },
-		{ "flashrom_flash_release", offsetof(struct flashrom_api, flash_release) },
-		{ "flashrom_layout_read_from_ifd", offsetof(struct flashrom_api, layout_read_from_ifd) },
-		{ "flashrom_layout_include_region", offsetof(struct flashrom_api, layout_include_region) },
-		{ "flashrom_layout_set", offsetof(struct flashrom_api, layout_set) },
-		{ "flashrom_layout_release", offsetof(struct flashrom_api, layout_release) },
-		{ "flashrom_image_read", offsetof(struct flashrom_api, image_read) },
-	};
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
-		void *p = dlsym(h, syms[i].name);
-		if (!p) {
-			snprintf(why, len, "this libflashrom lacks %s", syms[i].name);
-			return false;
-		}
-		/* POSIX guarantees that dlsym's object pointers convert to function pointers; every
-		 * member is a function pointer of the same size. */
-		memcpy((char *)a + syms[i].off, &p, sizeof(p));
-	}
-	return true;
-}
+static const struct libload_sym flashrom_syms[] = {
+	{ "flashrom_init", offsetof(struct flashrom_api, init) },
+	{ "flashrom_shutdown", offsetof(struct flashrom_api, shutdown) },
+	{ "flashrom_set_log_callback", offsetof(struct flashrom_api, set_log_callback) },
+	{ "flashrom_programmer_init", offsetof(struct flashrom_api, programmer_init) },
+	{ "flashrom_programmer_shutdown", offsetof(struct flashrom_api, programmer_shutdown) },
+	{ "flashrom_flash_probe", offsetof(struct flashrom_api, flash_probe) },
+	{ "flashrom_flash_getsize", offsetof(struct flashrom_api, flash_getsize) },
+	{ "flashrom_flash_release", offsetof(struct flashrom_api, flash_release) },
+	{ "flashrom_layout_read_from_ifd", offsetof(struct flashrom_api, layout_read_from_ifd) },
+	{ "flashrom_layout_include_region", offsetof(struct flashrom_api, layout_include_region) },
+	{ "flashrom_layout_set", offsetof(struct flashrom_api, layout_set) },
+	{ "flashrom_layout_release", offsetof(struct flashrom_api, layout_release) },
+	{ "flashrom_image_read", offsetof(struct flashrom_api, image_read) },
+};
 
 int host_flash_read_bios(struct file_buf *out, struct diag *d)
 {
@@ -116,11 +80,12 @@ int host_flash_read_bios(struct file_buf *out, struct diag *d)
 	memset(out, 0, sizeof(*out));
 	if (!host_flash_readable(why, sizeof(why)))
 		return diag_err(d, DIAG_NO_OFFSET, "%s", why);
-	void *h = api_open(why, sizeof(why));
+	void *h = libload_open("libflashrom.so.1", why, sizeof(why));
 	if (!h)
 		return diag_err(d, DIAG_NO_OFFSET, "%s", why);
 	struct flashrom_api a;
-	if (!api_resolve(h, &a, why, sizeof(why))) {
+	if (!libload_resolve(h, flashrom_syms, sizeof(flashrom_syms) / sizeof(flashrom_syms[0]), &a, "libflashrom", why,
+			     sizeof(why))) {
 		dlclose(h);
 		return diag_err(d, DIAG_NO_OFFSET, "%s", why);
 	}

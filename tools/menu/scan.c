@@ -1,5 +1,6 @@
 /* scan.c - firmware files on the stick and on other partitions (read-only mounts) */
 #include "menu/scan.h"
+#include "host/disk_drivers.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -46,23 +47,6 @@ static bool mounted_anywhere(const char *name)
 	return yes;
 }
 
-static bool fs_known(const char *type)
-{
-	FILE *f = fopen("/proc/filesystems", "r");
-	if (!f)
-		return false;
-	char line[128];
-	bool yes = false;
-	while (!yes && fgets(line, sizeof(line), f)) {
-		char *t = strrchr(line, '\t');
-		t = t ? t + 1 : line;
-		t[strcspn(t, "\n")] = 0;
-		yes = !strcmp(t, type);
-	}
-	fclose(f);
-	return yes;
-}
-
 /* Which file system the device starts with, from its magic numbers (NULL: none the search
  * mounts). Asking first keeps the kernel from logging a failed mount per guess on the console. */
 static const char *fs_type_of(const char *dev)
@@ -88,11 +72,13 @@ static const char *fs_type_of(const char *dev)
 	return NULL;
 }
 
-/* Read-only, and for ext4 without replaying the journal: the search must not change a byte. */
+/* Read-only, and for ext4 without replaying the journal: the search must not change a byte.
+ * The kernel loads the file system's module when mount(2) names it (on the stick exFAT and ext4
+ * come from the initrd's second part that way); without one the mount fails with ENODEV. */
 static int mount_ro(const char *dev, const char *dir)
 {
 	const char *type = fs_type_of(dev);
-	if (!type || !fs_known(type))
+	if (!type)
 		return -1;
 	return mount(dev, dir, type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, strcmp(type, "ext4") ? "" : "noload");
 }
@@ -163,6 +149,7 @@ int scan_firmware(const char *stick, struct scan_hit **v, size_t *n, struct diag
 	}
 	char stick_disk[64];
 	stick_disk_of(stick, stick_disk, sizeof(stick_disk));
+	host_disk_drivers_wait();
 	DIR *dp = opendir("/sys/class/block");
 	if (!dp)
 		return 0;

@@ -1,10 +1,12 @@
 /* configdb.c - pmxcfs config.db through libsqlite3, by pmxcfs's own rules */
 #include "pve/configdb.h"
+#include "host/libload.h"
 #include "lib/fault.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,59 @@
 
 #define DB(c) ((sqlite3 *)(c)->db)
 
+/* libsqlite3 is loaded on first use (host/libload.c): only install and repair read config.db, and
+ * the stick's boot need not unpack 1.4 MB for them. */
+static struct sqlite_api {
+	int (*open_v2)(const char *, sqlite3 **, int, const char *);
+	int (*close)(sqlite3 *);
+	const char *(*errmsg)(sqlite3 *);
+	int (*busy_timeout)(sqlite3 *, int);
+	int (*db_config)(sqlite3 *, int, ...);
+	int (*limit)(sqlite3 *, int, int);
+	void (*progress_handler)(sqlite3 *, int, int (*)(void *), void *);
+	int (*exec)(sqlite3 *, const char *, int (*)(void *, int, char **, char **), void *, char **);
+	void (*free)(void *);
+	int (*prepare_v2)(sqlite3 *, const char *, int, sqlite3_stmt **, const char **);
+	int (*step)(sqlite3_stmt *);
+	int (*finalize)(sqlite3_stmt *);
+	int (*changes)(sqlite3 *);
+	int (*column_type)(sqlite3_stmt *, int);
+	sqlite3_int64 (*column_int64)(sqlite3_stmt *, int);
+	const unsigned char *(*column_text)(sqlite3_stmt *, int);
+	const void *(*column_blob)(sqlite3_stmt *, int);
+	int (*column_bytes)(sqlite3_stmt *, int);
+	int (*bind_int64)(sqlite3_stmt *, int, sqlite3_int64);
+	int (*bind_text)(sqlite3_stmt *, int, const char *, int, void (*)(void *));
+	int (*bind_blob)(sqlite3_stmt *, int, const void *, int, void (*)(void *));
+	int (*bind_null)(sqlite3_stmt *, int);
+	int (*wal_checkpoint_v2)(sqlite3 *, const char *, int, int *, int *);
+} sq;
+
+#define SQ(f) { "sqlite3_" #f, offsetof(struct sqlite_api, f) }
+static const struct libload_sym sqlite_syms[] = {
+	SQ(open_v2), SQ(close), SQ(errmsg), SQ(busy_timeout), SQ(db_config), SQ(limit), SQ(progress_handler),
+	SQ(exec), SQ(free), SQ(prepare_v2), SQ(step), SQ(finalize), SQ(changes), SQ(column_type),
+	SQ(column_int64), SQ(column_text), SQ(column_blob), SQ(column_bytes), SQ(bind_int64), SQ(bind_text),
+	SQ(bind_blob), SQ(bind_null), SQ(wal_checkpoint_v2),
+};
+#undef SQ
+
+static int sqlite_load(struct diag *d)
+{
+	static bool loaded;
+	if (loaded)
+		return 0;
+	char why[400];
+	void *h = libload_open("libsqlite3.so.0", why, sizeof(why));
+	if (!h)
+		return diag_err(d, DIAG_NO_OFFSET, "reading config.db needs %s", why);
+	if (!libload_resolve(h, sqlite_syms, sizeof(sqlite_syms) / sizeof(sqlite_syms[0]), &sq, "libsqlite3", why,
+			     sizeof(why)))
+		return diag_err(d, DIAG_NO_OFFSET, "%s", why);
+	loaded = true;	/* kept loaded: later databases use it too */
+	return 0;
+}
+
 static void rows_free(struct configdb *c)
 {
 	for (size_t i = 0; i < c->nrows; i++) {
@@ -39,7 +94,7 @@ void configdb_close(struct configdb *c)
 {
 	rows_free(c);
 	if (c->db)
-		sqlite3_close(DB(c));
+		sq.close(DB(c));
 	c->db = NULL;
 }
 
@@ -49,7 +104,7 @@ static int sql_err(const struct configdb *c, struct diag *d, const char *what)
 		return diag_err(d, DIAG_NO_OFFSET, "%s: %s: stopped after %llu million SQLite steps: far more work than a pmxcfs "
 				"database of this size needs (damaged or not made by pmxcfs)", c->path, what,
 				(unsigned long long)(c->spent * PROGRESS_OPS / 1000000));
-	return diag_err(d, DIAG_NO_OFFSET, "%s: %s: %s", c->path, what, c->db ? sqlite3_errmsg(DB(c)) : "no database");
+	return diag_err(d, DIAG_NO_OFFSET, "%s: %s: %s", c->path, what, c->db ? sq.errmsg(DB(c)) : "no database");
 }
 
 static int progress(void *arg)
@@ -64,13 +119,13 @@ static int progress(void *arg)
 static int schema_check(struct configdb *c, struct diag *d)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(DB(c), "SELECT type, name, sql FROM sqlite_master", -1, &st, NULL) != SQLITE_OK)
+	if (sq.prepare_v2(DB(c), "SELECT type, name, sql FROM sqlite_master", -1, &st, NULL) != SQLITE_OK)
 		return sql_err(c, d, "reading the schema");
 	int rc = 0, step, tree = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *type = (const char *)sqlite3_column_text(st, 0);
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-		const char *sql = (const char *)sqlite3_column_text(st, 2);
+	while ((step = sq.step(st)) == SQLITE_ROW) {
+		const char *type = (const char *)sq.column_text(st, 0);
+		const char *name = (const char *)sq.column_text(st, 1);
+		const char *sql = (const char *)sq.column_text(st, 2);
 		if (type && name && strcmp(type, "table") == 0 && strcmp(name, "tree") == 0 && sql &&
 		    strncmp(sql, "CREATE TABLE ", 13) == 0) {
 			tree = 1;
@@ -84,7 +139,7 @@ static int schema_check(struct configdb *c, struct diag *d)
 	}
 	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = sql_err(c, d, "reading the schema");
-	sqlite3_finalize(st);
+	sq.finalize(st);
 	if (!rc && !tree)
 		rc = diag_err(d, DIAG_NO_OFFSET, "%s: no table 'tree': not a pmxcfs database", c->path);
 	return rc;
@@ -93,9 +148,9 @@ static int schema_check(struct configdb *c, struct diag *d)
 static int exec_simple(struct configdb *c, const char *sql, struct diag *d)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(DB(c), sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sq.exec(DB(c), sql, NULL, NULL, &msg) != SQLITE_OK) {
 		diag_err(d, DIAG_NO_OFFSET, "%s: %s: %s", c->path, sql, msg ? msg : "failed");
-		sqlite3_free(msg);
+		sq.free(msg);
 		return -1;
 	}
 	return 0;
@@ -104,11 +159,11 @@ static int exec_simple(struct configdb *c, const char *sql, struct diag *d)
 static int integrity_check(struct configdb *c, struct diag *d)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(DB(c), "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
+	if (sq.prepare_v2(DB(c), "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
 		return sql_err(c, d, "integrity check");
 	int rc = 0, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *r = (const char *)sqlite3_column_text(st, 0);
+	while ((step = sq.step(st)) == SQLITE_ROW) {
+		const char *r = (const char *)sq.column_text(st, 0);
 		if (!r || strcmp(r, "ok") != 0) {
 			rc = diag_err(d, DIAG_NO_OFFSET, "%s: SQLite integrity check: %s", c->path, r ? r : "?");
 			break;
@@ -116,7 +171,7 @@ static int integrity_check(struct configdb *c, struct diag *d)
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = sql_err(c, d, "integrity check");
-	sqlite3_finalize(st);
+	sq.finalize(st);
 	return rc;
 }
 
@@ -124,18 +179,18 @@ static int load_rows(struct configdb *c, struct diag *d)
 {
 	rows_free(c);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(DB(c), "SELECT inode, parent, version, writer, mtime, type, name, data FROM tree ORDER BY inode",
+	if (sq.prepare_v2(DB(c), "SELECT inode, parent, version, writer, mtime, type, name, data FROM tree ORDER BY inode",
 			       -1, &st, NULL) != SQLITE_OK)
 		return sql_err(c, d, "not a pmxcfs database (table tree)");
 	size_t cap = 0;
 	int step, rc = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = sq.step(st)) == SQLITE_ROW) {
 		if (c->nrows >= CDB_MAX_ROWS) {
 			rc = diag_err(d, DIAG_NO_OFFSET, "%s: more than %d rows (pmxcfs's inode limit)", c->path, CDB_MAX_ROWS);
 			break;
 		}
 		for (int k = 0; k < 6; k++)
-			if (sqlite3_column_type(st, k) != SQLITE_INTEGER) {
+			if (sq.column_type(st, k) != SQLITE_INTEGER) {
 				rc = diag_err(d, DIAG_NO_OFFSET, "%s: row %zu: column %d is not an integer", c->path, c->nrows, k);
 				goto done;
 			}
@@ -150,17 +205,17 @@ static int load_rows(struct configdb *c, struct diag *d)
 		}
 		struct cdb_row *r = &c->rows[c->nrows];
 		memset(r, 0, sizeof(*r));
-		r->inode = sqlite3_column_int64(st, 0);
-		r->parent = sqlite3_column_int64(st, 1);
-		r->version = sqlite3_column_int64(st, 2);
-		r->writer = sqlite3_column_int64(st, 3);
-		r->mtime = sqlite3_column_int64(st, 4);
-		r->type = sqlite3_column_int64(st, 5);
-		const unsigned char *nm = sqlite3_column_text(st, 6);
+		r->inode = sq.column_int64(st, 0);
+		r->parent = sq.column_int64(st, 1);
+		r->version = sq.column_int64(st, 2);
+		r->writer = sq.column_int64(st, 3);
+		r->mtime = sq.column_int64(st, 4);
+		r->type = sq.column_int64(st, 5);
+		const unsigned char *nm = sq.column_text(st, 6);
 		r->name = strdup(nm ? (const char *)nm : "");
-		if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
-			const void *b = sqlite3_column_blob(st, 7);
-			int n = sqlite3_column_bytes(st, 7);
+		if (sq.column_type(st, 7) != SQLITE_NULL) {
+			const void *b = sq.column_blob(st, 7);
+			int n = sq.column_bytes(st, 7);
 			r->len = n > 0 ? (size_t)n : 0;
 			r->data = malloc(r->len + 1);
 			if (r->data) {
@@ -170,7 +225,7 @@ static int load_rows(struct configdb *c, struct diag *d)
 			}
 		}
 		c->nrows++;
-		if (!r->name || (sqlite3_column_type(st, 7) != SQLITE_NULL && !r->data)) {
+		if (!r->name || (sq.column_type(st, 7) != SQLITE_NULL && !r->data)) {
 			rc = diag_err(d, DIAG_NO_OFFSET, "out of memory");
 			break;
 		}
@@ -178,7 +233,7 @@ static int load_rows(struct configdb *c, struct diag *d)
 	if (!rc && step != SQLITE_DONE)
 		rc = sql_err(c, d, "reading rows");
 done:
-	sqlite3_finalize(st);
+	sq.finalize(st);
 	return rc;
 }
 
@@ -433,26 +488,28 @@ static int open_db(struct configdb *c, const char *path, bool writable, bool val
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->path, sizeof(c->path), "%s", path);
+	if (sqlite_load(d) < 0)
+		return -1;
 	sqlite3 *db = NULL;
 	int flags = (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-		diag_err(d, DIAG_NO_OFFSET, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
-		sqlite3_close(db);
+	if (sq.open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		diag_err(d, DIAG_NO_OFFSET, "%s: cannot open: %s", path, db ? sq.errmsg(db) : "out of memory");
+		sq.close(db);
 		return -1;
 	}
 	c->db = db;
-	sqlite3_busy_timeout(db, 2000);
+	sq.busy_timeout(db, 2000);
 	/* Treat the file as untrusted: no code from its schema, bounded work and value sizes. */
-	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
-	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, VALUE_MAX);
+	sq.db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sq.db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sq.db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+	sq.db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+	sq.limit(db, SQLITE_LIMIT_LENGTH, VALUE_MAX);
 	struct stat fst;
 	uint64_t size = stat(path, &fst) == 0 && fst.st_size > 0 ? (uint64_t)fst.st_size : 0;
 	c->budget = BUDGET_BASE + size / BUDGET_BYTES;
 	c->spent = 0;
-	sqlite3_progress_handler(db, PROGRESS_OPS, progress, c);
+	sq.progress_handler(db, PROGRESS_OPS, progress, c);
 	if (schema_check(c, d) < 0 || integrity_check(c, d) < 0 || load_rows(c, d) < 0 ||
 	    (validate && configdb_validate(c, d) < 0)) {
 		configdb_close(c);
@@ -487,21 +544,21 @@ static int insert_row(struct configdb *c, int64_t inode, int64_t parent, int64_t
 		      const void *data, size_t len, struct diag *d)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(DB(c), "INSERT INTO tree (inode, parent, version, writer, mtime, type, name, data) VALUES (?, ?, ?, 0, ?, ?, ?, ?)",
+	if (sq.prepare_v2(DB(c), "INSERT INTO tree (inode, parent, version, writer, mtime, type, name, data) VALUES (?, ?, ?, 0, ?, ?, ?, ?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return sql_err(c, d, "insert");
-	sqlite3_bind_int64(st, 1, inode);
-	sqlite3_bind_int64(st, 2, parent);
-	sqlite3_bind_int64(st, 3, inode);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, type);
-	sqlite3_bind_text(st, 6, name, -1, SQLITE_TRANSIENT);
+	sq.bind_int64(st, 1, inode);
+	sq.bind_int64(st, 2, parent);
+	sq.bind_int64(st, 3, inode);
+	sq.bind_int64(st, 4, now);
+	sq.bind_int64(st, 5, type);
+	sq.bind_text(st, 6, name, -1, SQLITE_TRANSIENT);
 	if (data)
-		sqlite3_bind_blob(st, 7, data, (int)len, SQLITE_TRANSIENT);
+		sq.bind_blob(st, 7, data, (int)len, SQLITE_TRANSIENT);
 	else
-		sqlite3_bind_null(st, 7);
-	int rc = (FAULT("configdb.insert") || sqlite3_step(st) != SQLITE_DONE) ? sql_err(c, d, "insert") : 0;
-	sqlite3_finalize(st);
+		sq.bind_null(st, 7);
+	int rc = (FAULT("configdb.insert") || sq.step(st) != SQLITE_DONE) ? sql_err(c, d, "insert") : 0;
+	sq.finalize(st);
 	return rc;
 }
 
@@ -511,16 +568,16 @@ static int update_row(struct configdb *c, int64_t inode, int64_t version, int64_
 	sqlite3_stmt *st;
 	const char *sql = set_data ? "UPDATE tree SET version = ?, writer = 0, mtime = ?, data = ? WHERE inode = ?"
 				   : "UPDATE tree SET version = ?, writer = 0, mtime = ? WHERE inode = ?";
-	if (sqlite3_prepare_v2(DB(c), sql, -1, &st, NULL) != SQLITE_OK)
+	if (sq.prepare_v2(DB(c), sql, -1, &st, NULL) != SQLITE_OK)
 		return sql_err(c, d, "update");
 	int k = 1;
-	sqlite3_bind_int64(st, k++, version);
-	sqlite3_bind_int64(st, k++, now);
+	sq.bind_int64(st, k++, version);
+	sq.bind_int64(st, k++, now);
 	if (set_data)
-		sqlite3_bind_blob(st, k++, data, (int)len, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, k, inode);
-	int rc = (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(DB(c)) != 1) ? sql_err(c, d, "update") : 0;
-	sqlite3_finalize(st);
+		sq.bind_blob(st, k++, data, (int)len, SQLITE_TRANSIENT);
+	sq.bind_int64(st, k, inode);
+	int rc = (sq.step(st) != SQLITE_DONE || sq.changes(DB(c)) != 1) ? sql_err(c, d, "update") : 0;
+	sq.finalize(st);
 	return rc;
 }
 
@@ -541,7 +598,7 @@ static int commit_write(struct configdb *c, struct diag *d)
 		return -1;
 	}
 	int logn = 0, ckpt = 0;
-	if (sqlite3_wal_checkpoint_v2(DB(c), NULL, SQLITE_CHECKPOINT_TRUNCATE, &logn, &ckpt) != SQLITE_OK)
+	if (sq.wal_checkpoint_v2(DB(c), NULL, SQLITE_CHECKPOINT_TRUNCATE, &logn, &ckpt) != SQLITE_OK)
 		return sql_err(c, d, "WAL checkpoint");
 	if (integrity_check(c, d) < 0 || load_rows(c, d) < 0 || configdb_validate(c, d) < 0)
 		return diag_err(d, DIAG_NO_OFFSET, "%s: re-validation after the write failed", c->path);
@@ -617,13 +674,13 @@ int configdb_delete_vm(struct configdb *c, unsigned vmid, int64_t now, struct di
 	if (exec_simple(c, "PRAGMA synchronous=FULL", d) < 0 || exec_simple(c, "BEGIN IMMEDIATE", d) < 0)
 		return -1;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(DB(c), "DELETE FROM tree WHERE inode = ?", -1, &st, NULL) != SQLITE_OK) {
+	if (sq.prepare_v2(DB(c), "DELETE FROM tree WHERE inode = ?", -1, &st, NULL) != SQLITE_OK) {
 		sql_err(c, d, "delete");
 		goto rollback;
 	}
-	sqlite3_bind_int64(st, 1, inode);
-	int ok = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(DB(c)) == 1;
-	sqlite3_finalize(st);
+	sq.bind_int64(st, 1, inode);
+	int ok = sq.step(st) == SQLITE_DONE && sq.changes(DB(c)) == 1;
+	sq.finalize(st);
 	if (!ok) {
 		sql_err(c, d, "delete");
 		goto rollback;
@@ -677,14 +734,14 @@ char *configdb_dump_rows(const struct configdb *c)
 static int run_edit(struct configdb *c, const char *sql, int64_t a, int64_t b, int64_t e, int nbind, struct diag *d)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(DB(c), sql, -1, &st, NULL) != SQLITE_OK)
+	if (sq.prepare_v2(DB(c), sql, -1, &st, NULL) != SQLITE_OK)
 		return sql_err(c, d, "repair");
 	int64_t v[3] = { a, b, e };
 	for (int k = 0; k < nbind; k++)
-		sqlite3_bind_int64(st, k + 1, v[k]);
+		sq.bind_int64(st, k + 1, v[k]);
 	int rc = FAULT("configdb.edit") ? diag_err(d, DIAG_NO_OFFSET, "%s: repair: injected fault", c->path)
-		 : sqlite3_step(st) != SQLITE_DONE ? sql_err(c, d, "repair") : 0;
-	sqlite3_finalize(st);
+		 : sq.step(st) != SQLITE_DONE ? sql_err(c, d, "repair") : 0;
+	sq.finalize(st);
 	return rc;
 }
 

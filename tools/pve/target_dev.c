@@ -9,6 +9,7 @@
  */
 #include "pve/target.h"
 #include "pve/target_dev.h"
+#include "host/disk_drivers.h"
 #include "lib/reader.h"
 
 #include <ctype.h>
@@ -186,6 +187,7 @@ bool targetdev_btrfs_fsid(const char *dev, char fsid[37], uint64_t *total)
 /* Block devices worth a look: disks and partitions, not loop/ram/dm/optical/zram. */
 static size_t block_devices(char (*names)[64], size_t max)
 {
+	host_disk_drivers_wait();
 	DIR *d = opendir("/sys/class/block");
 	if (!d)
 		return 0;
@@ -364,6 +366,7 @@ int targetdev_list_vgs(struct pve_install **out, size_t *n, struct diag *d)
 {
 	*out = NULL;
 	*n = 0;
+	host_disk_drivers_wait();
 	static char buf[65536];
 	const char *argv[] = { "lvm", "vgs", "--noheadings", "--separator", "|", "--units", "b", "--nosuffix", "-o",
 			       "vg_uuid,vg_name,vg_size", NULL };
