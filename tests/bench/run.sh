@@ -4,7 +4,7 @@
 #   clean build time      package cache warm (build/debs), separate build dir
 #   boot to autorun end   per firmware, the stick against its floor (the same
 #                         stick whose initrd only prints the frame and powers
-#                         off): target ratio <= 1.10; the ISO as a CD
+#                         off): target median paired ratio <= 1.10; the ISO as a CD
 #   *.bench.sh            parser speed against reference tools (fw), the menu,
 #                         runs per second of every fuzz target (fuzz)
 # Targets are printed beside the numbers; bench never fails on them (timed
@@ -54,21 +54,29 @@ mcopy -o -i "$fl/floor.img@@1048576" "$fl/initrd.img" ::/boot/initrd.img
 
 echo "bench: initrd                $(wc -c < "$bb/initrd.img") bytes ($comp); floor initrd $(wc -c < "$fl/initrd.img") bytes"
 mark_of() { sed -n "s/^$1 [0-9]*ms end-marker \([0-9]*\)ms\$/\1/p" "$OUT/times" | tail -1; }
-# BENCH_ROUNDS (default 1) boots of each, real and floor taking turns; the best counts.
+# BENCH_ROUNDS (default 1) boots of each, real and floor taking turns. Under TCG on a
+# shared host the same boot varies by several seconds, mostly while the kernel
+# decompresses itself, which real and floor do alike; the ratio of each round's
+# pair (booted back to back) is steadier than best against best, so both are
+# printed and the target is the median of the pairs.
 rounds=${BENCH_ROUNDS:-1}
 for fw in bios uefi uefi-sb; do
-	best_real= best_floor=
+	best_real= best_floor= pairs=
 	r=0
 	while [ $r -lt "$rounds" ]; do
 		r=$((r + 1))
-		boot_stick "real-$fw-$r" "$fw" "--version" && t=$(mark_of "real-$fw-$r") &&
-			{ [ -z "$best_real" ] || [ "$t" -lt "$best_real" ]; } && best_real=$t
-		IMG=$fl/floor.img boot_stick "floor-$fw-$r" "$fw" "--version" && t=$(mark_of "floor-$fw-$r") &&
-			{ [ -z "$best_floor" ] || [ "$t" -lt "$best_floor" ]; } && best_floor=$t
+		tr= tf=
+		boot_stick "real-$fw-$r" "$fw" "--version" && tr=$(mark_of "real-$fw-$r")
+		IMG=$fl/floor.img boot_stick "floor-$fw-$r" "$fw" "--version" && tf=$(mark_of "floor-$fw-$r")
+		[ -n "$tr" ] && { [ -z "$best_real" ] || [ "$tr" -lt "$best_real" ]; } && best_real=$tr
+		[ -n "$tf" ] && { [ -z "$best_floor" ] || [ "$tf" -lt "$best_floor" ]; } && best_floor=$tf
+		[ -n "$tr" ] && [ -n "$tf" ] && pairs="$pairs $(awk -v a="$tr" -v b="$tf" 'BEGIN { printf "%.3f", a / b }')"
 	done
-	if [ -n "$best_real" ] && [ -n "$best_floor" ]; then
+	if [ -n "$pairs" ]; then
 		ratio=$(awk -v a="$best_real" -v b="$best_floor" 'BEGIN { printf "%.2f", a / b }')
-		echo "bench: stick $fw boot to autorun end ${best_real} ms, floor ${best_floor} ms, ratio $ratio ($ACCEL)   target ratio <= 1.10"
+		median=$(printf '%s\n' $pairs | sort -n | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m }')
+		spread=$(printf '%s\n' $pairs | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f..%.2f", lo, hi }')
+		echo "bench: stick $fw boot to autorun end: best ${best_real} ms, floor best ${best_floor} ms (ratio $ratio); paired ratio median $median over $(echo $pairs | wc -w) rounds ($spread) ($ACCEL)   target median <= 1.10"
 	else
 		echo "bench: stick $fw: real ${best_real:-no end marker}, floor ${best_floor:-no end marker}"
 	fi
