@@ -58,21 +58,13 @@ static const char *flashrom_said(void)
 	return first_err[0] ? first_err : last_warn[0] ? last_warn : "no reason given";
 }
 
+#define FR(member) LIBLOAD_SYM("flashrom_", struct flashrom_api, member)
 static const struct libload_sym flashrom_syms[] = {
-	{ "flashrom_init", offsetof(struct flashrom_api, init) },
-	{ "flashrom_shutdown", offsetof(struct flashrom_api, shutdown) },
-	{ "flashrom_set_log_callback", offsetof(struct flashrom_api, set_log_callback) },
-	{ "flashrom_programmer_init", offsetof(struct flashrom_api, programmer_init) },
-	{ "flashrom_programmer_shutdown", offsetof(struct flashrom_api, programmer_shutdown) },
-	{ "flashrom_flash_probe", offsetof(struct flashrom_api, flash_probe) },
-	{ "flashrom_flash_getsize", offsetof(struct flashrom_api, flash_getsize) },
-	{ "flashrom_flash_release", offsetof(struct flashrom_api, flash_release) },
-	{ "flashrom_layout_read_from_ifd", offsetof(struct flashrom_api, layout_read_from_ifd) },
-	{ "flashrom_layout_include_region", offsetof(struct flashrom_api, layout_include_region) },
-	{ "flashrom_layout_set", offsetof(struct flashrom_api, layout_set) },
-	{ "flashrom_layout_release", offsetof(struct flashrom_api, layout_release) },
-	{ "flashrom_image_read", offsetof(struct flashrom_api, image_read) },
+	FR(init), FR(shutdown), FR(set_log_callback), FR(programmer_init), FR(programmer_shutdown),
+	FR(flash_probe), FR(flash_getsize), FR(flash_release), FR(layout_read_from_ifd), FR(layout_include_region),
+	FR(layout_set), FR(layout_release), FR(image_read),
 };
+#undef FR
 
 int host_flash_read_bios(struct file_buf *out, struct diag *d)
 {

@@ -17,6 +17,9 @@ struct libload_sym {
 	size_t off;
 };
 
+/* The entry for table member `member` of struct type `api`, whose symbol is prefix + member. */
+#define LIBLOAD_SYM(prefix, api, member) { prefix #member, offsetof(api, member) }
+
 /* dlopen(soname), unpacking the stick's second part first when the library is not there yet.
  * NULL with the reason (and, on the stick, what to do) in why. */
 void *libload_open(const char *soname, char *why, size_t len);

@@ -54,7 +54,7 @@ static struct sqlite_api {
 	int (*wal_checkpoint_v2)(sqlite3 *, const char *, int, int *, int *);
 } sq;
 
-#define SQ(f) { "sqlite3_" #f, offsetof(struct sqlite_api, f) }
+#define SQ(member) LIBLOAD_SYM("sqlite3_", struct sqlite_api, member)
 static const struct libload_sym sqlite_syms[] = {
 	SQ(open_v2), SQ(close), SQ(errmsg), SQ(busy_timeout), SQ(db_config), SQ(limit), SQ(progress_handler),
 	SQ(exec), SQ(free), SQ(prepare_v2), SQ(step), SQ(finalize), SQ(changes), SQ(column_type),
